@@ -11,6 +11,7 @@ bad key or value is reported by its dotted name.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -31,9 +32,23 @@ class _Strict(BaseModel):
 
 class Authority(_Strict):
     name: str = Field(min_length=1, description="Council name as printed on the pack")
-    la_code: str = Field(pattern=r"^\d{3}$", description="DfE 3-digit LA number, e.g. 838")
-    new_la_code: str | None = Field(default=None, pattern=r"^E\d{8}$", description="ONS code, e.g. E06000059")
+    la_code: str = Field(description="DfE 3-digit LA number, e.g. 838")
+    new_la_code: str | None = Field(default=None, description="ONS code, e.g. E06000059")
     region: str | None = Field(default=None, description="Region name as DfE files print it")
+
+    @field_validator("la_code")
+    @classmethod
+    def _la_code(cls, code: str) -> str:
+        if not re.fullmatch(r"\d{3}", code):
+            raise ValueError(f"{code!r} is not a DfE LA number (three digits, e.g. 838)")
+        return code
+
+    @field_validator("new_la_code")
+    @classmethod
+    def _new_la_code(cls, code: str | None) -> str | None:
+        if code is not None and not re.fullmatch(r"E\d{8}", code):
+            raise ValueError(f"{code!r} is not an ONS LA code (E followed by eight digits, e.g. E06000059)")
+        return code
 
 
 class StatisticalNeighbours(_Strict):
@@ -99,7 +114,7 @@ class RagRules(_Strict):
 class Calendar(_Strict):
     financial_year_start: int = Field(default=4, ge=1, le=12)
     academic_year_start: int = Field(default=9, ge=1, le=12)
-    term_end_months: list[int] = Field(default_factory=lambda: [12, 3, 7])
+    term_end_months: list[int] = Field(default_factory=lambda: [3, 7, 12])
 
     @field_validator("term_end_months")
     @classmethod
@@ -159,7 +174,7 @@ def _format_validation(error: ValidationError, source: str) -> str:
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        message = item["msg"]
+        message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; see the README for the keys cpb.toml takes)"
         elif item["type"] == "missing":

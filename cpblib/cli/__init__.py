@@ -1,0 +1,31 @@
+"""The ``cpb`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+
+app = typer.Typer(
+    name="cpb",
+    help="Build a Corporate Parenting Board performance pack from children's-services data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cpb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Build a Corporate Parenting Board performance pack from children's-services data."""
+
+
+from . import _commands  # noqa: E402,F401  (registers commands on app)

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from cpblib.config import COMPARATORS, find_project_root, load_config, parse_config
+from cpblib.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = '[authority]\nname = "Testshire"\nla_code = "999"\n'
+
+
+def test_demo_project_config_is_valid():
+    config = load_config(ROOT)
+    assert config.authority.la_code == "838"
+    assert len(config.statistical_neighbours.la_codes) == 10
+    assert config.publication.protective_marking.startswith("OFFICIAL")
+
+
+def test_minimal_config_takes_defaults():
+    config = parse_config(MINIMAL)
+    assert config.comparators.show == list(COMPARATORS)
+    assert config.calendar.term_end_months == [3, 7, 12]
+    assert config.paths.store == "data/cpb.duckdb"
+
+
+@pytest.mark.parametrize(
+    "extra, key, words",
+    [
+        ('[rag]\nred_rulez = "x"\n', "rag.red_rulez", "unknown key"),
+        ('[rag]\nred_rule = "sometimes"\n', "rag.red_rule", "relative"),
+        ('[rag]\ntolerance = -1\n', "rag.tolerance", "greater than or equal to 0"),
+        ('[comparators]\nshow = ["wales"]\n', "comparators.show", "'wales' is not a comparator"),
+        ('[calendar]\nterm_end_months = [13]\n', "calendar.term_end_months", "1 to 12"),
+        ('[statistical_neighbours]\nla_codes = ["999"]\n', "statistical_neighbours", "authority itself"),
+        ('[statistical_neighbours]\nla_codes = ["12"]\n', "statistical_neighbours.la_codes", "3-digit"),
+        ('[publication]\nsuppression_threshold = "five"\n', "publication.suppression_threshold", "integer"),
+        ('[surprise]\nx = 1\n', "surprise", "unknown key"),
+    ],
+)
+def test_bad_key_or_value_is_named(extra, key, words):
+    with pytest.raises(ConfigError) as excinfo:
+        parse_config(MINIMAL + extra)
+    message = str(excinfo.value)
+    assert key in message and words in message
+
+
+def test_missing_authority_is_named():
+    with pytest.raises(ConfigError, match="authority: required key is missing"):
+        parse_config("")
+
+
+def test_bad_toml_is_reported_with_file():
+    with pytest.raises(ConfigError, match="my.toml: not valid TOML"):
+        parse_config("[authority\n", source="my.toml")
+
+
+def test_project_root_found_from_a_subfolder(tmp_path):
+    (tmp_path / "cpb.toml").write_text(MINIMAL)
+    sub = tmp_path / "notebooks" / "deep"
+    sub.mkdir(parents=True)
+    assert find_project_root(sub) == tmp_path.resolve()
+
+
+def test_no_project_root_gives_a_hint(tmp_path):
+    with pytest.raises(ConfigError, match="cpb init"):
+        find_project_root(tmp_path)
