@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import CpbError
 from ..month import Month, MonthError
@@ -54,7 +55,7 @@ def reports_errors(func):
         try:
             return func(*args, **kwargs)
         except CpbError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
             sys.exit(1)
 
     return wrapper
