@@ -146,6 +146,7 @@ class Paths(_Strict):
     benchmarks: str = "data/benchmarks.csv"
     overrides: str = "data/overrides.csv"
     annotations: str = "data/annotations.csv"
+    exception_rules: str = "data/exception_rules.csv"
     extracts: str = "data/extracts"
     commentary: str = "data/commentary"
     store: str = "data/cpb.duckdb"

@@ -76,6 +76,9 @@ def init_project(
         keep = path / ".gitkeep"
         keep.touch()
         written.append(keep)
+    from .notebooks import write_notebooks
+
+    written += write_notebooks(folder / "notebooks")
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text(_GITIGNORE, encoding="utf-8")

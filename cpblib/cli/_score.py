@@ -1,0 +1,83 @@
+"""``cpb score``: the scored table for a month, for a person or a machine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..display import formatted
+from ..pipeline import SCORED_COLUMNS, read_inputs, score_month
+from . import app
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
+
+_RAG_STYLE = {"Green": "green", "Amber": "yellow", "Red": "red"}
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _machine_frame(scored: pd.DataFrame) -> pd.DataFrame:
+    return scored.loc[:, list(SCORED_COLUMNS)]
+
+
+def to_csv(scored: pd.DataFrame) -> str:
+    return _machine_frame(scored).to_csv(index=False, lineterminator="\n")
+
+
+def to_json(scored: pd.DataFrame) -> str:
+    frame = _machine_frame(scored).astype(object).where(_machine_frame(scored).notna(), None)
+    records = [{k: (bool(v) if k == "rag_override" else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return json.dumps(records, indent=1, ensure_ascii=False, default=float) + "\n"
+
+
+def rich_table(scored: pd.DataFrame, title: str) -> Table:
+    shown = formatted(scored)
+    table = Table(title=title, header_style="bold", title_justify="left")
+    table.add_column("Indicator", ratio=1, min_width=30, overflow="fold")
+    for heading in ("Period", "Value", "Previous", "Direction", "Target", "RAG", "Exception"):
+        table.add_column(heading, no_wrap=True, justify="right" if heading in ("Value", "Previous", "Target") else "left")
+    current = None
+    for (_, row), domain in zip(shown.iterrows(), scored["domain"]):
+        if domain != current:
+            table.add_section() if current is not None else None
+            table.add_row(f"[bold]{escape(domain)}[/]")
+            current = domain
+        table.add_row(
+            escape(row["name"]), row["period"], row["value"], row["previous_value"], row["direction"],
+            row["target"], f"[{_RAG_STYLE.get(row['rag'], 'default')}]{row['rag']}[/]", row["exception"],
+        )  # fmt: skip
+    return table
+
+
+@app.command()
+@reports_errors
+def score(
+    month: MonthOption,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table for people; csv or json for machines.")
+    ] = OutputFormat.table,
+    project_dir: ProjectOption = None,
+) -> None:
+    """Check the month's data, then print every indicator scored: direction, RAG, benchmarks, exception."""
+    from ..checks import require_clean
+
+    project = open_project(project_dir)
+    require_clean(project, month, console=err_console)
+    scored = score_month(read_inputs(project, month), project)
+    if output_format is OutputFormat.csv:
+        sys.stdout.write(to_csv(scored))
+    elif output_format is OutputFormat.json:
+        sys.stdout.write(to_json(scored))
+    else:
+        title = f"{project.config.authority.name}: {month.label}"
+        console.print(rich_table(scored, title), width=max(console.width, 140))

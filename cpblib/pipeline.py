@@ -1,0 +1,121 @@
+"""The monthly pipeline as a recipe: read the month's inputs (all I/O here), then score them (pure).
+
+>>> from cpblib.pipeline import SCORED_COLUMNS
+>>> SCORED_COLUMNS[:4]
+('indicator', 'name', 'domain', 'unit')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .config import COMPARATORS
+from .month import Month
+from .project import Project
+from .scoring import score
+from .scoring._exceptions import check_exception_rules
+
+_BASE_COLUMNS = (
+    "indicator", "name", "domain", "unit", "polarity", "decimals", "frequency", "period_type",
+    "period", "value", "missing_reason", "previous_period", "previous_value",
+    "direction", "direction_reason", "target", "range_lower", "range_upper",
+    "rag", "rag_reason", "rag_override", "exception", "trend", "worsening_periods",
+)  # fmt: skip
+SCORED_COLUMNS: tuple[str, ...] = _BASE_COLUMNS + tuple(
+    f"{comparator}_{part}" for comparator in COMPARATORS for part in ("value", "year", "gap", "comparison")
+)
+"""Columns of the scored month, in the stable order ``cpb score --format csv|json`` prints."""
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """Everything scoring needs for one report month, read from the project."""
+
+    month: Month
+    catalogue: pd.DataFrame
+    values: pd.DataFrame
+    targets: pd.DataFrame
+    benchmarks: pd.DataFrame
+    overrides: pd.DataFrame
+    annotations: pd.DataFrame
+    exception_rules: pd.DataFrame | None = None
+    loads: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def read_exception_rules(project: Project) -> pd.DataFrame | None:
+    """The project's own exception rules (``data/exception_rules.csv``), or None to use cpb's."""
+    from ._io import read_table
+
+    path = project.path("exception_rules")
+    if not path.is_file():
+        return None
+    table = read_table(path)
+    return check_exception_rules(table.frame, file=path.name)
+
+
+def read_inputs(project: Project, month: Month) -> MonthInputs:
+    """Read the catalogue files and the values as published for ``month``.
+
+    The store is brought up to date with ``data/extracts`` first.
+    """
+    from . import loading
+    from .store import Store
+
+    loading.ensure_store(project)
+    catalogue = loading.read_catalogue(project)
+    with Store.open(project.store_path, read_only=True) as store:
+        values = store.values(as_at=month)
+        loads = store.loads()
+    return MonthInputs(
+        month=month,
+        catalogue=catalogue,
+        values=values,
+        targets=loading.read_targets(project, catalogue),
+        benchmarks=loading.read_benchmarks(project, catalogue),
+        overrides=loading.read_overrides(project, catalogue),
+        annotations=loading.read_annotations(project, catalogue),
+        exception_rules=read_exception_rules(project),
+        loads=loads,
+    )
+
+
+def score_month(inputs: MonthInputs, project: Project) -> pd.DataFrame:
+    """The scored month (pure: no I/O), columns :data:`SCORED_COLUMNS` first."""
+    config = project.config
+    scored = score(
+        inputs.values,
+        inputs.catalogue,
+        inputs.month,
+        targets=inputs.targets,
+        benchmarks=inputs.benchmarks,
+        overrides=inputs.overrides,
+        rules=config.rag,
+        calendar=config.calendar,
+        comparators=COMPARATORS,
+        exception_rules=inputs.exception_rules,
+    )
+    return scored.pipe(_without_float_noise).pipe(_ordered)
+
+
+def _without_float_noise(scored: pd.DataFrame) -> pd.DataFrame:
+    """Gaps are differences of printed figures: drop binary noise such as -5.450000000000003."""
+    gaps = [c for c in scored.columns if c.endswith("_gap")]
+    return scored.assign(**{c: scored[c].astype("float64").round(9) for c in gaps})
+
+
+def _ordered(scored: pd.DataFrame) -> pd.DataFrame:
+    rest = [c for c in scored.columns if c not in SCORED_COLUMNS]
+    return scored.loc[:, [c for c in SCORED_COLUMNS if c in scored.columns] + rest]
+
+
+def run_scoring(project_dir: Path | str | None, month: Month | str) -> pd.DataFrame:
+    """Open a project and score a month: the one call a notebook or script needs.
+
+    >>> # run_scoring(".", "2023-03")  # doctest: +SKIP
+    """
+    project = Project.open(project_dir)
+    month = Month.parse(month)
+    return score_month(read_inputs(project, month), project)
