@@ -59,6 +59,13 @@ class StatisticalNeighbours(_Strict):
         default=None, description="Ofsted judgements as at this date (YYYY-MM-DD) for Good/Outstanding SN"
     )
 
+    @field_validator("good_outstanding_as_at")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+        return value
+
     @field_validator("la_codes")
     @classmethod
     def _codes(cls, codes: list[str]) -> list[str]:
@@ -79,6 +86,11 @@ class Comparators(_Strict):
             "sn": "Statistical neighbours",
             "good_sn": "Good/Outstanding SN",
         }
+    )
+
+    publication_lag_months: int = Field(
+        default=6, ge=0, le=36,
+        description="A benchmark year is used from this many months after it ends (DfE publishes later)",
     )
 
     @field_validator("show")
@@ -147,6 +159,7 @@ class Paths(_Strict):
     overrides: str = "data/overrides.csv"
     annotations: str = "data/annotations.csv"
     exception_rules: str = "data/exception_rules.csv"
+    benchmark_sources: str = "data/benchmark_sources.csv"
     extracts: str = "data/extracts"
     commentary: str = "data/commentary"
     store: str = "data/cpb.duckdb"

@@ -56,6 +56,51 @@ def read_exception_rules(project: Project) -> pd.DataFrame | None:
     return check_exception_rules(table.frame, file=path.name)
 
 
+def year_end(label: str) -> Month:
+    """The month a benchmark year label ends: ``2021-22`` in March 2022, ``2022`` in December 2022.
+
+    >>> str(year_end("2021-22")), str(year_end("2022"))
+    ('2022-03', '2022-12')
+    """
+    first = int(label[:4])
+    return Month(first + 1, 3) if len(label) > 4 else Month(first, 12)
+
+
+def benchmarks_known_by(benchmarks: pd.DataFrame, month: Month, lag_months: int) -> pd.DataFrame:
+    """Only benchmark years a pack for ``month`` could have quoted: ended at least ``lag_months`` before it.
+
+    >>> b = pd.DataFrame({"indicator": ["x", "x"], "comparator": ["england"] * 2, "year": ["2021-22", "2022-23"], "value": [70.0, 71.0]})
+    >>> benchmarks_known_by(b, Month(2023, 3), 6)["year"].tolist()
+    ['2021-22']
+    """
+    if benchmarks.empty:
+        return benchmarks
+    usable = [year_end(str(label)) + lag_months <= month for label in benchmarks["year"]]
+    return benchmarks.loc[usable].reset_index(drop=True)
+
+
+def official_benchmarks(project: Project, catalogue: pd.DataFrame, typed: pd.DataFrame, published_at=None) -> pd.DataFrame:
+    """Typed benchmarks, with gaps filled from imported DfE releases when there are any.
+
+    A month already published keeps the releases that were in the store when
+    it was first published, so a later DfE release never changes its pack.
+    """
+    sources = project.path("benchmark_sources")
+    if not sources.is_file() or not project.store_path.exists():
+        return typed
+    from . import dfe
+    from .errors import StoreError
+
+    try:
+        if dfe.releases(project.store_path).empty:
+            return typed
+    except StoreError:  # nothing imported from DfE yet: the typed figures are all there is
+        return typed
+    release = None if published_at is None else f"{published_at:%Y-%m-%d}"
+    imported = dfe.comparators(project.store_path, project.config, sources, indicators=catalogue, release=release)
+    return dfe.fill_benchmarks(typed, imported)
+
+
 def read_inputs(project: Project, month: Month) -> MonthInputs:
     """Read the catalogue files and the values as published for ``month``.
 
@@ -67,14 +112,18 @@ def read_inputs(project: Project, month: Month) -> MonthInputs:
     loading.ensure_store(project)
     catalogue = loading.read_catalogue(project)
     with Store.open(project.store_path, read_only=True) as store:
-        values = store.values(as_at=month)
+        values = store.values(as_at=month, as_published=False)  # a render publishes the latest loads
         loads = store.loads()
+        first_published = store.first_published_at(month)
+    typed = loading.read_benchmarks(project, catalogue)
     return MonthInputs(
         month=month,
         catalogue=catalogue,
         values=values,
         targets=loading.read_targets(project, catalogue),
-        benchmarks=loading.read_benchmarks(project, catalogue),
+        benchmarks=official_benchmarks(project, catalogue, typed, first_published).pipe(
+            benchmarks_known_by, month, project.config.comparators.publication_lag_months
+        ),
         overrides=loading.read_overrides(project, catalogue),
         annotations=loading.read_annotations(project, catalogue),
         exception_rules=read_exception_rules(project),

@@ -304,11 +304,13 @@ class Store:
         no_value = typed["value"].isna() & typed["missing_reason"].isna()
         return typed.assign(missing_reason=typed["missing_reason"].where(~no_value, "blank"))
 
-    def record_publication(self, month: Month | str) -> int:
+    def record_publication(self, month: Month | str, *, republish: bool = False) -> int:
         """Record that the pack for ``month`` was published with everything loaded so far.
 
-        Returns the cut-off load id. Recording again is allowed only when
-        nothing for the month has been loaded since (it then changes nothing);
+        Returns the cut-off load id. Recording again changes nothing when
+        nothing for the month has been loaded since. When something has, the
+        month is only published again with ``republish=True`` (an explicit new
+        render): a new publication row is added and the earlier one is kept, so
         a published pack is never silently redefined.
 
         >>> import pandas as pd
@@ -327,13 +329,14 @@ class Store:
                 raise StoreError(f"nothing has been loaded for {month_text} or before, so it cannot be published")
             earlier = con.execute("SELECT load_id, published_at FROM publications WHERE month = ?", [month_text]).fetchone()
             if earlier is not None:
-                if earlier[0] != cutoff:
+                if earlier[0] != cutoff and not republish:
                     raise StoreError(
                         f"{month_text} was published on {earlier[1]:%Y-%m-%d %H:%M} UTC with loads up to {earlier[0]}; "
                         f"load {cutoff} came later and a published month is not republished"
                     )
-                con.execute("ROLLBACK")
-                return int(cutoff)
+                if earlier[0] == cutoff:
+                    con.execute("ROLLBACK")
+                    return int(cutoff)
             con.execute("INSERT INTO publications VALUES (?, ?, ?)", [month_text, cutoff, _utc_now()])
             con.execute("COMMIT")
         except BaseException:
@@ -366,18 +369,20 @@ class Store:
         return [m for (m,) in self._con.execute("SELECT DISTINCT month FROM publications ORDER BY month").fetchall()]
 
     def publication(self, month: Month | str) -> dict | None:
-        """The publication record of ``month`` (month, load_id, published_at), or None."""
+        """The latest publication record of ``month`` (month, load_id, published_at), or None."""
         row = self._con.execute(
-            "SELECT month, load_id, published_at FROM publications WHERE month = ? ORDER BY published_at LIMIT 1",
+            "SELECT month, load_id, published_at FROM publications WHERE month = ? ORDER BY published_at DESC, load_id DESC LIMIT 1",
             [_month_text(month)],
         ).fetchone()
         return None if row is None else {"month": row[0], "load_id": int(row[1]), "published_at": row[2]}
 
-    def values(self, as_at: Month | str | None = None) -> pd.DataFrame:
+    def values(self, as_at: Month | str | None = None, *, as_published: bool = True) -> pd.DataFrame:
         """The value of each (indicator, period) as known for report month ``as_at``.
 
-        Only loads for months up to ``as_at`` count; if ``as_at`` was published,
-        only loads up to its recorded cut-off. Among those, the load for the
+        Only loads for months up to ``as_at`` count; if ``as_at`` was published
+        (and ``as_published`` is true), only loads up to its recorded cut-off;
+        ``as_published=False`` reads every load for those months, as a new
+        render of the month does. Among those, the load for the
         latest month wins (ties: the later load). ``as_at=None`` reads
         everything loaded. Columns: :data:`VALUES_VIEW_COLUMNS`.
 
@@ -393,7 +398,7 @@ class Store:
         ([441.0], [445.0, 437.0])
         """
         month_text = None if as_at is None else _month_text(as_at)
-        publication = None if month_text is None else self.publication(month_text)
+        publication = None if month_text is None or not as_published else self.publication(month_text)
         cutoff = None if publication is None else publication["load_id"]
         frame = self._con.execute(
             """
@@ -415,6 +420,11 @@ class Store:
         frame = frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
         frame = frame.astype({"load_id": "int64", "source_row": "Int64"})
         return _objects(frame, ("indicator", "period", "missing_reason", "note", "source_file")).reset_index(drop=True)
+
+    def first_published_at(self, month: Month | str):
+        """When ``month`` was first published (a UTC timestamp), or None."""
+        row = self._con.execute("SELECT min(published_at) FROM publications WHERE month = ?", [_month_text(month)]).fetchone()
+        return row[0]
 
     def previous_published(self, month: Month | str) -> str | None:
         """The latest published month before ``month``, or None."""

@@ -231,6 +231,19 @@ def test_recording_a_publication_again(two_months):
         assert con.execute("SELECT count(*) FROM publications").fetchone() == (1,)
 
 
+def test_republishing_adds_a_publication_and_keeps_the_first(two_months):
+    with Store.open(two_months, read_only=False) as store:
+        store.record_publication("2023-03")
+        store.add_load(frame(("cic-number", "2023-03", 439.0)), "2023-03", "late.csv", "ee")
+        assert value(store, "2023-03", "cic-number", "2023-03") == 437.0
+        assert store.values(as_at="2023-03", as_published=False).set_index("period").loc["2023-03", "value"] == 439.0
+        assert store.record_publication("2023-03", republish=True) == 3
+        assert value(store, "2023-03", "cic-number", "2023-03") == 439.0
+        assert store.publication("2023-03")["load_id"] == 3
+    with duckdb.connect(str(two_months), read_only=True) as con:
+        assert con.execute("SELECT load_id FROM publications ORDER BY load_id").fetchall() == [(2,), (3,)]
+
+
 def test_nothing_loaded_cannot_be_published(path):
     with Store.open(path, read_only=False) as store:
         with pytest.raises(StoreError, match="nothing has been loaded"):

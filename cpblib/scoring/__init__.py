@@ -1,0 +1,32 @@
+"""Scoring: from a history of figures to the judged report month.
+
+Pure, vectorised functions over DataFrames; nothing here reads or writes
+files. :func:`score` builds the scored month (direction of travel, RAG,
+benchmark comparisons, exception list, trend); :func:`summarise`,
+:func:`exceptions` and :func:`headline_facts` shape it for the pack;
+:func:`rollup` gives quarter and financial-year figures and
+:func:`suppress` the display strings for public output.
+"""
+
+from ._exceptions import exceptions, packaged_exception_rules
+from ._headline import headline_facts
+from ._numbers import round_half_away
+from ._periods import latest_period, previous_period
+from ._rollup import rollup
+from ._score import SCORED_COLUMNS, score
+from ._summary import summarise
+from ._suppress import suppress
+
+__all__ = [
+    "SCORED_COLUMNS",
+    "exceptions",
+    "headline_facts",
+    "latest_period",
+    "packaged_exception_rules",
+    "previous_period",
+    "rollup",
+    "round_half_away",
+    "score",
+    "summarise",
+    "suppress",
+]

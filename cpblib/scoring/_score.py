@@ -1,0 +1,245 @@
+"""Score a report month: the recipe that chains the small steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import INDICATOR_COLUMNS, active_indicators, targets_for
+from ..config import COMPARATORS, Calendar, RagRules
+from ..month import Month
+from ._compare import add_comparisons, attach_benchmarks
+from ._direction import add_direction, polarity_sign
+from ._exceptions import add_exception
+from ._history import gather
+from ._periods import period_ordinals, to_periods
+from ._rag import add_rag, apply_overrides, resolve_rules
+from ._text import strings, text_column, whole_numbers
+from ._trend import TREND_PERIODS, add_trend
+
+SCORED_COLUMNS = (
+    "indicator",
+    "name",
+    "domain",
+    "unit",
+    "polarity",
+    "decimals",
+    "frequency",
+    "period_type",
+    "period",
+    "value",
+    "missing_reason",
+    "previous_period",
+    "previous_value",
+    "direction",
+    "direction_reason",
+    "target",
+    "range_lower",
+    "range_upper",
+    "rag",
+    "rag_reason",
+    "rag_override",
+    "exception",
+    "trend",
+    "worsening_periods",
+)
+"""Leading columns of a scored month; per comparator columns and extras follow."""
+
+EXTRA_COLUMNS = (
+    "numerator",
+    "denominator",
+    "previous_numerator",
+    "previous_denominator",
+    "arrears_months",
+    "rag_method",
+    "headline",
+    "month",
+)
+"""Further columns kept after the comparator columns (for suppression, headlines and explanations)."""
+
+_TEXT_DEFAULTS = {"year_type": "financial"}
+
+
+def complete_catalogue(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Add absent optional catalogue columns (blank), defaulting arrears to 0 and year type to financial.
+
+    Text columns come back as object columns holding ``None`` for blanks.
+
+    >>> complete = complete_catalogue(pd.DataFrame({"indicator": ["x"]}))
+    >>> complete[["arrears_months", "year_type", "tolerance"]].values.tolist()
+    [[0, 'financial', nan]]
+    """
+    added = {}
+    for column in INDICATOR_COLUMNS:
+        if column.name in catalogue:
+            continue
+        if column.kind == "float":
+            added[column.name] = np.full(len(catalogue), np.nan)
+        elif column.kind == "int":
+            added[column.name] = pd.array(
+                [0 if column.name == "arrears_months" else pd.NA] * len(catalogue), dtype="Int64"
+            )
+        else:
+            added[column.name] = text_column(
+                np.full(len(catalogue), _TEXT_DEFAULTS.get(column.name), dtype=object), catalogue.index
+            )
+    complete = catalogue.assign(**added) if added else catalogue
+    text = {}
+    for column in INDICATOR_COLUMNS:
+        if column.kind in ("float", "int"):
+            continue
+        cells = complete[column.name]
+        stored = cells.to_numpy(dtype=object)
+        untidy = (pd.isna(stored) | (stored == "")) & np.not_equal(stored, None)  # NaN or "" where None belongs
+        if cells.dtype != object or untidy.any():
+            text[column.name] = text_column(strings(cells), complete.index)
+    year_type = text.get("year_type", complete["year_type"])
+    if year_type.isna().any():
+        text["year_type"] = text_column(
+            np.where(year_type.isna(), "financial", year_type.to_numpy(dtype=object)), complete.index
+        )
+    return complete.assign(
+        **text,
+        decimals=pd.array(whole_numbers(complete, "decimals"), dtype="Int64"),
+        arrears_months=pd.array(whole_numbers(complete, "arrears_months"), dtype="Int64"),
+    ).pipe(plain_column_labels)
+
+
+def plain_column_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its column labels held as plain Python objects.
+
+    pandas 3 keeps text labels in an Arrow-backed index, which makes every
+    added column cost an index rebuild; scoring adds dozens of columns.
+    """
+    return frame.set_axis(pd.Index(frame.columns, dtype=object), axis="columns")
+
+
+def _attach_periods(indicators: pd.DataFrame, month: Month, calendar: Calendar) -> pd.DataFrame:
+    """Add ``period``, ``previous_period`` and the private step ordinals ``_p0``... (latest first)."""
+    ordinals = period_ordinals(indicators, month, calendar, steps=TREND_PERIODS)
+    periods = to_periods(ordinals)
+    return indicators.assign(
+        period=text_column(periods[:, 0], indicators.index),
+        previous_period=text_column(periods[:, 1], indicators.index),
+        **{f"_p{step}": ordinals[:, step] for step in range(TREND_PERIODS)},
+    )
+
+
+def _numeric_codes(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Private ``_sign`` (polarity as +1/-1/0) and ``_decimals`` columns, worked out once per indicator."""
+    return indicators.assign(
+        _sign=polarity_sign(indicators["polarity"]), _decimals=whole_numbers(indicators, "decimals")
+    )
+
+
+_RULE_COLUMNS = ("rag_method", "tolerance", "tolerance_type", "red_rule", "red_threshold")
+
+
+def _working_columns(indicators: pd.DataFrame, comparators: Sequence[str]) -> pd.DataFrame:
+    """Only what scoring and the scored frame need, so repeating rows per key stays cheap."""
+    wanted = [
+        *SCORED_COLUMNS[: SCORED_COLUMNS.index("period_type") + 1],
+        "period",
+        "previous_period",
+        "arrears_months",
+        "headline",
+        *_RULE_COLUMNS,
+        "target",
+        "range_lower",
+        "range_upper",
+        *[f"{c}_{f}" for c in comparators for f in ("value", "year")],
+        "_sign",
+        "_decimals",
+        *[c for c in indicators.columns if isinstance(c, str) and c.startswith("_p")],
+    ]
+    return indicators[list(dict.fromkeys(wanted))]
+
+
+def _attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None, month: Month) -> pd.DataFrame:
+    columns = ("target", "range_lower", "range_upper")
+    if targets is None or targets.empty:
+        return indicators.assign(**{c: np.full(len(indicators), np.nan) for c in columns})
+    in_force = targets_for(targets, month)
+    row = pd.Index(in_force["indicator"].to_numpy(dtype=object)).get_indexer(
+        indicators["indicator"].to_numpy(dtype=object)
+    )
+    found = row >= 0
+
+    def pick(column: str) -> np.ndarray:
+        if column not in in_force or not len(in_force):
+            return np.full(len(indicators), np.nan)
+        return np.where(
+            found,
+            pd.to_numeric(in_force[column]).to_numpy(dtype="float64", na_value=np.nan)[np.maximum(row, 0)],
+            np.nan,
+        )
+
+    return indicators.assign(**{c: pick(c) for c in columns})
+
+
+def _finish(frame: pd.DataFrame, month: Month, comparators: Sequence[str], keys: tuple[str, ...]) -> pd.DataFrame:
+    per_comparator = [f"{c}_{f}" for c in comparators for f in ("value", "year", "gap", "comparison")]
+    out = frame.assign(month=text_column(np.full(len(frame), str(month), dtype=object), frame.index))
+    return out[[*keys, *SCORED_COLUMNS, *per_comparator, *EXTRA_COLUMNS]].reset_index(drop=True)
+
+
+def score(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    month: Month | str,
+    *,
+    targets: pd.DataFrame | None = None,
+    benchmarks: pd.DataFrame | None = None,
+    overrides: pd.DataFrame | None = None,
+    rules: RagRules = RagRules(),
+    calendar: Calendar = Calendar(),
+    comparators: Sequence[str] = COMPARATORS,
+    exception_rules: pd.DataFrame | None = None,
+    keys: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Score the report ``month``: one row per active indicator, in catalogue order.
+
+    ``values`` is the long history (``indicator``, ``period``, ``value``,
+    ``missing_reason``, ``numerator``, ``denominator``); ``catalogue`` the
+    indicator catalogue; ``targets``, ``benchmarks`` and ``overrides`` the
+    frames of ``targets.csv``, ``benchmarks.csv`` and ``overrides.csv``.
+    With ``keys`` (e.g. ``("la",)``) the values hold several series told apart
+    by those columns and the result has one row per key combination (sorted)
+    and indicator. No input is modified.
+
+    >>> catalogue = pd.DataFrame({"indicator": ["cic-rate"], "name": ["Children in care per 10,000"],
+    ...     "domain": ["Profile"], "unit": ["rate_per_10000"], "polarity": ["low"], "decimals": [1],
+    ...     "frequency": ["monthly"], "period_type": ["snapshot"], "rag_method": ["target"]})
+    >>> values = pd.DataFrame({"indicator": "cic-rate", "period": ["2023-01", "2023-02", "2023-03"],
+    ...                        "value": [66.0, 65.2, 64.8]})
+    >>> targets = pd.DataFrame({"indicator": ["cic-rate"], "from_month": ["2022-04"], "target": [60.0]})
+    >>> benchmarks = pd.DataFrame({"indicator": ["cic-rate"], "comparator": ["england"], "year": ["2021-22"],
+    ...                            "value": [70.0]})
+    >>> row = score(values, catalogue, "2023-03", targets=targets, benchmarks=benchmarks).iloc[0]
+    >>> row["period"], row["direction"], row["rag"], row["exception"], row["trend"], row["england_comparison"]
+    ('2023-03', 'improving', 'amber', 'watching_brief', 'down', 'better')
+    >>> row["rag_reason"]
+    '64.8 against target 60.0: 4.8 off target, within the red threshold (10% of target)'
+    """
+    month = Month.parse(month)
+    keys = tuple(keys)
+    return (
+        complete_catalogue(catalogue)
+        .pipe(active_indicators, month)
+        .pipe(resolve_rules, rules)
+        .pipe(_attach_periods, month, calendar)
+        .pipe(_attach_targets, targets, month)
+        .pipe(attach_benchmarks, benchmarks, comparators)
+        .pipe(_numeric_codes)
+        .pipe(_working_columns, comparators)
+        .pipe(gather, values, keys)
+        .pipe(add_direction)
+        .pipe(add_comparisons, comparators)
+        .pipe(add_rag, month)
+        .pipe(apply_overrides, overrides, month, keys)
+        .pipe(add_exception, exception_rules)
+        .pipe(add_trend)
+        .pipe(_finish, month, comparators, keys)
+    )
