@@ -13,7 +13,6 @@ reads that; a notebook opened by hand in Jupyter prepares it itself.
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
 from dataclasses import dataclass
 from functools import cached_property
@@ -124,9 +123,3 @@ def open_month(month: str, project_dir: str = "") -> Pack:
         if isinstance(pack, Pack) and pack.fingerprint == fingerprint(project, month_value):
             return Pack(project=project, month=pack.month, inputs=pack.inputs, scored=pack.scored, fingerprint=pack.fingerprint)
     return build(project, month_value)
-
-
-def checks_summary(pack: Pack) -> dict | None:
-    """The data checks written by ``cpb check``/``cpb run`` for the month (``checks.json``), or None."""
-    path = pack.project.build_dir(pack.month) / "checks.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

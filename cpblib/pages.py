@@ -19,7 +19,7 @@ from ._vocabulary import label
 from .commentary import commentary_html, commentary_markdown, read_commentary
 from .display import MISSING, direction_text, exception_text, format_value, period_text, rag_text
 from .month import Month
-from .pack import APPENDIX_PERIODS, Pack, checks_summary
+from .pack import APPENDIX_PERIODS, Pack
 from .scoring import exceptions, headline_facts, summarise
 from .scoring._periods import period_ordinals, to_periods
 from .tables import markdown_escape, table_bundle
@@ -336,14 +336,17 @@ def show_appendix(pack: Pack) -> None:
 
 # -- data quality -----------------------------------------------------------------------------------
 def show_data_quality(pack: Pack) -> None:
-    """The data-quality page from the month's checks (``checks.json`` beside the build)."""
-    from .checks import data_quality_markdown_from_json
-
-    result = checks_summary(pack)
-    if result is None:
-        show_markdown(f"The data checks have not been run for {pack.month.label}: run `cpb check --month {pack.month}`.")
+    """The data-quality page written by the month's checks (``data-quality.md`` beside ``checks.json``)."""
+    path = pack.project.build_dir(pack.month) / "data-quality.md"
+    if not path.is_file():
+        show_markdown(
+            markdown_escape(f"The data checks have not been run for {pack.month.label}.")
+            + f" Run `cpb check --month {pack.month}` to produce this page."
+        )
         return
-    show_markdown(data_quality_markdown_from_json(result))
+    # The report escapes every piece of input text; line breaks inside table cells become "; " so the
+    # same Markdown reads well on the site and in the PDF.
+    show_markdown(path.read_text(encoding="utf-8").replace("<br>", "; "))
 
 
 __all__ = [name for name in dir() if name.startswith(("show_", "headline_", "summary_", "domain_", "appendix_", "exception_"))]

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -138,8 +139,10 @@ def _execute(job: NotebookJob, pack: Pack, build_dir: Path) -> None:
     from papermill.exceptions import PapermillExecutionError
     from traitlets.config import Config
 
+    sockets = Path(tempfile.mkdtemp(prefix="cpb-kernel-"))
     config = Config()
     config.KernelManager.transport = "ipc"  # local sockets: no TCP ports, no plain-text warning from the kernel
+    config.KernelManager.ip = str(sockets / "k")  # one socket folder per kernel: parallel kernels never collide
 
     target = build_dir / job.output
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +161,8 @@ def _execute(job: NotebookJob, pack: Pack, build_dir: Path) -> None:
             f"notebook {job.output} ({job.title}, from {job.source.name}) failed in cell {exc.exec_count} "
             f"[{first_line}]: {exc.ename}: {exc.evalue}. The executed notebook is kept at {failed}"
         ) from None
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     nb = nbformat.read(partial, as_version=4)
     nbformat.write(_front_matter(nb, job, pack), partial)
     partial.replace(target)

@@ -35,3 +35,27 @@ def demo_project(tmp_path: Path) -> Path:
     shutil.copy2(ROOT / "cpb.toml", root / "cpb.toml")
     shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
     return root
+
+
+@pytest.fixture(scope="session")
+def rendered_demo(tmp_path_factory) -> Path:
+    """The demo project copied to a temporary folder and rendered once for the whole test session
+    (``cpb render --month 2023-03`` with the built-in engine); returns the project root.
+
+    The pack is in ``<root>/_site/2023-03/`` and the executed notebooks in ``<root>/_build/2023-03/``.
+    Tests must not change these files; copy them first.
+    """
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("rendered") / "demo"
+    root.mkdir()
+    shutil.copy2(ROOT / "cpb.toml", root / "cpb.toml")
+    shutil.copy2(ROOT / "_quarto.yml", root / "_quarto.yml")
+    shutil.copy2(ROOT / "index.qmd", root / "index.qmd")
+    for folder in ("data", "notebooks", "expectations"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
+    command = [sys.executable, "-m", "cpblib", "render", "--month", "2023-03", "--engine", "builtin", "--project", str(root)]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return root

@@ -17,11 +17,10 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Execute every notebo
 
 def run_pack(project, month, *, workers: int | None = None, force: bool = False):
     """Checks (fail closed), then every page notebook, with a progress bar naming each notebook."""
-    from ..checks import require_clean, write_reports
+    from ..publish import check_month
     from ..run import run_month
 
-    result = require_clean(project, month, console=err_console)
-    write_reports(project, result)
+    check_month(project, month, console=err_console)
     started = time.perf_counter()
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
