@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,6 +36,7 @@ import nbformat
 import yaml
 
 from ..errors import CpbError, ConfigError
+from ..naming import slugify
 
 PACK_DIR = "pack"
 """Folder (relative to the project root) that the sidebar of ``_quarto.yml`` points into."""
@@ -196,12 +196,6 @@ def find_quarto_file(build_dir: Path) -> Path:
 
 
 # -- names -------------------------------------------------------------------------------------------
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens, as domain file names are written."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def page_slug(relative: str) -> str:
     """Stable page key from a notebook path: the folder kept, an ``NN-`` order prefix dropped."""
     folder, name = posixpath.split(relative)
