@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from cpblib.config import ProjectConfig
+from cpblib.config import ProjectConfig, parse_config
 from cpblib.dfe import all_bands, all_comparators, bands, comparators, fill_benchmarks, import_files
 from cpblib.dfe.comparators import good_or_outstanding
 from cpblib.dfe.sources import read_sources
@@ -89,9 +89,10 @@ def test_neighbours_listed_in_cpb_toml_replace_the_model(dfe_store):
     assert "sn_2021" not in sn["source"]
 
 
-def test_a_bad_as_at_date_is_a_config_error(dfe_store):
+def test_a_bad_as_at_date_is_a_config_error():
+    text = '[authority]\nname = "Dorset Council"\nla_code = "838"\n[statistical_neighbours]\ngood_outstanding_as_at = "31/03/2023"\n'
     with pytest.raises(ConfigError, match="good_outstanding_as_at: '31/03/2023' is not a date"):
-        comparators(dfe_store, config(good_outstanding_as_at="31/03/2023"), SOURCES, indicators=["cic-rate"])
+        parse_config(text)
 
 
 def test_the_2025_model_gives_other_neighbours(dfe_store):

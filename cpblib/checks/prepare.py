@@ -1,0 +1,686 @@
+"""Preparing each input for its expectation suite: pure functions over frames.
+
+Great Expectations checks one table at a time. Rules that need another table
+(is this indicator in the catalogue? is this a percentage?) or a parse (is
+this text a month?) are turned into *derived columns* here, and the suites
+then use standard expectations on them, e.g. ``in_catalogue`` must be in
+``[true]``, ``percent_value`` between 0 and 100.
+
+Every prepared frame carries the columns that locate a row for the report:
+``file``, ``source_row`` (the row number a person sees in the file; missing
+for rows the checks add, such as an expected value that is absent),
+``indicator`` and ``period``, plus ``_row_id`` (position) so failing rows can
+be found again. A derived check column is ``None`` where the rule does not
+apply, which every expectation used here ignores.
+
+>>> raw = pd.DataFrame({"indicator": ["cic-rate", "cic-rate"], "comparator": ["england", "region"],
+...                     "year": ["2021-22", "2021-23"], "value": ["70", "87%"]})
+>>> frame = prepare_table(raw, [2, 3], "benchmarks.csv", BENCHMARK_COLUMNS)
+>>> frame[["source_row", "year_ok", "value_ok"]].to_dict("list")
+{'source_row': [2, 3], 'year_ok': [True, False], 'value_ok': [True, False]}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import BENCHMARK_COLUMNS, INDICATOR_COLUMNS, OVERRIDE_COLUMNS, TARGET_COLUMNS, YEAR_LABEL, Column
+from ..config import Calendar
+from ..month import Month
+from ..values import looks_like_formula
+
+LOCATION = ("file", "source_row", "indicator", "period")
+"""Columns that say where a row is; asked of GX for every failing row."""
+
+ROW_ID = "_row_id"
+
+DEFAULT_CALENDAR = Calendar()
+
+_WHOLE = re.compile(r"^\d+$")
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+# -- small helpers ------------------------------------------------------------------------
+def _clean(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _cells(series: pd.Series) -> pd.Series:
+    """Text cells stripped, blanks as ``None`` (object dtype)."""
+    return pd.Series([_clean(v) for v in series], index=series.index, dtype="object")
+
+
+def _where(mask: pd.Series, applies: pd.Series) -> pd.Series:
+    """``mask`` as an object column of True/False, ``None`` where the rule does not apply."""
+    return pd.Series(
+        np.where(applies.to_numpy(dtype=bool), mask.to_numpy(dtype=bool), None), index=mask.index, dtype="object"
+    )
+
+
+def _map_unique(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` once per distinct value (parsing months is the slow part)."""
+    uniques = {value: func(value) for value in series.dropna().unique()}
+    mapped = [uniques.get(v) if isinstance(v, str) else None for v in series]
+    return pd.Series(mapped, index=series.index, dtype="object")
+
+
+def month_text(value: object) -> str | None:
+    """``YYYY-MM`` for anything :meth:`Month.parse` reads, else ``None``.
+
+    >>> month_text("Mar 23"), month_text("2023-13"), month_text("2023-03-15")
+    ('2023-03', None, None)
+    """
+    month = Month.try_parse(value)
+    return None if month is None else str(month)
+
+
+def period_ordinal(periods: pd.Series) -> pd.Series:
+    """Month ordinal of ``YYYY-MM`` text (``NaN`` when not a real month).
+
+    >>> period_ordinal(pd.Series(["2023-03", "2023-13", None])).tolist()[1:]
+    [nan, nan]
+    """
+    text = periods.astype("object").map(lambda v: v if isinstance(v, str) and _PERIOD.match(v) else None)
+    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    month = pd.to_numeric(text.str.slice(5, 7), errors="coerce")
+    return (year * 12 + month - 1).astype("float64")
+
+
+def year_label_ok(value: str) -> bool:
+    """A benchmark year: ``2021-22`` (consecutive years) or ``2022``.
+
+    >>> [year_label_ok(v) for v in ("2021-22", "2022", "2021-23", "21-22", "2099-00")]
+    [True, True, False, False, True]
+    """
+    match = YEAR_LABEL.match(value)
+    return bool(match) and (match[2] is None or (int(match[1]) + 1) % 100 == int(match[2]))
+
+
+def _number(text: pd.Series) -> pd.Series:
+    """Numbers from text, allowing thousands commas as the catalogue reader does."""
+    cleaned = text.astype("object").map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
+    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+
+
+def _with_location(
+    frame: pd.DataFrame, file: str | pd.Series | None, rows: Sequence[int] | pd.Series | None
+) -> pd.DataFrame:
+    located = frame.reset_index(drop=True)
+    size = len(located)
+    rows = (
+        pd.Series([None] * size if rows is None else list(rows), dtype="Int64")
+        if not isinstance(rows, pd.Series)
+        else rows.reset_index(drop=True).astype("Int64")
+    )
+    files = (
+        file.reset_index(drop=True).astype("object")
+        if isinstance(file, pd.Series)
+        else pd.Series([file] * size, dtype="object")
+    )
+    out = located.assign(file=files, source_row=rows, **{ROW_ID: np.arange(size)})
+    for column in ("indicator", "period"):
+        if column not in out:
+            out[column] = pd.Series([None] * size, dtype="object")
+    return out
+
+
+# -- tables typed in by the council ----------------------------------------------------------
+def prepare_table(raw: pd.DataFrame, rows: Sequence[int], file: str, columns: Iterable[Column]) -> pd.DataFrame:
+    """Text table plus checks for each typed column.
+
+    Codes are lower-cased (the readers accept any case). ``<column>_ok`` is
+    True/False for numbers, whole numbers, months and year labels and
+    ``None`` for blank cells; ``<column>_number`` and ``<column>_month`` hold
+    the parsed values. Per row, ``blank_required`` names the required
+    columns left blank, ``not_whole`` the whole-number columns, ``not_a_number``
+    the number columns and ``not_a_month`` the month columns whose text is
+    not of that kind, and ``formula_like`` the cells a spreadsheet would run
+    as a formula (``None`` when there is nothing to report). A declared
+    column missing from the file is left missing (the suite's column check
+    reports it); its derived columns are blank.
+    """
+    columns = tuple(columns)
+    frame = raw.set_axis([str(c).strip() for c in raw.columns], axis="columns")
+    frame = frame.apply(_cells) if len(frame.columns) else frame
+    frame = _with_location(frame, file, rows)
+    derived: dict[str, pd.Series] = {}
+    problems: dict[str, dict[str, pd.Series]] = {"not_whole": {}, "not_a_number": {}, "not_a_month": {}}
+    blank = pd.Series([None] * len(frame), dtype="object")
+    for column in columns:
+        present = column.name in frame
+        cells = frame[column.name] if present else blank
+        given = cells.notna()
+        if column.kind.startswith("code:") or column.kind in ("rag",):
+            if present:
+                derived[column.name] = cells.str.lower().astype("object").where(given, None)
+        elif column.kind == "int":
+            whole = cells.astype("string").str.fullmatch(r"\d+").fillna(False).astype(bool)
+            derived[f"{column.name}_ok"] = _where(whole, given)
+            derived[f"{column.name}_number"] = pd.to_numeric(cells.where(whole, None), errors="coerce").astype(
+                "float64"
+            )
+            problems["not_whole"][column.name] = given & ~whole
+        elif column.kind == "float":
+            number = _number(cells)
+            derived[f"{column.name}_ok"] = _where(number.notna(), given)
+            derived[f"{column.name}_number"] = number
+            problems["not_a_number"][column.name] = given & number.isna()
+        elif column.kind == "month":
+            parsed = _map_unique(cells, month_text)
+            derived[f"{column.name}_ok"] = _where(parsed.notna(), given)
+            derived[f"{column.name}_month"] = parsed
+            problems["not_a_month"][column.name] = given & parsed.isna()
+        elif column.kind == "year_label":
+            derived[f"{column.name}_ok"] = _where(
+                cells.map(lambda v: year_label_ok(v) if isinstance(v, str) else False), given
+            )
+    required = {c.name: frame[c.name].isna() for c in columns if c.required and c.name in frame}
+    derived["blank_required"] = flagged_columns(required, len(frame))
+    raw_names = [str(c).strip() for c in raw.columns]
+    derived["formula_like"] = flagged_columns(
+        {name: frame[name].map(lambda v: isinstance(v, str) and looks_like_formula(v)) for name in raw_names},
+        len(frame),
+    )
+    for name, flags in problems.items():
+        derived[name] = flagged_columns(flags, len(frame))
+    return frame.assign(**derived)
+
+
+def flagged_columns(flags: dict[str, pd.Series], size: int) -> pd.Series:
+    """Per row, the names of the columns flagged True, joined (``None`` when none is).
+
+    >>> flagged_columns({"a": pd.Series([False, True]), "b": pd.Series([True, True])}, 2).tolist()
+    ['b', 'a, b']
+    """
+    if not flags or size == 0:
+        return pd.Series([None] * size, dtype="object")
+    names = np.array(list(flags), dtype=object)
+    matrix = np.column_stack([np.asarray(f, dtype=bool) for f in flags.values()])
+    return pd.Series([", ".join(names[row]) if row.any() else None for row in matrix], dtype="object")
+
+
+def _unit_lookup(catalogue: pd.DataFrame | None, indicators: pd.Series, column: str) -> pd.Series:
+    if catalogue is None or column not in catalogue or "indicator" not in catalogue:
+        return pd.Series([None] * len(indicators), index=indicators.index, dtype="object")
+    lookup = catalogue.drop_duplicates("indicator").set_index("indicator")[column]
+    return indicators.map(lookup).astype("object")
+
+
+def problem(bad: pd.Series, template: str, **fields: pd.Series | object) -> pd.Series:
+    """A check column: ``template`` filled in from ``fields`` on the rows where ``bad``
+    holds, ``None`` elsewhere (only the bad rows are formatted).
+
+    Every derived column a suite checks reads this way (blank when the row
+    is fine, saying what is wrong otherwise), so that the expectation is
+    ``expect_column_values_to_be_null`` and each failing example explains itself.
+
+    >>> problem(pd.Series([True, False, None]), "{v:g} is too big", v=pd.Series([104.0, 3.0, 5.0])).tolist()
+    ['104 is too big', None, None]
+    """
+    flags = _flags(bad)
+    out = np.full(len(flags), None, dtype=object)
+    rows = np.flatnonzero(flags)
+    if len(rows):
+        picked = {
+            name: (value.to_numpy(dtype=object)[rows] if isinstance(value, pd.Series) else [value] * len(rows))
+            for name, value in fields.items()
+        }
+        out[rows] = [template.format(**{name: picked[name][i] for name in picked}) for i in range(len(rows))]
+    return pd.Series(out, index=bad.index, dtype="object")
+
+
+def _flags(bad: pd.Series | np.ndarray) -> np.ndarray:
+    """A boolean array from a mask that may hold missing values (missing counts as False)."""
+    if isinstance(bad, pd.Series) and bad.dtype == object:
+        return np.array([False if v is None or v is pd.NA or pd.isna(v) else bool(v) for v in bad], dtype=bool)
+    if isinstance(bad, pd.Series):
+        return bad.to_numpy(dtype=bool, na_value=False)
+    return np.asarray(bad, dtype=bool)
+
+
+def _first_problem(index: pd.Index, *columns: pd.Series) -> pd.Series:
+    """Per row, the first of ``columns`` that is not ``None``."""
+    out = np.full(len(index), None, dtype=object)
+    for column in reversed(columns):
+        values = column.to_numpy(dtype=object)
+        given = np.array([v is not None for v in values], dtype=bool)
+        out[given] = values[given]
+    return pd.Series(out, index=index, dtype="object")
+
+
+def _unknown_indicator(catalogue: pd.DataFrame | None, indicators: pd.Series) -> pd.Series:
+    if catalogue is None or "indicator" not in catalogue:
+        return pd.Series([None] * len(indicators), index=indicators.index, dtype="object")
+    known = set(catalogue["indicator"].dropna())
+    return problem(indicators.notna() & ~indicators.isin(known), "{v}", v=indicators)
+
+
+def unit_problem(
+    numbers: pd.Series, unit: pd.Series, *, whole_counts: bool = True, rate_max: float = 10000
+) -> pd.Series:
+    """Why a figure cannot be a value of its unit: percentages 0 to 100, counts not negative
+    (and whole, unless ``whole_counts`` is False, as for averages of other councils' counts),
+    rates per 10,000 from 0 to ``rate_max``, days not negative. ``None`` when it can (or is blank).
+
+    >>> unit_problem(pd.Series([104.0, 3.5, -2.0, 20.0, None]), pd.Series(["percent", "count", "count", "count", "count"])).tolist()
+    ['104 is outside 0 to 100 for a percentage', '3.5 is not a whole number for a count', '-2 is negative for a count', None, None]
+    """
+    v = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    u = unit.to_numpy(dtype=object)
+    given = ~np.isnan(v)
+    with np.errstate(invalid="ignore"):
+        checks = [
+            ((u == "percent") & ((v < 0) | (v > 100)), "{v:g} is outside 0 to 100 for a percentage"),
+            ((u == "count") & (v < 0), "{v:g} is negative for a count"),
+            ((u == "count") & (v % 1 != 0) & whole_counts, "{v:g} is not a whole number for a count"),
+            (
+                (u == "rate_per_10000") & ((v < 0) | (v > rate_max)),
+                "{v:g} is outside 0 to " + f"{rate_max:,.0f}" + " for a rate per 10,000",
+            ),
+            ((u == "days") & (v < 0), "{v:g} is negative for a number of days"),
+        ]
+    out = np.full(len(v), None, dtype=object)
+    for bad, template in reversed(checks):
+        rows = np.flatnonzero(bad & given)
+        out[rows] = [template.format(v=v[i]) for i in rows]
+    return pd.Series(out, index=numbers.index, dtype="object")
+
+
+def prepare_catalogue(raw: pd.DataFrame, rows: Sequence[int], file: str = "indicators.csv") -> pd.DataFrame:
+    """The indicator catalogue with its checks.
+
+    Adds ``months_out_of_order`` (first_month after last_month) and
+    ``target_without_polarity`` (a point target needs polarity high or low).
+
+    >>> raw = pd.DataFrame({"indicator": ["cic-rate"], "unit": ["Percent"], "polarity": ["none"],
+    ...                     "decimals": ["1,234"], "rag_method": ["target"]})
+    >>> frame = prepare_catalogue(raw, [2])
+    >>> frame.loc[0, ["unit", "not_whole", "target_without_polarity"]].tolist()
+    ['percent', 'decimals', 'rated against a target with polarity none']
+    """
+    frame = prepare_table(raw, rows, file, INDICATOR_COLUMNS)
+    first, last = frame["first_month_month"], frame["last_month_month"]
+    in_order = pd.Series(
+        [a <= b if isinstance(a, str) and isinstance(b, str) else True for a, b in zip(first, last)], index=frame.index
+    )
+    method = frame["rag_method"] if "rag_method" in frame else pd.Series([None] * len(frame), dtype="object")
+    polarity = frame["polarity"] if "polarity" in frame else pd.Series([None] * len(frame), dtype="object")
+    return frame.assign(
+        months_out_of_order=problem(~in_order, "{first} is after {last}", first=first, last=last),
+        target_without_polarity=problem(
+            method.eq("target") & ~polarity.isin(["high", "low"]),
+            "rated against a target with polarity {polarity}",
+            polarity=polarity.astype("object").where(polarity.notna(), "blank"),
+        ),
+    )
+
+
+def catalogue_lookup(prepared: pd.DataFrame) -> pd.DataFrame:
+    """The typed columns other inputs need from a prepared catalogue (first row per indicator).
+
+    >>> raw = pd.DataFrame({"indicator": ["a"], "unit": ["count"], "frequency": ["monthly"], "arrears_months": ["1"]})
+    >>> catalogue_lookup(prepare_catalogue(raw, [2])).loc[0, ["indicator", "unit", "arrears_months"]].astype(str).tolist()
+    ['a', 'count', '1']
+    """
+    columns = {
+        "indicator": prepared.get("indicator"),
+        "name": prepared.get("name"),
+        "domain": prepared.get("domain"),
+        "unit": prepared.get("unit"),
+        "frequency": prepared.get("frequency"),
+        "year_type": prepared.get("year_type"),
+        "rag_method": prepared.get("rag_method"),
+        "arrears_months": prepared["arrears_months_number"].fillna(0).astype("int64"),
+        "first_month": prepared["first_month_month"],
+        "last_month": prepared["last_month_month"],
+    }
+    blank = pd.Series([None] * len(prepared), index=prepared.index, dtype="object")
+    frame = pd.DataFrame({k: (blank if v is None else v) for k, v in columns.items()})
+    return frame.dropna(subset=["indicator"]).drop_duplicates("indicator").reset_index(drop=True)
+
+
+def prepare_targets(
+    raw: pd.DataFrame, rows: Sequence[int], catalogue: pd.DataFrame | None, file: str = "targets.csv"
+) -> pd.DataFrame:
+    """Targets with their checks.
+
+    ``unknown_indicator``; ``target_unfit`` and ``range_unfit`` (a percent
+    target within 0-100, a count target whole and not negative...);
+    ``range_reversed``; ``method_mismatch`` (a target for rag_method target,
+    both range ends for rag_method range). ``period`` is the from_month.
+
+    >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"], "rag_method": ["target"]})
+    >>> raw = pd.DataFrame({"indicator": ["eet"], "from_month": ["2022-04"], "target": ["120"]})
+    >>> prepare_targets(raw, [2], cat).loc[0, ["period", "unknown_indicator", "target_unfit"]].tolist()
+    ['2022-04', None, '120 is outside 0 to 100 for a percentage']
+    """
+    frame = prepare_table(raw, rows, file, TARGET_COLUMNS)
+    unit = _unit_lookup(catalogue, frame["indicator"], "unit")
+    method = _unit_lookup(catalogue, frame["indicator"], "rag_method")
+    target, lower, upper = frame["target_number"], frame["range_lower_number"], frame["range_upper_number"]
+    lower_problem, upper_problem = unit_problem(lower, unit), unit_problem(upper, unit)
+    has_range = lower.notna() & upper.notna()
+    range_method = method.eq("range") & ~(has_range & target.isna())
+    target_method = method.eq("target") & ~(target.notna() & lower.isna() & upper.isna())
+    mismatch = _first_problem(
+        frame.index,
+        problem(range_method, "rated against a range: give range_lower and range_upper and no target"),
+        problem(target_method, "rated against a target: give a target and no range"),
+    )
+    return frame.assign(
+        period=frame["from_month_month"],
+        unit=unit,
+        unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
+        target_unfit=unit_problem(target, unit),
+        range_unfit=_first_problem(frame.index, lower_problem, upper_problem),
+        range_reversed=problem(has_range & (lower > upper), "{lower:g} is above {upper:g}", lower=lower, upper=upper),
+        method_mismatch=mismatch,
+    )
+
+
+def prepare_benchmarks(
+    raw: pd.DataFrame, rows: Sequence[int], catalogue: pd.DataFrame | None, file: str = "benchmarks.csv"
+) -> pd.DataFrame:
+    """Benchmarks with ``unknown_indicator``, ``bad_year`` and ``value_unfit``; ``period`` is the year label.
+
+    >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"]})
+    >>> raw = pd.DataFrame({"indicator": ["eet", "x"], "comparator": ["england"] * 2, "year": ["2021-23", "2021-22"], "value": ["55", "1"]})
+    >>> prepare_benchmarks(raw, [2, 3], cat)[["unknown_indicator", "bad_year"]].values.tolist()
+    [[None, '2021-23'], ['x', None]]
+    """
+    frame = prepare_table(raw, rows, file, BENCHMARK_COLUMNS)
+    unit = _unit_lookup(catalogue, frame["indicator"], "unit")
+    year = frame["year"] if "year" in frame else pd.Series([None] * len(frame), dtype="object")
+    return frame.assign(
+        period=year,
+        unit=unit,
+        unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
+        bad_year=problem(frame["year_ok"].eq(False), "{v}", v=year),
+        value_unfit=unit_problem(frame["value_number"], unit, whole_counts=False),
+    )
+
+
+def prepare_overrides(
+    raw: pd.DataFrame, rows: Sequence[int], catalogue: pd.DataFrame | None, month: Month, file: str = "overrides.csv"
+) -> pd.DataFrame:
+    """RAG overrides with ``unknown_indicator`` and ``months_after_report`` (must not be above 0).
+
+    >>> raw = pd.DataFrame({"month": ["2023-04"], "indicator": ["eet"], "rag": ["Green"], "reason": ["x"]})
+    >>> prepare_overrides(raw, [2], None, Month(2023, 3)).loc[0, ["period", "rag", "months_after_report"]].astype(str).tolist()
+    ['2023-04', 'green', '1.0']
+    """
+    frame = prepare_table(raw, rows, file, OVERRIDE_COLUMNS)
+    period = frame["month_month"]
+    return frame.assign(
+        period=period,
+        unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
+        months_after_report=period_ordinal(period) - month.ordinal,
+    )
+
+
+# -- commentary -----------------------------------------------------------------------------------
+def slug(text: object) -> str:
+    """Lower-case words joined by hyphens, as commentary files are named.
+
+    >>> slug("Children in Care & Care Leavers")
+    'children-in-care-care-leavers'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, month: Month) -> pd.DataFrame:
+    """The commentary index (month, domain, path, bytes) with its checks.
+
+    ``bad_month_folder`` (the folder is not a real month), ``unknown_domain``
+    (the file name matches no domain of the catalogue), ``no_commentary`` (on
+    a row added for each domain of the report month's pack with no file).
+
+    >>> index = pd.DataFrame({"month": ["2023-03", "2023-13"], "domain": ["children-in-care", "care-leavers"],
+    ...                       "path": ["a.md", "b.md"], "bytes": [120, 0]})
+    >>> cat = pd.DataFrame({"indicator": ["a", "b"], "domain": ["Children in care", "Care leavers"]})
+    >>> frame = prepare_commentary(index, cat, Month(2023, 3))
+    >>> frame[["bad_month_folder", "unknown_domain", "no_commentary"]].values.tolist()
+    [[None, None, None], ['2023-13', None, None], [None, None, 'no care-leavers.md']]
+    """
+    columns = ["month", "domain", "path", "bytes"]
+    index = index.reindex(columns=columns) if len(index.columns) else pd.DataFrame(columns=columns)
+    domains = (
+        sorted({slug(d) for d in catalogue["domain"].dropna()})
+        if catalogue is not None and "domain" in catalogue
+        else []
+    )
+    base = index.assign(has_commentary=True)
+    present = set(base.loc[base["month"].eq(str(month)), "domain"])
+    absent = pd.DataFrame(
+        {
+            "month": str(month),
+            "domain": [d for d in domains if d not in present],
+            "path": None,
+            "bytes": np.nan,
+            "has_commentary": False,
+        }
+    )
+    frame = pd.concat([base, absent], ignore_index=True) if len(absent) else base.reset_index(drop=True)
+    frame = frame.assign(bytes=pd.to_numeric(frame["bytes"], errors="coerce").astype("float64"))
+    files = frame["path"].map(
+        lambda p: (
+            None
+            if p is None or (isinstance(p, float) and np.isnan(p))
+            else str(p).replace("\\", "/").rsplit("/", 1)[-1]
+        )
+    )
+    frame = _with_location(frame, files, None)
+    ok = frame["month"].map(lambda v: month_text(v) == v if isinstance(v, str) else False)
+    written = frame["has_commentary"].astype(bool)
+    return frame.assign(
+        period=frame["month"].astype("object"),
+        bad_month_folder=problem(frame["month"].notna() & ~ok, "{v}", v=frame["month"]),
+        unknown_domain=problem(
+            frame["domain"].notna() & ~frame["domain"].isin(domains) & bool(domains), "{v}", v=frame["domain"]
+        ),
+        no_commentary=problem(~written, "no {v}.md", v=frame["domain"]),
+        content_bytes=frame["bytes"].where(written),
+    ).drop(columns="has_commentary")
+
+
+# -- the month's values ---------------------------------------------------------------------------
+VALUE_COLUMNS = ("indicator", "period", "value", "missing_reason", "numerator", "denominator", "note")
+
+
+def expected_periods(catalogue: pd.DataFrame, month: Month, calendar: Calendar = DEFAULT_CALENDAR) -> pd.DataFrame:
+    """The (indicator, period) each active indicator must have for ``month``.
+
+    Monthly indicators are due every month for the report month minus their
+    arrears; quarterly ones only when that month ends a quarter; termly and
+    annual ones are never chased (their timing varies).
+
+    >>> cat = pd.DataFrame({"indicator": ["a", "b", "c"], "frequency": ["monthly", "quarterly", "annual"],
+    ...                     "arrears_months": [1, 0, 0], "first_month": [None, None, None], "last_month": [None, None, None]})
+    >>> expected_periods(cat, Month(2023, 3)).values.tolist()
+    [['a', '2023-02'], ['b', '2023-03']]
+    >>> expected_periods(cat, Month(2023, 2))["indicator"].tolist()
+    ['a']
+    """
+    reported = reported_periods(catalogue, month, calendar)
+    due = reported["frequency"].eq("monthly") | (
+        reported["frequency"].eq("quarterly") & reported["period"].eq(reported["unshifted"])
+    )
+    return reported.loc[due, ["indicator", "period"]].reset_index(drop=True)
+
+
+def reported_periods(catalogue: pd.DataFrame, month: Month, calendar: Calendar = DEFAULT_CALENDAR) -> pd.DataFrame:
+    """Each indicator active in ``month`` with the period the pack reports for it
+    (honouring frequency and arrears), its frequency, and the report month minus
+    arrears (``unshifted``). Indicators with an unknown frequency are left out.
+
+    >>> cat = pd.DataFrame({"indicator": ["a", "b"], "frequency": ["quarterly", "sometimes"],
+    ...                     "arrears_months": [0, 0], "first_month": [None] * 2, "last_month": [None] * 2})
+    >>> reported_periods(cat, Month(2023, 2)).values.tolist()
+    [['a', '2022-12', 'quarterly', '2023-02']]
+    """
+    from ..scoring._periods import FREQUENCIES, latest_period
+
+    active = _active(catalogue, month)
+    active = active.loc[active["frequency"].isin(FREQUENCIES)].reset_index(drop=True)
+    if active.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ("indicator", "period", "frequency", "unshifted")})
+    arrears = pd.to_numeric(active["arrears_months"], errors="coerce").fillna(0).astype("int64")
+    unshifted = (month.ordinal - arrears).map(lambda o: str(Month.from_ordinal(o)))
+    latest = latest_period(active.assign(arrears_months=arrears), month, calendar)
+    return pd.DataFrame(
+        {"indicator": active["indicator"], "period": latest, "frequency": active["frequency"], "unshifted": unshifted}
+    ).astype("object")
+
+
+def _active(catalogue: pd.DataFrame, month: Month) -> pd.DataFrame:
+    current = str(month)
+    first = catalogue.get("first_month", pd.Series([None] * len(catalogue), index=catalogue.index))
+    last = catalogue.get("last_month", pd.Series([None] * len(catalogue), index=catalogue.index))
+    first_ok = first.isna() | (first.astype("string") <= current)
+    last_ok = last.isna() | (last.astype("string") >= current)
+    return catalogue.loc[(first_ok & last_ok).astype(bool)].reset_index(drop=True)
+
+
+def _value_frame(values: pd.DataFrame | None) -> pd.DataFrame:
+    if values is None:
+        values = pd.DataFrame(columns=list(VALUE_COLUMNS))
+    out = values.rename(columns={"source_file": "file"}) if "file" not in values else values.copy()
+    for column in VALUE_COLUMNS:
+        if column not in out:
+            out[column] = np.nan if column in ("value", "numerator", "denominator") else None
+    for column in ("value", "numerator", "denominator"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    return out
+
+
+def prepare_values(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame | None,
+    month: Month,
+    *,
+    previous: pd.DataFrame | None = None,
+    calendar: Calendar = DEFAULT_CALENDAR,
+    anomalies: pd.DataFrame | None = None,
+    month_file: str | None = None,
+    check_due: bool = True,
+) -> pd.DataFrame:
+    """The values as published for ``month``, with every check column.
+
+    ``values`` is the store's view (indicator, period, value, numerator,
+    denominator, missing_reason; optional ``source_file`` (or ``file``) and
+    ``source_row``). ``previous`` is the view published before: a value it
+    held that is now blank or absent has disappeared (``disappeared``), one
+    that changed is described in ``revision``; ``anomalies``
+    is :func:`cpblib.checks.anomalies.anomaly_measures` of the history.
+    Rows are added for each due value that is absent (``missing_value``)
+    (unless ``check_due`` is False) and each value of the previous view that
+    has gone; ``month_file`` names the month's extract for those rows.
+
+    >>> cat = pd.DataFrame({"indicator": ["eet", "cic"], "unit": ["percent", "count"], "frequency": ["monthly"] * 2,
+    ...                     "arrears_months": [0, 0], "first_month": [None] * 2, "last_month": [None] * 2})
+    >>> values = pd.DataFrame({"indicator": ["eet", "zzz"], "period": ["2023-03", "2023-04"], "value": [104.0, 3.0]})
+    >>> frame = prepare_values(values, cat, Month(2023, 3))
+    >>> frame[["indicator", "unknown_indicator", "percent_value", "months_after_report", "missing_value"]].values.tolist()
+    [['eet', None, 104.0, 0.0, None], ['zzz', 'zzz', nan, 1.0, None], ['cic', None, nan, 0.0, 'no value for 2023-03']]
+    """
+    current = _value_frame(values)
+    has_location = "source_row" in current
+    keys = ["indicator", "period"]
+    current = current.assign(present=True, still_published=True, previous_value=np.nan, revision=None)
+    current_keys = pd.MultiIndex.from_frame(current[keys])
+    extra = pd.DataFrame({"indicator": pd.Series(dtype="object"), "period": pd.Series(dtype="object")})
+    if previous is not None and len(previous):
+        before = _value_frame(previous)[[*keys, "value"]].rename(columns={"value": "previous_value"})
+        before = before.drop_duplicates(keys, keep="last")
+        joined = current.drop(columns="previous_value").merge(before, on=keys, how="left", indicator="_seen")
+        was = joined["_seen"].eq("both")
+        had, has = joined["previous_value"].notna(), joined["value"].notna()
+        changed = (was & has & (~had | (joined["value"] != joined["previous_value"]))).to_numpy()
+        blanked = (was & had & ~has).to_numpy()
+        current = joined.drop(columns="_seen").assign(
+            revision=problem(
+                pd.Series(changed, index=joined.index),
+                "{before} -> {after:g}",
+                before=joined["previous_value"]
+                .astype("object")
+                .where(had, "blank")
+                .map(lambda v: v if isinstance(v, str) else f"{v:g}"),
+                after=joined["value"],
+            ),
+            still_published=~blanked,
+        )
+        gone = before.loc[~pd.MultiIndex.from_frame(before[keys]).isin(current_keys)].assign(still_published=False)
+        extra = extra.merge(gone, on=keys, how="outer")
+    if check_due and catalogue is not None and "indicator" in catalogue:
+        due = expected_periods(catalogue, month, calendar)
+        missing = due.loc[~pd.MultiIndex.from_frame(due).isin(current_keys)].assign(present=False)
+        extra = extra.merge(missing, on=keys, how="outer")
+        due_keys = pd.MultiIndex.from_frame(due)
+    else:
+        due_keys = pd.MultiIndex.from_arrays([[], []])
+    if len(extra):
+        extra = extra.assign(
+            value=np.nan,
+            present=extra.get("present", pd.Series(True, index=extra.index)).astype("object").fillna(True).astype(bool),
+            still_published=extra.get("still_published", pd.Series(True, index=extra.index))
+            .astype("object")
+            .fillna(True)
+            .astype(bool),
+            revision=None,
+        )
+        current = pd.concat([current, extra], ignore_index=True)
+    added = current["source_row"].isna() if has_location else pd.Series(True, index=current.index)
+    files = current["file"].astype("object") if "file" in current else pd.Series([None] * len(current), dtype="object")
+    files = files.where(~(added & files.isna()), month_file)
+    rows = current["source_row"] if has_location else None
+    frame = _with_location(current.drop(columns=[c for c in ("file", "source_row") if c in current]), files, rows)
+
+    unit = _unit_lookup(catalogue, frame["indicator"], "unit")
+    value = frame["value"]
+    offset = period_ordinal(frame["period"]) - month.ordinal
+    numerator, denominator = frame["numerator"], frame["denominator"]
+    fraction = _first_problem(
+        frame.index,
+        problem(numerator > denominator, "numerator {n:g} is above denominator {d:g}", n=numerator, d=denominator),
+        problem(numerator < 0, "numerator {n:g} is negative", n=numerator),
+        problem(denominator < 0, "denominator {d:g} is negative", d=denominator),
+    )
+    is_due = pd.Series(pd.MultiIndex.from_frame(frame[["indicator", "period"]]).isin(due_keys), index=frame.index)
+    present, published = frame["present"].astype(bool), frame["still_published"].astype(bool)
+    blank_due = is_due & present & published & value.isna()
+    period_ok = frame["period"].map(lambda p: isinstance(p, str) and bool(_PERIOD.match(p))) & ~(offset < -600)
+    frame = frame.assign(
+        unit=unit,
+        unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
+        bad_period=problem(frame["period"].notna() & ~period_ok, "{v}", v=frame["period"]),
+        months_after_report=offset,
+        percent_value=value.where(unit.eq("percent")),
+        bad_count=unit_problem(value.where(unit.eq("count")), unit),
+        rate_value=value.where(unit.eq("rate_per_10000")),
+        days_value=value.where(unit.eq("days")),
+        bad_fraction=fraction,
+        missing_value=problem(~present, "no value for {v}", v=frame["period"]),
+        disappeared=problem(~published, "{v:g} -> withdrawn", v=frame["previous_value"]),
+        latest_blank=frame["missing_reason"]
+        .astype("object")
+        .where(frame["missing_reason"].notna(), "blank")
+        .where(blank_due, None),
+    )
+    frame["present"] = frame["present"].astype("object")
+    frame["still_published"] = frame["still_published"].astype("object")
+    measure_columns = ["z_score", "history_mean", "percent_change", "value_before", "flat_run"]
+    if anomalies is not None and len(anomalies):
+        measures = anomalies.reindex(columns=["indicator", "period", *measure_columns])
+        frame = frame.merge(measures, on=["indicator", "period"], how="left")
+        gone = ~frame["present"].astype(bool) | ~frame["still_published"].astype(bool)
+        frame.loc[gone, measure_columns] = np.nan
+    else:
+        frame = frame.assign(**{c: np.nan for c in measure_columns})
+    return frame

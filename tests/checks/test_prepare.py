@@ -1,0 +1,214 @@
+"""Preparing inputs for the suites: derived check columns and locations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cpblib.catalogue import TARGET_COLUMNS
+from cpblib.checks.prepare import (
+    expected_periods,
+    prepare_benchmarks,
+    prepare_catalogue,
+    prepare_commentary,
+    prepare_overrides,
+    prepare_table,
+    prepare_targets,
+    prepare_values,
+    reported_periods,
+)
+from cpblib.month import Month
+
+CATALOGUE = pd.DataFrame(
+    {
+        "indicator": ["cic-number", "cl-eet", "cic-rate", "pep", "quarterly-thing", "retired"],
+        "domain": ["Profile", "Care leavers", "Profile", "Education", "Profile", "Profile"],
+        "unit": ["count", "percent", "rate_per_10000", "percent", "count", "count"],
+        "frequency": ["monthly", "monthly", "monthly", "termly", "quarterly", "monthly"],
+        "arrears_months": [0, 1, 0, 0, 0, 0],
+        "rag_method": ["target", "target", "range", "none", "none", "none"],
+        "first_month": [None, None, None, None, None, None],
+        "last_month": [None, None, None, None, None, "2022-12"],
+    }
+)
+
+
+def values(*rows):
+    return pd.DataFrame(rows, columns=["indicator", "period", "value"]).assign(
+        source_file="2023-03.csv", source_row=range(2, 2 + len(rows))
+    )
+
+
+def test_table_columns_are_checked_for_their_kind_and_rows_keep_their_numbers():
+    raw = pd.DataFrame(
+        {
+            "indicator": ["cl-eet", "cl-eet", None],
+            "from_month": ["Apr 22", "2023-13", "2023-04"],
+            "target": ["60", "87%", "1,234"],
+            "range_lower": [None, None, None],
+        }
+    )
+    frame = prepare_table(raw, [2, 5, 9], "targets.csv", TARGET_COLUMNS)
+    assert frame["source_row"].tolist() == [2, 5, 9]
+    assert frame["file"].unique().tolist() == ["targets.csv"]
+    assert frame["from_month_month"].tolist() == ["2022-04", None, "2023-04"]
+    assert frame["not_a_month"].tolist() == [None, "from_month", None]
+    assert frame["not_a_number"].tolist() == [None, "target", None]
+    assert frame["target_number"].tolist()[2] == 1234.0
+    assert frame["blank_required"].tolist() == [None, None, "indicator"]
+    assert "range_upper" not in frame  # a missing optional column stays missing
+    assert raw["target"].tolist() == ["60", "87%", "1,234"]  # the input is not changed
+
+
+def test_catalogue_codes_whole_numbers_months_and_formulas():
+    raw = pd.DataFrame(
+        {
+            "indicator": ["a", "b", "c"],
+            "name": ["A", '=HYPERLINK("http://x")', "- a dash is fine"],
+            "unit": ["Count", "percent", "percentage"],
+            "polarity": ["high", "none", "low"],
+            "decimals": ["0", "87%", "1,234"],
+            "rag_method": ["target", "target", "none"],
+            "first_month": ["2023-01", "2023-05", None],
+            "last_month": ["2022-12", None, None],
+        }
+    )
+    frame = prepare_catalogue(raw, [2, 3, 4])
+    assert frame["unit"].tolist() == ["count", "percent", "percentage"]
+    assert frame["not_whole"].tolist() == [None, "decimals", "decimals"]
+    assert frame["months_out_of_order"].tolist() == ["2023-01 is after 2022-12", None, None]
+    assert frame["target_without_polarity"].tolist() == [None, "rated against a target with polarity none", None]
+    assert frame["formula_like"].tolist() == [None, "name", None]
+
+
+def test_targets_must_fit_their_unit():
+    raw = pd.DataFrame(
+        {
+            "indicator": ["cl-eet", "cic-number", "cic-number", "nope"],
+            "from_month": ["2023-04"] * 4,
+            "target": ["120", "-5", "12.5", "3"],
+        }
+    )
+    frame = prepare_targets(raw, [2, 3, 4, 5], CATALOGUE)
+    assert frame["target_unfit"].tolist() == [
+        "120 is outside 0 to 100 for a percentage",
+        "-5 is negative for a count",
+        "12.5 is not a whole number for a count",
+        None,
+    ]
+    assert frame["unknown_indicator"].tolist() == [None, None, None, "nope"]
+    assert frame["method_mismatch"].tolist() == [None, None, None, None]
+    assert frame["period"].tolist() == ["2023-04"] * 4
+
+
+def test_benchmark_years_and_averaged_counts():
+    raw = pd.DataFrame(
+        {
+            "indicator": ["cl-eet", "cl-eet", "cic-number", "cl-eet"],
+            "comparator": ["england"] * 4,
+            "year": ["2021-22", "2021-23", "2022", "2021-22"],
+            "value": ["55", "55", "8.75", "155"],
+        }
+    )
+    frame = prepare_benchmarks(raw, [2, 3, 4, 5], CATALOGUE)
+    assert frame["bad_year"].tolist() == [None, "2021-23", None, None]
+    assert frame["value_unfit"].tolist() == [
+        None,
+        None,
+        None,
+        "155 is outside 0 to 100 for a percentage",
+    ]  # averaged counts may be fractions
+
+
+def test_override_months_after_the_report_month():
+    raw = pd.DataFrame(
+        {"month": ["2023-03", "2023-05"], "indicator": ["cl-eet"] * 2, "rag": ["GREEN", "red"], "reason": ["x", "y"]}
+    )
+    frame = prepare_overrides(raw, [2, 3], CATALOGUE, Month(2023, 3))
+    assert frame["months_after_report"].tolist() == [0.0, 2.0]
+    assert frame["rag"].tolist() == ["green", "red"]
+
+
+def test_due_indicators_follow_frequency_arrears_and_activity():
+    due = expected_periods(CATALOGUE, Month(2023, 3))
+    assert due.values.tolist() == [
+        ["cic-number", "2023-03"],
+        ["cl-eet", "2023-02"],
+        ["cic-rate", "2023-03"],
+        ["quarterly-thing", "2023-03"],
+    ]
+    assert "quarterly-thing" not in expected_periods(CATALOGUE, Month(2023, 2))["indicator"].tolist()
+    reported = reported_periods(CATALOGUE, Month(2023, 2))
+    assert reported.set_index("indicator").loc["quarterly-thing", "period"] == "2022-12"
+    assert "retired" not in reported["indicator"].tolist()
+
+
+def test_numerator_and_denominator_problems_are_described():
+    current = values(("cl-eet", "2023-02", 58.0), ("cl-eet", "2023-01", 50.0)).assign(
+        numerator=[70.0, -1.0], denominator=[61.0, 10.0]
+    )
+    frame = prepare_values(current, CATALOGUE, Month(2023, 3))
+    assert frame["bad_fraction"].tolist()[:2] == ["numerator 70 is above denominator 61", "numerator -1 is negative"]
+
+
+def test_values_get_unit_rules_and_missing_rows():
+    frame = prepare_values(
+        values(
+            ("cl-eet", "2023-02", 104.0),
+            ("cic-number", "2023-03", -2.0),
+            ("cic-rate", "2023-03", 1450.0),
+            ("cic-number", "2023-04", 3.0),
+            ("mystery", "2023-03", 1.0),
+        ),
+        CATALOGUE,
+        Month(2023, 3),
+        month_file="2023-03.csv",
+    )
+    by = frame.set_index(["indicator", "period"])
+    assert by.loc[("cl-eet", "2023-02"), "percent_value"] == 104.0
+    assert by.loc[("cic-number", "2023-03"), "bad_count"] == "-2 is negative for a count"
+    assert by.loc[("cic-rate", "2023-03"), "rate_value"] == 1450.0
+    assert by.loc[("cic-number", "2023-04"), "months_after_report"] == 1.0
+    assert by.loc[("mystery", "2023-03"), "unknown_indicator"] == "mystery"
+    missing = by.loc[("quarterly-thing", "2023-03")]
+    assert missing["missing_value"] == "no value for 2023-03"
+    assert pd.isna(missing["source_row"]) and missing["file"] == "2023-03.csv"
+    assert frame.loc[frame["present"].astype(bool), "source_row"].tolist() == [2, 3, 4, 5, 6]
+
+
+def test_revisions_and_disappeared_values_against_the_previous_view():
+    previous = values(("cic-number", "2023-01", 449.0), ("cic-number", "2023-02", 444.0), ("cl-eet", "2023-01", 59.0))
+    current = values(
+        ("cic-number", "2023-01", 450.0), ("cic-number", "2023-02", 444.0), ("cic-number", "2023-03", 437.0)
+    )
+    frame = prepare_values(current, CATALOGUE, Month(2023, 3), previous=previous)
+    by = frame.set_index(["indicator", "period"])
+    assert by.loc[("cic-number", "2023-01"), "revision"] == "449 -> 450"
+    assert by.loc[("cic-number", "2023-02"), "revision"] is None
+    gone = by.loc[("cl-eet", "2023-01")]
+    assert gone["disappeared"] == "59 -> withdrawn" and gone["previous_value"] == 59.0
+
+
+def test_a_due_value_left_blank_is_named_with_its_reason():
+    current = values(("cic-number", "2023-03", np.nan)).assign(missing_reason="suppressed (c): small number")
+    frame = prepare_values(current, CATALOGUE, Month(2023, 3))
+    assert frame.set_index("indicator").loc["cic-number", "latest_blank"] == "suppressed (c): small number"
+
+
+def test_without_a_load_for_the_month_nothing_is_chased():
+    frame = prepare_values(values(), CATALOGUE, Month(2023, 3), check_due=False)
+    assert frame.empty
+
+
+@pytest.mark.parametrize(("folder", "ok"), [("2023-03", True), ("2023-13", False), ("march", False)])
+def test_commentary_folders_are_months(folder, ok):
+    index = pd.DataFrame(
+        {"month": [folder], "domain": ["profile"], "path": [f"data/commentary/{folder}/profile.md"], "bytes": [10]}
+    )
+    frame = prepare_commentary(index, CATALOGUE, Month(2023, 3))
+    assert (frame.loc[0, "bad_month_folder"] is None) is ok
+    assert frame.loc[0, "file"] == "profile.md"
+    assert set(frame.loc[frame["no_commentary"].notna(), "domain"]) == (
+        {"care-leavers", "education", "profile"} if not ok else {"care-leavers", "education"}
+    )
