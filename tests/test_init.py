@@ -6,6 +6,8 @@ from cpblib.config import load_config
 from cpblib.errors import CpbError
 from cpblib.init import init_project, render_config
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
 
 def test_init_creates_a_valid_empty_project(tmp_path):
     folder = tmp_path / "testshire"
@@ -19,6 +21,11 @@ def test_init_creates_a_valid_empty_project(tmp_path):
     for name in ("targets", "benchmarks", "overrides", "annotations"):
         assert (folder / "data" / f"{name}.csv").read_text().strip()
     assert (folder / "data" / "extracts").is_dir()
+    assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == [
+        "appendix.ipynb", "data-quality.ipynb", "domain.ipynb", "summary.ipynb"
+    ]
+    assert (folder / "_quarto.yml").read_text() == (ROOT / "_quarto.yml").read_text()
+    assert (folder / "data" / "benchmark_sources.csv").read_text().startswith("indicator,source,measure")
 
 
 def test_init_never_overwrites(tmp_path):
