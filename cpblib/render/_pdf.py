@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -108,6 +109,174 @@ def _inlines_text(inlines: list) -> str:
     return "".join(parts)
 
 
+def _blocks_text(blocks: list) -> str:
+    return " ".join(_inlines_text(b["c"]) for b in blocks if b.get("t") in ("Plain", "Para"))
+
+
+TABLE_TEXT_WIDTH_PT = 595.28 - 2 * 18 * 72 / 25.4
+"""Width of the text on an A4 page with ``pack.typ``'s 18 mm side margins."""
+
+WIDE_TABLE_COLUMNS = 10
+"""Tables with this many columns or more are set smaller by ``pack.typ`` (7.5 pt instead of 8.5 pt)."""
+
+_ADVANCE = {
+    **dict.fromkeys("0123456789", 0.636),
+    **dict.fromkeys("abdghnopqu", 0.634),
+    **dict.fromkeys("ceksvxyz", 0.56),
+    **dict.fromkeys("ijl", 0.278),
+    **dict.fromkeys("frt", 0.4),
+    "m": 0.974,
+    "w": 0.818,
+    **dict.fromkeys("ABCDGHKNORUVX", 0.72),
+    **dict.fromkeys("EFLPSTYZ", 0.61),
+    **dict.fromkeys("IJ", 0.295),
+    **dict.fromkeys("MW", 0.9),
+    **dict.fromkeys(" .,:;'", 0.318),
+    **dict.fromkeys("()[]/-", 0.37),
+    "%": 0.95,
+}
+"""Approximate advance widths of DejaVu Sans, in em (bold is about a tenth wider)."""
+
+
+def _text_em(text: str) -> float:
+    """Approximate width of ``text`` set in DejaVu Sans, in em.
+
+    >>> round(_text_em("Amber"), 2)
+    3.29
+    """
+    return sum(_ADVANCE.get(ch, 0.62) for ch in text)
+
+
+def _table_grid(table: dict) -> list[list[tuple[dict, bool]]]:
+    """Cells of a pandoc table by column (cells spanning columns left out): ``(cell, in_header)``."""
+    _attr, _caption, colspecs, head, bodies, foot = table["c"]
+    rows = [(row, True) for row in head[1]]
+    for body in bodies:
+        rows += [(row, True) for row in body[2]] + [(row, False) for row in body[3]]
+    rows += [(row, False) for row in foot[1]]
+    columns: list[list[tuple[dict, bool]]] = [[] for _ in colspecs]
+    covered = [0] * len(colspecs)  # rows still taken by a cell spanning rows from above
+    for row, in_header in rows:
+        column = 0
+        for cell in row[1]:
+            while column < len(colspecs) and covered[column] > 0:
+                column += 1
+            rowspan, colspan = int(cell[2]), int(cell[3])
+            if colspan == 1 and column < len(colspecs):
+                columns[column].append((cell, in_header))
+            for k in range(column, min(column + colspan, len(colspecs))):
+                covered[k] = rowspan
+            column += colspan
+        covered = [max(c - 1, 0) for c in covered]
+    return columns
+
+
+def shape_table(table: dict) -> dict:
+    """A pandoc table (JSON) with explicit column alignments and, when it is too wide for the
+    page at its natural width, column widths; returns a new table.
+
+    Columns whose cells carry the class ``num`` are right-aligned, others left-aligned (pandoc's
+    default alignment would inherit the centring of the figure). Widths are shared out as a
+    browser does for tables: every column gets room for its longest word (long words may be
+    hyphenated), then what is left goes to the columns whose text wraps, in proportion to how
+    much more they need. Without this Typst gives every column about the same width and
+    indicator names wrap one word to a line while their neighbours overlap.
+
+    >>> def cell(text, classes=()):
+    ...     plain = [{"t": "Plain", "c": [{"t": "Str", "c": text}]}]
+    ...     return [["", list(classes), []], {"t": "AlignDefault"}, 1, 1, plain]
+    >>> def row(*cells):
+    ...     return [["", [], []], list(cells)]
+    >>> spec = [{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]
+    >>> table = {"t": "Table", "c": [["", [], []], [None, []], [spec, spec],
+    ...     [["", [], []], [row(cell("Indicator"), cell("Value", ["num"]))]],
+    ...     [[["", [], []], 1, [], [row(cell("Children-in-care"), cell("437", ["num"]))]]], [["", [], []], []]]}
+    >>> shaped = shape_table(table)
+    >>> [spec[0]["t"] for spec in shaped["c"][2]], [spec[1]["t"] for spec in shaped["c"][2]]
+    (['AlignLeft', 'AlignRight'], ['ColWidthDefault', 'ColWidthDefault'])
+    >>> wide = {"t": "Table", "c": table["c"][:2] + [[spec] * 12,
+    ...     [["", [], []], [row(*[cell(f"P{i}") for i in range(12)])]],
+    ...     [[["", [], []], 1, [], [row(cell("A long indicator name " * 4), *[cell("12.5%")] * 11)]]],
+    ...     [["", [], []], []]]}
+    >>> widths = [spec[1]["c"] for spec in shape_table(wide)["c"][2]]
+    >>> round(sum(widths), 6), widths[0] > 2 * widths[1]
+    (1.0, True)
+    """
+    attr, caption, colspecs, head, bodies, foot = table["c"]
+    columns = _table_grid(table)
+    n = len(colspecs)
+    wide = n >= WIDE_TABLE_COLUMNS
+    size = 7.5 if wide else 8.5  # text size and cell insets as pack.typ sets them
+    pad = 2 * 3.5
+    aligns, least, least_body, most = [], [], [], []
+    for spec, cells in zip(colspecs, columns):
+        numeric = any("num" in cell[0][1] for cell, _ in cells)
+        align = spec[0] if spec[0].get("t") != "AlignDefault" else {"t": "AlignRight" if numeric else "AlignLeft"}
+        aligns.append(align)
+        words, body_words, lengths = [size], [size], [size]
+        for cell, in_header in cells:
+            text = _blocks_text(cell[4])
+            scale = 1.05 * size * (1.1 if in_header else 1.0)  # a margin; header text is bold, hence wider
+            # lines may break at spaces and after '/' or '-'
+            found = [scale * _text_em(w) for w in re.split(r"\s+|(?<=[/-])(?=[^\W\d_])", text) if w]
+            words += found
+            body_words += [] if in_header else found
+            lengths.append(scale * _text_em(text))
+        least.append(min(max(words), 8 * size))  # longer words are hyphenated
+        least_body.append(min(max(body_words), 8 * size))
+        most.append(max(min(max(lengths), 30 * size), least[-1]))
+    available = TABLE_TEXT_WIDTH_PT - n * pad
+    if sum(least) > available:  # too many columns: let header words be hyphenated, not figures or RAG words
+        least = least_body
+    if sum(most) <= available or n < 2:
+        widths = [spec[1] for spec in colspecs]
+    else:
+        if sum(least) >= available:
+            points = least
+        else:
+            room = available - sum(least)
+            wanted = [m - s for m, s in zip(most, least)]
+            points = [s + room * w / sum(wanted) for s, w in zip(least, wanted)]
+        total = sum(points) + n * pad
+        widths = [{"t": "ColWidth", "c": (p + pad) / total} for p in points]
+    specs = [[align, width] for align, width in zip(aligns, widths)]
+    return {"t": "Table", "c": [attr, caption, specs, head, bodies, foot]}
+
+
+def _shape_tables(node):
+    """Every table in a pandoc tree passed through :func:`shape_table` (HTML and Markdown tables alike)."""
+    if isinstance(node, list):
+        return [_shape_tables(item) for item in node]
+    if isinstance(node, dict):
+        if node.get("t") == "Table":
+            return shape_table(node)
+        return {key: _shape_tables(value) for key, value in node.items()}
+    return node
+
+
+def _link_pages(node, source_dir: Path, labels: dict[Path, str]):
+    """Links to another page's notebook (``domains/01-profile.ipynb``) made to lead to that
+    page's first heading in the PDF (its label); other links are left as they are.
+
+    >>> link = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "Profile"}], ["domains/01-profile.ipynb#x", ""]]}
+    >>> _link_pages([link], Path("/b"), {Path("/b/domains/01-profile.ipynb"): "domains-profile"})[0]["c"][2]
+    ['#domains-profile', '']
+    """
+    if isinstance(node, list):
+        return [_link_pages(item, source_dir, labels) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("t") == "Link":
+        attr, inlines, (url, title) = node["c"]
+        path = url.split("#", 1)[0]
+        label = None
+        if path.endswith(".ipynb") and "://" not in path:
+            label = labels.get((Path(source_dir) / path).resolve())
+        target = [f"#{label}" if label else url, title]
+        return {"t": "Link", "c": [attr, _link_pages(inlines, source_dir, labels), target]}
+    return {key: _link_pages(value, source_dir, labels) for key, value in node.items()}
+
+
 class _Assembler:
     """Builds the pandoc document of the whole pack, page by page."""
 
@@ -118,6 +287,7 @@ class _Assembler:
         self.chart_count = 0
         self.image_count = 0
         self.api_version: list | None = None
+        self.labels: dict[Path, str] = {}  # page notebook -> label of its first heading
 
     # -- placeholders --------------------------------------------------------------------------------
     def _chart(self, output: dict, kind: str) -> list:
@@ -231,6 +401,7 @@ class _Assembler:
         document = _pandoc_json(markdown, MARKDOWN_FORMAT)
         self.api_version = document["pandoc-api-version"]
         blocks = self._images(self._replace(document["blocks"], converter.blocks), page, root)
+        blocks = _link_pages(_shape_tables(blocks), page.source.parent, self.labels)
         return self._fix_headings(blocks, page)
 
 
@@ -295,6 +466,7 @@ def render_pdf(
     with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as tmp:
         workdir = Path(tmp)
         assembler = _Assembler(workdir)
+        assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}
         converter = _MarkdownConverter()
         blocks: list = []
         for page in pages:

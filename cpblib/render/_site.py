@@ -124,6 +124,31 @@ def _month_links(page: Page, month: Month, months: list[Month], site_dir: Path) 
     return links
 
 
+def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str) -> str:
+    r"""Links in a page body to another page's notebook (``domains/01-profile.ipynb``, as the
+    notebooks write them for Quarto, which rewrites them the same way) made to lead to that
+    page's HTML file. ``targets`` maps each page's notebook (resolved path) to its HTML file
+    relative to the site; ``here`` is the page's own file relative to the site.
+
+    >>> targets = {Path("/b/domains/01-profile.ipynb"): "2023-03/domains/profile.html"}
+    >>> link_pages('<a href="domains/01-profile.ipynb#trends">Profile</a> <a href="x.ipynb">X</a>',
+    ...            Path("/b"), targets, "2023-03/index.html")
+    '<a href="domains/profile.html#trends">Profile</a> <a href="x.ipynb">X</a>'
+    """
+    if ".ipynb" not in body:
+        return body
+
+    def replace(match: re.Match) -> str:
+        path, _, fragment = match.group(2).partition("#")
+        target = targets.get((Path(source_dir) / path).resolve())
+        if target is None:
+            return match.group(0)
+        href = _rel(here, target) + (f"#{fragment}" if fragment else "")
+        return f"{match.group(1)}{markupsafe.escape(href)}{match.group(3)}"
+
+    return re.sub(r'(<a\b[^>]*?\bhref=")([^":?]+\.ipynb(?:#[^"]*)?)(")', replace, body)
+
+
 def _write_page(
     env: jinja2.Environment,
     converter: HtmlConverter,
@@ -143,6 +168,8 @@ def _write_page(
     body = tidy_fragment(
         converter.body(nb, prefix=page.key), page.title, base_dir=page.source.parent, root=build_dir
     )
+    targets = {p.source.resolve(): f"{month}/{p.output}" for p in pages}
+    body = link_pages(body, page.source.parent, targets, here)
     index = pages.index(page)
     previous = pages[index - 1] if index > 0 else None
     following = pages[index + 1] if index + 1 < len(pages) else None

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import cpblib.cli._check  # noqa: F401  (registers cpb check until the command list includes it)
 from cpblib.checks import CheckResult, ChecksFailed, require_clean, run_checks
 from cpblib.checks.suites import DEFAULT_DIR
-from cpblib.cli import _common, app
+from cpblib.cli import app
 from cpblib.project import Project
 
 runner = CliRunner()
@@ -21,7 +21,7 @@ MONTH = "2023-03"
 
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
-    monkeypatch.setattr(_common.console, "width", 300)
+    monkeypatch.setenv("COLUMNS", "300")  # read by rich at print time; never pin the shared console
 
 
 def test_the_demo_month_is_clean(demo, tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cpblib.cli._check  # noqa: F401  (registers cpb check until the command list includes it)
-from cpblib.cli import _common, app
+from cpblib.cli import app
 from cpblib.errors import CpbError
 from cpblib.loading import ensure_store
 from cpblib.project import Project
@@ -70,7 +70,7 @@ def invoke(*args: str):
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
     """A wide console so that table cells are not folded in the captured output."""
-    monkeypatch.setattr(_common.console, "width", 400)
+    monkeypatch.setenv("COLUMNS", "400")  # read by rich at print time; never pin the shared console
 
 
 def prepare_check(row: dict[str, str], project: Path, source: Path) -> None:

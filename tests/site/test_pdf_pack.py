@@ -1,0 +1,280 @@
+"""The demo's PDF board pack (``_site/2023-03/board-pack-2023-03.pdf``) read back with poppler
+(``pdfinfo``, ``pdftotext``, ``pdfimages``) and qpdf: A4 pages, the council, month and
+protective marking, the sections in order, every indicator in the appendix, RAG words, and
+every chart of the pack embedded and drawn.
+
+Text comparisons: ``pdftotext -raw`` keeps each table cell's text together (content stream
+order), but a cell's text is broken over lines and long words are hyphenated (Typst's
+hyphenation point comes out as a soft hyphen, U+00AD). Indicator names are therefore compared
+"squashed": NFKC-normalised, with all whitespace, soft hyphens and hyphens removed from both
+the expected name and the text. Every other character (letters, digits, %, brackets, commas)
+must match exactly and in order.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import unicodedata
+from collections import Counter
+
+import pytest
+
+A4_PT = (595.276, 841.89)
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pdf(demo, poppler) -> dict:
+    """The PDF's info, its text page by page (raw order) and its text laid out."""
+    path = demo.pdf
+    assert path.is_file(), f"no PDF at {path}"
+    raw = _run(poppler["pdftotext"], "-raw", "-enc", "UTF-8", str(path), "-")
+    return {
+        "path": path,
+        "info": _run(poppler["pdfinfo"], "-f", "1", "-l", "100000", str(path)),
+        "pages": raw.split("\f")[:-1] if raw.endswith("\f") else raw.split("\f"),
+    }
+
+
+def squash(text: str) -> str:
+    """Text without whitespace, soft hyphens or hyphens, for comparing wrapped table cells.
+
+    >>> squash("Unaccompanied asylum-\\nseeking chil\\u00ad\\ndren")
+    'Unaccompaniedasylumseekingchildren'
+    """
+    return re.sub(r"[\s\u00ad\-\u2010\u2011]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _lines(page: str, marking: str) -> list[str]:
+    """A page's non-empty lines without the running header (the marking)."""
+    return [line.strip() for line in page.splitlines() if line.strip() and line.strip() != marking]
+
+
+def _section_pages(pdf: dict, demo) -> dict[str, int]:
+    """Index of the page each level-1 section starts on (its title is the page's first line),
+    found in pack order after the contents."""
+    expected = ["Summary", *demo.domains, "Appendix", "Data quality"]
+    firsts = [(_lines(p, demo.marking) or [""])[0] for p in pdf["pages"]]
+    assert "Contents" in firsts, f"no contents page; pages start with {firsts[:4]}"
+    starts, page = {}, firsts.index("Contents") + 1
+    for title in expected:
+        while page < len(firsts) and firsts[page] != title:
+            page += 1
+        assert page < len(firsts), f"no page starts with the section {title!r} (after {list(starts)})"
+        starts[title] = page
+        page += 1
+    return starts
+
+
+def test_pdfinfo_reports_a4_pages(pdf):
+    info = pdf["info"]
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE).group(1))
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
+    assert pages >= 10 and len(sizes) == pages == len(pdf["pages"])
+    for width, height in sizes:
+        assert abs(float(width) - A4_PT[0]) <= 1 and abs(float(height) - A4_PT[1]) <= 1, (width, height)
+
+
+def test_cover_names_the_council_month_and_marking_and_every_page_carries_the_marking(pdf, demo):
+    cover = " ".join(pdf["pages"][0].split())
+    for expected in (demo.council, demo.month_label, demo.marking, "Corporate Parenting Board pack"):
+        assert expected in cover
+    unmarked = [n for n, page in enumerate(pdf["pages"], start=1) if demo.marking not in page]
+    assert not unmarked, f"pages without the protective marking: {unmarked}"
+    # the running footer names the council and the month
+    assert all(f"{demo.council} · {demo.month_label}" in page for page in pdf["pages"][1:])
+
+
+def test_sections_start_pages_in_pack_order_with_every_active_domain(pdf, demo):
+    starts = _section_pages(pdf, demo)
+    assert list(starts) == ["Summary", *demo.domains, "Appendix", "Data quality"]
+    assert list(starts.values()) == sorted(starts.values())
+    contents = " ".join(" ".join(pdf["pages"][1 : starts["Summary"]]).split())
+    assert contents.startswith("Contents") or "Contents" in contents
+    assert all(domain in contents for domain in demo.domains)
+
+
+def test_appendix_lists_every_indicator_of_the_month_in_catalogue_order(pdf, demo):
+    starts = _section_pages(pdf, demo)
+    appendix = squash("\n".join(pdf["pages"][starts["Appendix"]:starts["Data quality"]]))
+    position, missing, out_of_order = 0, [], []
+    for row in demo.indicators_in_pack_order():
+        name = squash(row["name"])
+        found = appendix.find(name, position)
+        if found < 0:
+            (out_of_order if name in appendix else missing).append(row["name"])
+            continue
+        position = found + len(name)
+    assert not missing, f"not in the appendix: {missing}"
+    assert not out_of_order, f"in the appendix but out of catalogue order: {out_of_order}"
+    for domain in demo.domains:  # one sub-heading per domain
+        assert squash(f"{domain}: last 6 periods") in appendix
+
+
+def test_rag_words_green_amber_and_red_appear_and_every_indicator_has_one_rating(pdf, demo):
+    starts = _section_pages(pdf, demo)
+    appendix = "\n".join(pdf["pages"][starts["Appendix"]:starts["Data quality"]])
+    appendix = re.sub(r"\u00ad\s*", "", appendix)  # undo hyphenation inside words ("Am-ber")
+    tally = Counter(re.findall(r"\b(Green|Amber|Red|Not\s+rated)\b", appendix))
+    tally = Counter({" ".join(k.split()): v for k, v in tally.items()})
+    assert tally["Green"] and tally["Amber"] and tally["Red"], tally
+    assert sum(tally.values()) == len(demo.indicators), tally  # one RAG cell per indicator row
+    everything = " ".join(pdf["pages"])
+    for word in ("Green", "Amber", "Red"):
+        assert re.search(rf"\b{word}\b", everything)
+
+
+# -- charts ------------------------------------------------------------------------------------------
+# Typst draws an SVG chart as vector graphics straight into the page's content stream (no image
+# XObject) and, the PDF being tagged, wraps it in a /Figure structure element whose /Alt is the
+# chart's text alternative and whose marked content (/MCID) is the drawing. qpdf's JSON gives the
+# structure elements and the decoded content streams; the operators inside each figure's marked
+# content are counted. A chart counts as embedded when its figure holds path-painting operators
+# (the axes, marks and gridlines) and text (its labels), or an image XObject for a raster chart.
+
+_TOKEN = re.compile(
+    rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)"  # literal string (one level of nesting)
+    rb"|<<|>>|<[0-9A-Fa-f\s]*>"  # dictionary brackets, hex string
+    rb"|/[^\s/\[\]()<>{}%]*"  # name
+    rb"|[-+]?(?:\d+\.?\d*|\.\d+)"  # number
+    rb"|[A-Za-z'\"*]+[0-9]?\*?"  # operator
+    rb"|[\[\]{}]"
+)
+PAINT = {b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"sh"}
+SEGMENTS = {b"l", b"c", b"v", b"y", b"re"}
+SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
+
+
+@pytest.fixture(scope="module")
+def structure(demo, qpdf) -> dict:
+    """qpdf's JSON of the pack (objects with decoded stream data)."""
+    out = _run(qpdf, "--json=2", "--json-stream-data=inline", "--decode-level=generalized", str(demo.pdf))
+    return json.loads(out)
+
+
+def _objects(structure: dict) -> dict:
+    return structure["qpdf"][1]
+
+
+def _content(objects: dict, ref: str) -> bytes:
+    value = objects[f"obj:{ref}"]
+    return base64.b64decode(value["stream"]["data"])
+
+
+_OPERATOR = re.compile(rb"[A-Za-z'\"*]+[0-9]?\*?")
+
+
+def _operators(data: bytes) -> Counter:
+    """How often each operator occurs in a content stream."""
+    return Counter(t for t in _TOKEN.findall(data) if _OPERATOR.fullmatch(t) and t not in (b"true", b"false", b"null"))
+
+
+def _marked_content(objects: dict, page_ref: str) -> dict[int, Counter]:
+    """Operators of a page's content stream inside each marked-content sequence (by MCID),
+    following form XObjects drawn inside it."""
+    page = objects[f"obj:{page_ref}"]["value"]
+    contents = page["/Contents"]
+    data = b"\n".join(_content(objects, ref) for ref in (contents if isinstance(contents, list) else [contents]))
+    resources = page.get("/Resources")
+    resources = objects[f"obj:{resources}"]["value"] if isinstance(resources, str) else (resources or {})
+    xobjects = resources.get("/XObject") or {}
+    xobjects = objects[f"obj:{xobjects}"]["value"] if isinstance(xobjects, str) else xobjects
+
+    counts: dict[int, Counter] = {}
+    stack: list[int | None] = []
+    operands: list[bytes] = []
+    pending_mcid: int | None = None
+    for token in _TOKEN.findall(data):
+        if token == b"/MCID":
+            operands.append(token)
+            continue
+        if operands and operands[-1] == b"/MCID" and re.fullmatch(rb"\d+", token):
+            pending_mcid = int(token)
+            operands.append(token)
+            continue
+        if _OPERATOR.fullmatch(token) and token not in (b"true", b"false", b"null"):
+            if token == b"BDC":
+                stack.append(pending_mcid)
+                pending_mcid = None
+            elif token == b"BMC":
+                stack.append(None)
+            elif token == b"EMC":
+                if stack:
+                    stack.pop()
+            else:
+                found = Counter({token: 1})
+                if token == b"Do" and operands:
+                    ref = xobjects.get(operands[-1].decode("latin-1"))
+                    xobject = objects.get(f"obj:{ref}", {}).get("stream", {})
+                    subtype = str(xobject.get("dict", {}).get("/Subtype", "?"))
+                    found[b"Do:" + subtype.encode()] += 1
+                    if subtype == "/Form":  # what the form draws counts as drawn here
+                        found.update(_operators(base64.b64decode(xobject.get("data", ""))))
+                for mcid in {m for m in stack if m is not None}:
+                    counts.setdefault(mcid, Counter()).update(found)
+            operands = []
+        else:
+            operands.append(token)
+    return counts
+
+
+def _figures(structure: dict) -> list[dict]:
+    """Tagged figures with alt text: their alt, page and the operators of their marked content."""
+    objects = _objects(structure)
+    per_page: dict[str, dict[int, Counter]] = {}
+    figures = []
+    for value in (o.get("value") for o in objects.values()):
+        if not isinstance(value, dict) or value.get("/S") != "/Figure" or "/Alt" not in value:
+            continue
+        alt = str(value["/Alt"])
+        alt = alt[2:] if alt.startswith(("u:", "b:")) else alt
+        operators: Counter = Counter()
+        kids = value.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            mcid, page = (kid, value.get("/Pg")) if isinstance(kid, int) else (None, None)
+            if isinstance(kid, dict) and "/MCID" in kid:
+                mcid, page = kid["/MCID"], kid.get("/Pg", value.get("/Pg"))
+            if mcid is None or page is None:
+                continue
+            if page not in per_page:
+                per_page[page] = _marked_content(objects, page)
+            operators += per_page[page].get(mcid, Counter())
+        figures.append({"alt": " ".join(alt.split()), "operators": operators})
+    return figures
+
+
+def test_every_chart_of_the_pack_is_embedded_and_drawn(structure, site_pages, demo, poppler):
+    """As many charts as the pack's notebooks drew (2 summary charts, then one trend chart per
+    indicator with at least two figures), each a tagged figure carrying the chart's alt text
+    whose marked content really draws it; raster charts would show up in pdfimages."""
+    expected = [alt for page in site_pages for alt in page.chart_alts]
+    summary_charts = len(site_pages[1].chart_alts)
+    trend_charts = len(expected) - summary_charts
+    not_enough = sum(
+        1 for page in site_pages for cell in getattr(page.notebook, "cells", []) for output in cell.get("outputs", [])
+        if "Not enough data to chart" in str((output.get("data") or {}).get("text/plain", ""))
+    )  # fmt: skip
+    assert summary_charts == 2 and trend_charts == len(demo.indicators) - not_enough
+
+    figures = _figures(structure)
+    assert Counter(f["alt"] for f in figures) == Counter(expected)
+    undrawn = []
+    for figure in figures:
+        ops = figure["operators"]
+        paint = sum(ops[op] for op in PAINT) + ops[b"Do:/Form"]
+        segments = sum(ops[op] for op in SEGMENTS)
+        text = sum(ops[op] for op in SHOW_TEXT)
+        # the smallest chart, a four-bar chart, paints 5 shapes of 18 segments and 85 glyph runs
+        if not (ops[b"Do:/Image"] or (paint >= 3 and segments >= 8 and text >= 2)):
+            undrawn.append((figure["alt"][:70], dict(ops.most_common(8))))
+    assert not undrawn, f"figures without a drawing: {undrawn}"
+
+    images = _run(poppler["pdfimages"], "-list", str(demo.pdf)).splitlines()[2:]
+    rasters = sum(1 for f in figures if f["operators"][b"Do:/Image"])
+    assert len(images) >= rasters  # every raster chart is a real image of the file
