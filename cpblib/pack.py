@@ -13,6 +13,7 @@ reads that; a notebook opened by hand in Jupyter prepares it itself.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +29,7 @@ from .pipeline import MonthInputs, read_inputs, score_month
 from .project import Project
 
 PACK_FILE = "pack.pickle"
+STORE_STATE_FILE = ".store-state"
 PAGE_FILES = {"summary": "summary.ipynb", "appendix": "appendix.ipynb", "data-quality": "data-quality.ipynb"}
 DOMAINS_DIR = "domains"
 APPENDIX_PERIODS = 6
@@ -70,10 +72,64 @@ class Pack:
         return values.loc[values["period"] <= str(self.month)].reset_index(drop=True)
 
 
+def _read_store_state(project: Project, month: Month) -> str:
+    """What a month's pack reads from the store, as text: its loads and, when DfE releases fill benchmarks,
+    the releases and the month's first publication date (which picks the releases a published month keeps).
+    """
+    from .store import Store
+
+    with Store.open(project.store_path, read_only=True) as store:
+        loads = store.loads()
+        first_published = store.first_published_at(month)
+    state = loads[["load_id", "month", "sha256"]].to_csv(index=False)
+    if project.path("benchmark_sources").is_file():  # as pipeline.official_benchmarks
+        from . import dfe
+        from .errors import StoreError
+
+        try:
+            releases = dfe.releases(project.store_path)
+        except StoreError:  # nothing imported from DfE
+            return state
+        if not releases.empty:
+            state += releases.to_csv(index=False) + f"first published {first_published}"
+    return state
+
+
+def _store_state(project: Project, month: Month) -> str:
+    """A digest of :func:`_read_store_state`: the store's content, not its size and time, since recording a
+    publication changes the file but not the pack.
+
+    Kept in the month's build folder under the file's size and time, so the notebooks of a run (which all
+    check the fingerprint) need not open the store again.
+    """
+    path = project.store_path
+    if not path.exists():
+        return "-"
+    stat = path.stat()
+    key = f"{stat.st_size}|{stat.st_mtime_ns}"
+    cache = project.build_dir(month) / STORE_STATE_FILE
+    try:
+        saved_key, saved_state = cache.read_text(encoding="utf-8").split("\n", 1)
+        if saved_key == key:
+            return saved_state
+    except (OSError, ValueError):
+        pass
+    state = hashlib.sha256(_read_store_state(project, month).encode()).hexdigest()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        temporary.write_text(f"{key}\n{state}", encoding="utf-8")
+        temporary.replace(cache)
+    except OSError:  # a read-only build folder: no cache, only slower
+        pass
+    return state
+
+
 def fingerprint(project: Project, month: Month) -> str:
     """A hash of everything a month's pack is made from (settings, catalogue files, extracts, store, cpb version).
 
-    Cheap: file sizes and modification times for the store and extracts, bytes for the small files.
+    Cheap: file sizes and modification times for the extracts, bytes for the small files, the list of
+    loads for the store.
     """
     digest = hashlib.sha256(f"{__version__}|{month}".encode())
     for name in ("catalogue", "targets", "benchmarks", "overrides", "annotations", "exception_rules"):
@@ -83,10 +139,7 @@ def fingerprint(project: Project, month: Month) -> str:
     for path in sorted(project.path("extracts").glob("*")) if project.path("extracts").is_dir() else []:
         stat = path.stat()
         digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    store = project.store_path
-    if store.exists():
-        stat = store.stat()
-        digest.update(f"store|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    digest.update(b"store|" + _store_state(project, month).encode())
     return digest.hexdigest()
 
 

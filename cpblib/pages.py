@@ -287,7 +287,9 @@ def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
         )  # fmt: skip
         display_chart(chart, alt_text=None if chart is not None else f"Not enough data to chart {row['name']}: fewer than two figures.")
         if row.get("rag_reason"):
-            show_markdown(markdown_escape(f"RAG: {_rag_with_override(row)}. {row['rag_reason']}"))
+            rag, reason = _rag_with_override(row), str(row["rag_reason"])
+            sentence = f"RAG: {rag}." if reason.casefold() == rag.casefold() else f"RAG: {rag}. {reason}"
+            show_markdown(markdown_escape(sentence))
 
 
 def show_domain_commentary(pack: Pack, domain: str) -> None:
@@ -302,15 +304,23 @@ def show_domain_commentary(pack: Pack, domain: str) -> None:
 
 # -- appendix --------------------------------------------------------------------------------------
 def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
+    """Every indicator of a domain with its last six periods, unit, polarity, target, benchmarks, direction, RAG.
+
+    The period columns are headed by the months most indicators report (e.g. ``Oct 22`` to ``Mar 23``);
+    a figure for another period (arrears, termly, annual) carries its own period in brackets.
+    """
     rows = domain_rows(pack, domain)
     wide = periods_wide(pack, rows, APPENDIX_PERIODS)
+    period_columns = [f"period_{step}" for step in range(APPENDIX_PERIODS)]
+    common = wide[period_columns].astype(str).agg("|".join, axis=1).mode().iloc[0].split("|")
     table = pd.DataFrame({"Indicator": rows["name"], "Unit": [label("unit", u) for u in rows["unit"]],
                           "Good is": [label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]]})  # fmt: skip
-    for step in range(APPENDIX_PERIODS):
-        table[f"P{step + 1}"] = [
-            f"{format_value(v, u, d)} ({period_text(p)})" if not pd.isna(v) else f"{MISSING} ({period_text(p)})"
-            for v, p, u, d in zip(wide[f"value_{step}"], wide[f"period_{step}"], rows["unit"], rows["decimals"])
-        ]
+    for step, heading in enumerate(common):
+        cells = []
+        for value, period, unit, decimals in zip(wide[f"value_{step}"], wide[f"period_{step}"], rows["unit"], rows["decimals"]):
+            text = format_value(value, unit, decimals)
+            cells.append(text if period == heading else f"{text} ({period_text(period)})")
+        table[period_text(heading)] = cells
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
     for comparator in ("england", "good_sn"):
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
@@ -323,7 +333,8 @@ def show_appendix(pack: Pack) -> None:
     show_markdown(
         markdown_escape(
             f"Every indicator in the {pack.month.label} pack with its last {APPENDIX_PERIODS} periods "
-            "(oldest first, P6 the latest), target, benchmarks, direction and RAG."
+            "(oldest first; a figure for a different period, such as one reported in arrears or each term, "
+            "shows its period in brackets), target, benchmarks, direction and RAG."
         )
     )
     for domain in pack.domains:

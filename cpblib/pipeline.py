@@ -161,10 +161,7 @@ def _ordered(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_scoring(project_dir: Path | str | None, month: Month | str) -> pd.DataFrame:
-    """Open a project and score a month: the one call a notebook or script needs.
-
-    >>> # run_scoring(".", "2023-03")  # doctest: +SKIP
-    """
+    """Open a project and score a month: the one call a notebook or script needs (``run_scoring(".", "2023-03")``)."""
     project = Project.open(project_dir)
     month = Month.parse(month)
     return score_month(read_inputs(project, month), project)

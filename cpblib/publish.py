@@ -180,6 +180,11 @@ def checks_key(project: Project, month: Month) -> str:
     folder = project.root / "expectations"
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         digest.update(path.name.encode() + path.read_bytes())
+    # The commentary checks look at which files exist and whether they are empty (not at their words),
+    # so adding a missing commentary file runs the checks again and the data-quality page follows.
+    commentary = project.path("commentary")
+    for path in sorted(commentary.glob("*/*.md")) if commentary.is_dir() else []:
+        digest.update(f"{path.relative_to(commentary).as_posix()}|{path.stat().st_size > 0}".encode())
     return digest.hexdigest()
 
 

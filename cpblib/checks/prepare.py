@@ -143,8 +143,8 @@ def prepare_table(raw: pd.DataFrame, rows: Sequence[int], file: str, columns: It
     the number columns and ``not_a_month`` the month columns whose text is
     not of that kind, and ``formula_like`` the cells a spreadsheet would run
     as a formula (``None`` when there is nothing to report). A declared
-    column missing from the file is left missing (the suite's column check
-    reports it); its derived columns are blank.
+    required column missing from the file is left missing (the suite's column
+    check reports it); an optional one is added blank; derived columns are blank.
     """
     columns = tuple(columns)
     frame = raw.set_axis([str(c).strip() for c in raw.columns], axis="columns")
@@ -160,6 +160,8 @@ def prepare_table(raw: pd.DataFrame, rows: Sequence[int], file: str, columns: It
         if column.kind.startswith("code:") or column.kind in ("rag",):
             if present:
                 derived[column.name] = cells.str.lower().astype("object").where(given, None)
+            elif not column.required:
+                derived[column.name] = blank  # an optional code column may be left out of the file
         elif column.kind == "int":
             whole = cells.astype("string").str.fullmatch(r"\d+").fillna(False).astype(bool)
             derived[f"{column.name}_ok"] = _where(whole, given)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from enum import Enum
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from ..errors import CpbError
 from . import app
@@ -20,7 +22,22 @@ class Engine(str, Enum):
     builtin = "builtin"
 
 
-@app.command()
+_UsageError = typer.BadParameter.__base__  # click's UsageError, as the click bundled with typer defines it
+
+
+class RenderCommand(TyperCommand):
+    """``cpb render`` with its own exit codes for usage errors: a bad ``--month`` or option is bad input (1),
+    not click's 2, which a scheduler would read as "data checks failed"."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except _UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+@app.command(cls=RenderCommand)
 def render(
     month: MonthOption,
     engine: Annotated[
@@ -70,6 +87,9 @@ def render(
 
         outcome = Outcome.BAD_INPUT if isinstance(exc, InputError) else Outcome.RENDER_FAILED
         message = str(exc)
+    except Exception as exc:  # a crash (disk full, a bug): still logged, still not published, details on stderr
+        traceback.print_exc(file=sys.stderr)
+        outcome, message = Outcome.RENDER_FAILED, f"unexpected {type(exc).__name__}: {exc}"
     line = log_line(project, month, outcome, message)
     (console if outcome is Outcome.PUBLISHED else err_console).print(line, markup=False, highlight=False, soft_wrap=True)
     if outcome is not Outcome.PUBLISHED:

@@ -1,0 +1,126 @@
+"""Benchmark: ``cpb render`` of the demo month, cold and warm.
+
+Prints
+
+* the cold ``cpb render --month 2023-03 --engine builtin`` on a fresh copy of
+  the demo project (store built, data checks, every notebook executed, website
+  and PDF written; target: under 30 s), with its notebook phase as the command
+  reports it;
+* of which rendering after notebook execution: publishing the executed month
+  again (``publish(..., force=True)`` with the notebooks left as they are, in
+  a new process), split into the PDF and the website (target: under 5 s);
+* the warm ``cpb render`` with nothing changed: nothing executed, nothing
+  rendered (target: under 5 s).
+
+Everything happens in a temporary copy; nothing is written in the repository.
+Run: ``python benchmarks/bench_render.py [--month 2023-03]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+COLD_TARGET_SECONDS = 30.0
+RENDER_TARGET_SECONDS = 5.0
+WARM_TARGET_SECONDS = 5.0
+
+# Publishing an executed month again, timed step by step (run in a new process, as the command would).
+RENDER_AGAIN = """
+import json, sys, time
+started = time.perf_counter()
+import cpblib.render
+from cpblib import publish
+from cpblib.month import Month
+from cpblib.project import Project
+
+steps = {}
+def timed(name, func):
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+    return wrapper
+
+cpblib.render.render_pdf = timed("pdf", cpblib.render.render_pdf)
+cpblib.render.render_site = timed("website", cpblib.render.render_site)
+imported = time.perf_counter() - started
+project = Project.open(sys.argv[1])
+t = time.perf_counter()
+publish.publish(project, Month.parse(sys.argv[2]), engine="builtin", run=lambda p, m: None, force=True)
+print(json.dumps({"imports": imported, "publish": time.perf_counter() - t, **steps}))
+"""
+
+
+def copy_demo(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in ("cpb.toml", "_quarto.yml", "index.qmd"):
+        if (REPO / name).is_file():
+            shutil.copy2(REPO / name, target / name)
+    for folder in ("data", "notebooks", "expectations"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
+    return target
+
+
+def timed_command(root: Path, *args: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        output = (completed.stdout + completed.stderr)[-3000:]
+        sys.exit(f"{' '.join(args)} failed (exit {completed.returncode}):\n{output}")
+    return elapsed, completed.stdout + completed.stderr
+
+
+def verdict(seconds: float, target: float) -> str:
+    return f"(target under {target:.0f} s) {'OK' if seconds < target else 'OVER'}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--month", default="2023-03")
+    args = parser.parse_args()
+    render = ["-m", "cpblib", "render", "--month", args.month, "--engine", "builtin"]
+
+    with tempfile.TemporaryDirectory(prefix="cpb-bench-render-") as folder:
+        root = copy_demo(Path(folder) / "demo")
+        cold, output = timed_command(root, *render)
+        flat = " ".join(output.split())
+        found = re.search(r"(\d+) notebook\(s\) executed, \d+ unchanged, in ([\d.]+) s", flat)
+        executed, notebooks = (int(found.group(1)), float(found.group(2))) if found else (0, float("nan"))
+
+        again, output = timed_command(root, "-c", RENDER_AGAIN, str(root), args.month)
+        steps = json.loads(output.strip().splitlines()[-1])
+
+        warm, output = timed_command(root, *render)
+        unchanged = "unchanged since the last render" in output
+        warm_found = re.search(r"(\d+) notebook\(s\) executed", " ".join(output.split()))
+
+        print(f"Demo month {args.month}, built-in engine")
+        print(f"cold `cpb render`: {cold:.1f} s {verdict(cold, COLD_TARGET_SECONDS)}")
+        print(f"  notebooks: {executed} executed in {notebooks:.1f} s (checks, store and start-up: "
+              f"{cold - notebooks - steps['publish']:.1f} s)")
+        rendering = steps["publish"]
+        print(f"  rendering after the notebooks: {rendering:.1f} s {verdict(rendering, RENDER_TARGET_SECONDS)}"
+              f" = PDF {steps.get('pdf', 0):.1f} s + website {steps.get('website', 0):.1f} s + recording "
+              f"{steps['publish'] - steps.get('pdf', 0) - steps.get('website', 0):.1f} s "
+              f"(imports before it {steps['imports']:.1f} s; whole process {again:.1f} s)")
+        print(f"warm `cpb render`, nothing changed: {warm:.1f} s {verdict(warm, WARM_TARGET_SECONDS)}; "
+              f"{warm_found.group(1) if warm_found else '?'} notebook(s) executed, "
+              f"{'nothing rendered' if unchanged else 'RENDERED AGAIN'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
