@@ -10,26 +10,32 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ._vocabulary import label
+from .scoring import round_half_away
+from .scoring._text import UNIT_SUFFIX
 
 MISSING = "–"
 
 
-def format_value(value: object, unit: str, decimals: int | None) -> str:
-    """A figure as a board pack prints it: thousands separators, the unit's sign, fixed decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return MISSING
+def format_values(values, decimals: int, unit: str | None = None, missing: str = "") -> list[str]:
+    """Figures as the pack prints them: rounded half away from zero, thousands separators, the unit's sign.
+
+    >>> format_values([64.55, 1234.5, float("nan"), -0.04], 1, "percent")
+    ['64.6%', '1,234.5%', '', '0.0%']
+    """
+    numbers = np.asarray(pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce"), dtype="float64")
     places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
-    number = float(value)
-    # round half away from zero, as printed tables do
-    scaled = abs(number) * 10**places
-    rounded = math.copysign(math.floor(scaled + 0.5 + 1e-9) / 10**places, number)
-    text = f"{rounded:,.{places}f}"
-    if text.startswith("-") and float(rounded) == 0:
-        text = text[1:]
-    return f"{text}%" if unit == "percent" else text
+    rounded = round_half_away(numbers, places) + 0.0 if numbers.size else numbers  # + 0.0 turns -0.0 into 0.0
+    suffix = UNIT_SUFFIX.get(unit or "", "")
+    return [missing if math.isnan(x) else f"{x:,.{places}f}{suffix}" for x in rounded.tolist()]
+
+
+def format_value(value: object, unit: str, decimals: int | None) -> str:
+    """One figure as a board pack prints it (``–`` when missing)."""
+    return format_values([value], decimals, unit, missing=MISSING)[0]
 
 
 def format_gap(value: object, unit: str, decimals: int | None) -> str:

@@ -41,17 +41,9 @@ import pandas as pd
 
 from .errors import StoreError
 from .month import Month, MonthError
+from .values import VALUES_COLUMNS
 
-OBSERVATION_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "period",
-    "value",
-    "missing_reason",
-    "numerator",
-    "denominator",
-    "note",
-    "source_row",
-)
+OBSERVATION_COLUMNS: tuple[str, ...] = VALUES_COLUMNS
 """Columns :meth:`Store.add_load` reads from its observations frame (all but indicator, period and value optional)."""
 
 VALUES_VIEW_COLUMNS: tuple[str, ...] = (

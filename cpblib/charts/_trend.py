@@ -32,13 +32,13 @@ from altair.utils.schemapi import debug_mode
 from .._vocabulary import label as vocabulary_label
 from ..config import Comparators
 from ..month import Month, month_range
+from ..display import format_values
 from ..scoring import round_half_away
 from . import _theme as theme
 
 FREQUENCY_STEP = {"monthly": 1, "quarterly": 3, "termly": 5, "annual": 12}
 """Largest expected distance in months between two figures of each frequency; a longer one breaks the line."""
 
-UNIT_SUFFIX = {"percent": "%"}
 """What follows a figure of each unit in labels and sentences (``72.5%``)."""
 
 ANNOTATION_WIDTH = 38
@@ -72,22 +72,8 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def format_values(
-    values: Sequence[float] | np.ndarray | pd.Series, decimals: int, unit: str | None = None
-) -> list[str]:
-    """Figures as the pack prints them: rounded half away from zero, with the unit's suffix ('' when missing).
-
-    >>> format_values([64.55, 1234.5, float("nan")], 1, "percent")
-    ['64.6%', '1,234.5%', '']
-    """
-    numbers = np.asarray(values, dtype="float64")
-    rounded = round_half_away(numbers, decimals) if numbers.size else numbers
-    suffix = UNIT_SUFFIX.get(unit or "", "")
-    return ["" if math.isnan(x) else f"{x:,.{decimals}f}{suffix}" for x in rounded.tolist()]
-
-
 def format_value(value: float, decimals: int, unit: str | None = None) -> str:
-    """A figure as the pack prints it.
+    """A figure as the pack prints it ('' when missing); see :func:`cpblib.display.format_values`.
 
     >>> format_value(64.55, 1), format_value(72.46, 1, "percent"), format_value(437, 0, "count")
     ('64.6', '72.5%', '437')
