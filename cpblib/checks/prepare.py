@@ -31,6 +31,7 @@ import pandas as pd
 from ..catalogue import BENCHMARK_COLUMNS, INDICATOR_COLUMNS, OVERRIDE_COLUMNS, TARGET_COLUMNS, YEAR_LABEL, Column
 from ..config import Calendar
 from ..month import Month
+from ..naming import slugify
 from ..values import looks_like_formula
 
 LOCATION = ("file", "source_row", "indicator", "period")
@@ -428,15 +429,6 @@ def prepare_overrides(
 
 
 # -- commentary -----------------------------------------------------------------------------------
-def slug(text: object) -> str:
-    """Lower-case words joined by hyphens, as commentary files are named.
-
-    >>> slug("Children in Care & Care Leavers")
-    'children-in-care-care-leavers'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-
-
 def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, month: Month) -> pd.DataFrame:
     """The commentary index (month, domain, path, bytes) with its checks.
 
@@ -454,7 +446,7 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
     columns = ["month", "domain", "path", "bytes"]
     index = index.reindex(columns=columns) if len(index.columns) else pd.DataFrame(columns=columns)
     domains = (
-        sorted({slug(d) for d in catalogue["domain"].dropna()})
+        sorted({slugify(d) for d in catalogue["domain"].dropna()})
         if catalogue is not None and "domain" in catalogue
         else []
     )
