@@ -150,12 +150,27 @@ def build(project: Project, month: Month) -> Pack:
     return Pack(project=project, month=month, inputs=inputs, scored=scored, fingerprint=fingerprint(project, month))
 
 
+def _current(project: Project, month: Month) -> Pack | None:
+    """The prepared pack of the month when its inputs have not changed since, else None."""
+    path = project.build_dir(month) / PACK_FILE
+    if not path.is_file():
+        return None
+    pack = pickle.loads(path.read_bytes())
+    if not (isinstance(pack, Pack) and pack.fingerprint == fingerprint(project, month)):
+        return None
+    return Pack(project=project, month=pack.month, inputs=pack.inputs, scored=pack.scored, fingerprint=pack.fingerprint)
+
+
 def prepare(project: Project, month: Month) -> Path:
-    """Score the month once and save it in the month's build folder for the notebooks; returns the file."""
+    """Score the month once and save it in the month's build folder for the notebooks; returns the file.
+
+    A prepared pack whose inputs have not changed is kept as it is (nothing is scored again).
+    """
+    path = project.build_dir(month) / PACK_FILE
+    if _current(project, month) is not None:
+        return path
     pack = build(project, month)
-    folder = project.build_dir(month)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / PACK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
     temporary.replace(path)
@@ -170,9 +185,4 @@ def open_month(month: str, project_dir: str = "") -> Pack:
     """
     project = Project.open(project_dir or None)
     month_value = Month.parse(month)
-    path = project.build_dir(month_value) / PACK_FILE
-    if path.is_file():
-        pack = pickle.loads(path.read_bytes())
-        if isinstance(pack, Pack) and pack.fingerprint == fingerprint(project, month_value):
-            return Pack(project=project, month=pack.month, inputs=pack.inputs, scored=pack.scored, fingerprint=pack.fingerprint)
-    return build(project, month_value)
+    return _current(project, month_value) or build(project, month_value)

@@ -77,6 +77,18 @@ def test_prepare_saves_the_pack_that_open_month_returns(project, monkeypatch):
     assert opened.project.root == project.root
 
 
+def test_prepare_does_not_score_a_current_month_again(project, monkeypatch):
+    path = prepare(project, MONTH)
+    before = path.read_bytes()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("prepare scored the month again although the prepared pack is current")
+
+    monkeypatch.setattr(pack_module, "build", no_build)
+    assert prepare(project, MONTH) == path
+    assert path.read_bytes() == before
+
+
 def test_open_month_scores_again_when_an_input_changed(project):
     prepare(project, MONTH)
     targets = project.path("targets")
