@@ -115,14 +115,26 @@ def _catalogue_domains(project: Project) -> list[str]:
     return list(dict.fromkeys(read_catalogue(project)["domain"]))
 
 
-def _render_builtin(project: Project, month: Month, domains: list[str]) -> Path:
-    from .render import render_pdf, render_site
+PDF_IN_SIDE_PROCESS = True
+"""Typeset the PDF in a second process while this one writes the website (off: one after the other, here)."""
+
+
+def _render_builtin(project: Project, month: Month, domains: list[str], side=None) -> Path:
+    """The website, and the PDF typeset meanwhile by ``side`` (a started :class:`~cpblib.render.PdfProcess`)."""
+    from . import render
 
     build = project.build_dir(month)
     with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as scratch:
-        pdf = render_pdf(build, Path(scratch) / f"board-pack-{month}.pdf", month, config=project.config,
-                         catalogue_domains=domains)  # fmt: skip
-        return render_site(build, project.path("site"), month, config=project.config, catalogue_domains=domains, pdf=pdf)
+        target = Path(scratch) / f"board-pack-{month}.pdf"
+        if side is not None:
+            side.typeset(build, target, month, config=project.config, catalogue_domains=domains)
+            pdf = side.wait
+        else:
+            made = render.render_pdf(build, target, month, config=project.config, catalogue_domains=domains)
+            pdf = lambda: made  # noqa: E731
+        return render.render_site(
+            build, project.path("site"), month, config=project.config, catalogue_domains=domains, pdf=pdf
+        )
 
 
 def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
@@ -188,10 +200,12 @@ def checks_key(project: Project, month: Month) -> str:
     return digest.hexdigest()
 
 
-def check_month(project: Project, month: Month, console=None) -> bool:
+def check_month(project: Project, month: Month, console=None, meanwhile: Callable[[], object] | None = None) -> bool:
     """Run the data checks (fail closed) unless they already passed on exactly these inputs today.
 
-    Returns True when the checks ran, False when the earlier result was re-used.
+    ``meanwhile`` is called just before the checks run (not when they are
+    re-used): ``cpb run`` starts its kernels then. Returns True when the
+    checks ran, False when the earlier result was re-used.
     """
     from .loading import ensure_store
 
@@ -203,6 +217,8 @@ def check_month(project: Project, month: Month, console=None) -> bool:
         return False
     from .checks import require_clean
 
+    if meanwhile is not None:
+        meanwhile()
     stamp.unlink(missing_ok=True)
     require_clean(project, month, console=console)  # raises ChecksFailed on any error; writes checks.json
     build.mkdir(parents=True, exist_ok=True)
@@ -226,14 +242,28 @@ def publish(
     from .store import Store
 
     chosen = choose_engine(engine)
-    run(project, month)
-    stamp = _stamp(project, month, chosen)
-    site_month = project.path("site") / str(month)
-    rendered = force or not _published_unchanged(project, month, stamp)
-    if rendered:
-        domains = _catalogue_domains(project)
-        site_month = (_render_quarto if chosen == "quarto" else _render_builtin)(project, month, domains)
-        (project.build_dir(month) / STAMP_FILE).write_text(json.dumps({"stamp": stamp, "engine": chosen}), encoding="utf-8")
+    side = None
+    if chosen == "builtin" and PDF_IN_SIDE_PROCESS:
+        from .render import PdfProcess
+
+        side = PdfProcess()  # loads its libraries while the notebooks run
+    try:
+        run(project, month)
+        stamp = _stamp(project, month, chosen)
+        site_month = project.path("site") / str(month)
+        rendered = force or not _published_unchanged(project, month, stamp)
+        if rendered:
+            domains = _catalogue_domains(project)
+            if chosen == "quarto":
+                site_month = _render_quarto(project, month, domains)
+            else:
+                site_month = _render_builtin(project, month, domains, side)
+            (project.build_dir(month) / STAMP_FILE).write_text(
+                json.dumps({"stamp": stamp, "engine": chosen}), encoding="utf-8"
+            )
+    finally:
+        if side is not None:
+            side.close()
     with Store.open(project.store_path, read_only=False) as store:
         store.record_publication(month, republish=True)
     return Published(month=month, engine=chosen, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf", rendered=rendered)

@@ -12,6 +12,10 @@ month's build folder::
 A page whose inputs (its notebook, its parameters, the month's data and
 settings, its commentary, the cpb code) have not changed since the last run
 is not executed again.
+
+The pages run in one kernel per worker, one after another, each starting from
+an empty namespace (see :mod:`cpblib._kernels`); the runner draws the charts'
+SVGs into the executed notebooks while the kernels go on with the next pages.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from queue import Empty, SimpleQueue
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -34,6 +40,9 @@ from .errors import CpbError
 from .month import Month
 from .pack import DOMAINS_DIR, PACK_FILE, PAGE_FILES, Pack
 from .project import Project
+
+if TYPE_CHECKING:
+    from ._kernels import KernelPool, SharedKernel
 
 HASHES_FILE = "hashes.json"
 NOTEBOOKS_DIR = "notebooks"
@@ -134,25 +143,33 @@ def _front_matter(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack) -> nb
     return nb
 
 
-def _execute(job: NotebookJob, pack: Pack, build_dir: Path) -> None:
+def _execute(
+    job: NotebookJob, pack: Pack, build_dir: Path, kernel: SharedKernel | None = None, finisher: Executor | None = None
+) -> Future | None:
+    """Execute one page into the build folder, in ``kernel`` (cleared first) or in a kernel of its own.
+
+    The executed notebook is finished (:func:`_finish`) here, or by ``finisher``
+    while the kernel goes on to its next page; then the future of that is returned.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
-    from traitlets.config import Config
 
-    sockets = Path(tempfile.mkdtemp(prefix="cpb-kernel-"))
-    config = Config()
-    config.KernelManager.transport = "ipc"  # local sockets: no TCP ports, no plain-text warning from the kernel
-    config.KernelManager.ip = str(sockets / "k")  # one socket folder per kernel: parallel kernels never collide
+    from ._kernels import ENGINE, SharedKernel
 
+    own = kernel is None
+    kernel = kernel or SharedKernel(KERNEL)
     target = build_dir / job.output
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.stem}.running.ipynb")
     try:
-        papermill.execute_notebook(
-            str(job.source), str(partial), parameters=job.parameters, kernel_name=KERNEL,
-            progress_bar=False, log_output=False, cwd=str(pack.project.root), config=config,
+        # Saved once at the end (or on failure), not after every cell: each save validates the whole notebook.
+        nb = papermill.execute_notebook(
+            str(job.source), str(partial), parameters=job.parameters, kernel_name=KERNEL, engine_name=ENGINE,
+            progress_bar=False, log_output=False, cwd=str(pack.project.root), request_save_on_cell_execute=False,
+            kernel=kernel,
         )  # fmt: skip
     except PapermillExecutionError as exc:
+        kernel.close()  # whatever the page left behind goes with its kernel
         failed = target.with_name(f"{target.stem}.failed.ipynb")
         if partial.exists():
             partial.replace(failed)
@@ -161,11 +178,42 @@ def _execute(job: NotebookJob, pack: Pack, build_dir: Path) -> None:
             f"notebook {job.output} ({job.title}, from {job.source.name}) failed in cell {exc.exec_count} "
             f"[{first_line}]: {exc.ename}: {exc.evalue}. The executed notebook is kept at {failed}"
         ) from None
+    except Exception as exc:  # the kernel died, timed out or could not be cleared
+        kernel.close()
+        raise NotebookFailed(f"notebook {job.output} ({job.title}, from {job.source.name}) could not run: {exc}") from exc
     finally:
-        shutil.rmtree(sockets, ignore_errors=True)
-    nb = nbformat.read(partial, as_version=4)
+        if own:
+            kernel.close()
+    if finisher is not None:
+        return finisher.submit(_finish, nb, job, pack, build_dir)
+    _finish(nb, job, pack, build_dir)
+    return None
+
+
+def _finish(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build_dir: Path) -> None:
+    """Draw the page's charts, give it its front matter and put it in place."""
+    from .charts import add_static_charts
+
+    target = build_dir / job.output
+    partial = target.with_name(f".{target.stem}.running.ipynb")
+    add_static_charts(nb)  # the kernels left the SVGs to this process (see kernel_pool)
     nbformat.write(_front_matter(nb, job, pack), partial)
     partial.replace(target)
+
+
+def kernel_pool(project: Project, workers: int | None = None) -> KernelPool:
+    """The kernels ``cpb run`` executes pages in (one per worker, none started yet).
+
+    They start in the project's folder and are told (``CPB_DEFER_SVG=1``)
+    to leave each chart's SVG to this process, which draws them all with one
+    JavaScript engine instead of starting one (about a second) in every kernel.
+    """
+    from ._env import DEFER_SVG_ENV
+    from ._kernels import WARM_UP, KernelPool
+
+    environment = {**os.environ, DEFER_SVG_ENV: "1"}
+    return KernelPool(workers or os.cpu_count() or 1, kernel_name=KERNEL, cwd=str(project.root), env=environment,
+                      warm_up=WARM_UP)  # fmt: skip
 
 
 def run_month(
@@ -176,10 +224,13 @@ def run_month(
     force: bool = False,
     on_start: Callable[[NotebookJob], None] | None = None,
     on_done: Callable[[NotebookJob, bool], None] | None = None,
+    kernels: KernelPool | None = None,
 ) -> RunResult:
     """Prepare the month and execute every page whose inputs changed; see the module notes.
 
-    The data checks are not run here: callers run them first (``cpb run`` does).
+    The data checks are not run here: callers run them first (``cpb run`` does,
+    starting ``kernels`` (:func:`kernel_pool`) meanwhile). Without ``kernels``,
+    the run starts and closes its own.
     """
     from .pack import open_month, prepare
 
@@ -201,28 +252,66 @@ def run_month(
             todo.append(job)
     _remove_stale(build_dir, {job.output for job in jobs})
     done: dict[str, str] = {k: v for k, v in previous.items() if k in wanted and k in result.reused}
-    failure: NotebookFailed | None = None
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        futures = {}
-        for job in todo:
-            if on_start:
-                on_start(job)
-            futures[pool.submit(_execute, job, pack, build_dir)] = job
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                future.result()
-            except NotebookFailed as exc:
-                failure = failure or exc
-                continue
+    failures: list[NotebookFailed] = []
+    queue: SimpleQueue[NotebookJob] = SimpleQueue()
+    sizes = pack.scored["domain"].value_counts()
+    for job in sorted(todo, key=lambda j: _expected_cost(j, sizes), reverse=True):  # longest first: workers end together
+        queue.put(job)
+    lock = threading.Lock()
+
+    def finished(job: NotebookJob, future: Future | None) -> None:
+        error = future.exception() if future is not None else None
+        with lock:
+            if error is not None:
+                failures.append(NotebookFailed(f"notebook {job.output} ({job.title}) could not be written: {error}"))
+                return
             done[job.output] = wanted[job.output]
             result.executed.append(job.output)
-            if on_done:
-                on_done(job, True)
+        if on_done:
+            on_done(job, True)
+
+    def worker(kernel: SharedKernel) -> None:
+        """Execute pages from the queue in turn, in this worker's kernel."""
+        while True:
+            try:
+                job = queue.get_nowait()
+            except Empty:
+                return
+            if on_start:
+                on_start(job)
+            try:
+                pending = _execute(job, pack, build_dir, kernel, finisher)
+            except NotebookFailed as exc:
+                with lock:
+                    failures.append(exc)
+                continue
+            if pending is None:
+                finished(job, None)
+            else:
+                pending.add_done_callback(lambda future, job=job: finished(job, future))
+
+    own = kernels is None
+    kernels = kernels or kernel_pool(project, workers)
+    try:
+        # One thread finishes executed pages (charts drawn, file written) while the kernels go on.
+        with ThreadPoolExecutor(max_workers=1) as finisher:
+            for future in kernels.run(len(todo), worker) if todo else []:
+                future.result()
+    finally:
+        if own:
+            kernels.close()
+    failure = min(failures, key=lambda exc: str(exc)) if failures else None
     hashes_path.write_text(json.dumps(done, indent=1, sort_keys=True), encoding="utf-8")
     if failure:
         raise failure
     return result
+
+
+def _expected_cost(job: NotebookJob, domain_sizes) -> tuple[int, int]:
+    """Rough order of how long a page takes: domain pages by their number of charts, then the rest."""
+    if job.page == "domain":
+        return 1, int(domain_sizes.get(job.title, 0))
+    return 0, {"appendix": 2, "summary": 1}.get(job.page, 0)
 
 
 def _remove_stale(build_dir: Path, outputs: set[str]) -> None:
@@ -238,4 +327,4 @@ def clean(project: Project, month: Month) -> None:
     shutil.rmtree(project.build_dir(month), ignore_errors=True)
 
 
-__all__ = ["NotebookFailed", "NotebookJob", "RunResult", "clean", "plan", "run_month", "PACK_FILE"]
+__all__ = ["NotebookFailed", "NotebookJob", "RunResult", "clean", "kernel_pool", "plan", "run_month", "PACK_FILE"]

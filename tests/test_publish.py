@@ -222,6 +222,7 @@ def test_a_crash_mid_render_leaves_the_previous_site_as_it_was(published, monkey
             raise cpblib.render.RenderError("typst failed")
 
         monkeypatch.setattr(cpblib.render, "render_pdf", render_pdf)
+        monkeypatch.setattr(publish_module, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
     with pytest.raises((OSError, cpblib.render.RenderError)):
         publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True)
     assert snapshot(site) == before

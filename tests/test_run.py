@@ -55,7 +55,7 @@ class FakeKernel:
         self.executed: list[str] = []
         self.fail: set[str] = set()
 
-    def __call__(self, job, pack, build_dir: Path) -> None:
+    def __call__(self, job, pack, build_dir: Path, kernel=None, finisher=None) -> None:
         if job.output in self.fail:
             raise NotebookFailed(f"notebook {job.output} failed in cell 3")
         target = build_dir / job.output

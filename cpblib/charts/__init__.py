@@ -26,11 +26,13 @@ Importing this package registers and enables the ``"cpb"`` Altair theme.
 """
 
 from ._display import (
+    DEFER_SVG_ENV,
     JS_BUNDLE_NAME,
     METADATA_KEY,
     NOT_ENOUGH_DATA,
     SVG_MIME,
     VEGALITE_MIME,
+    add_static_charts,
     chart_bundle,
     chart_metadata,
     chart_spec,
@@ -44,6 +46,7 @@ from ._theme import THEME_NAME, house_style
 from ._trend import TrendData, format_value, trend_chart, trend_data, trend_description
 
 __all__ = [
+    "DEFER_SVG_ENV",
     "JS_BUNDLE_NAME",
     "METADATA_KEY",
     "NOT_ENOUGH_DATA",

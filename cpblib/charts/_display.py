@@ -15,12 +15,20 @@ A chart is displayed as one raw MIME bundle (:func:`chart_bundle`):
 
 The output metadata carries it too: ``{"cpb": {"alt": ..., "title": ...}}``
 for HTML alt text and PDF captions.
+
+Drawing the SVG starts a JavaScript engine (about a second) in every process
+that draws. ``cpb run`` therefore sets :data:`DEFER_SVG_ENV` for the kernels
+it starts: they show the spec and the text alternative only, and the runner
+draws every chart's SVG into the executed notebooks afterwards, in one
+process (:func:`add_static_charts`). A notebook run by hand draws its own.
 """
 
 from __future__ import annotations
 
 import base64
+import os
 import re
+import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -29,6 +37,7 @@ from xml.sax.saxutils import escape, quoteattr
 import altair as alt
 import vl_convert as vlc
 
+from .._env import DEFER_SVG_ENV
 from . import _theme as theme
 from ._trend import TrendData, describe_trend, trend_description
 
@@ -48,6 +57,9 @@ Chart = alt.TopLevelMixin
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
+_DRAWING = threading.Lock()  # one conversion at a time through the process's vl-convert engine
+
+
 def chart_spec(chart: Chart, *, validate: bool = False) -> dict:
     """The chart's Vega-Lite spec (a plain dict), with the house style applied whatever theme is active.
 
@@ -58,8 +70,18 @@ def chart_spec(chart: Chart, *, validate: bool = False) -> dict:
     >>> chart_spec(chart, validate=True)["config"]["font"].startswith("DejaVu Sans")
     True
     """
+    datasets = getattr(chart, "datasets", alt.Undefined)
+    if validate or not isinstance(datasets, Mapping):
+        with alt.theme.enable(theme.THEME_NAME):
+            return chart.to_dict(validate=validate)
+    # The inline datasets are plain JSON already: leave them out of Altair's walk over the spec
+    # (it deep-copies and converts every record) and put them back as they are.
+    light = chart.copy(deep=False)
+    light.datasets = alt.Undefined
     with alt.theme.enable(theme.THEME_NAME):
-        return chart.to_dict(validate=validate)
+        spec = light.to_dict(validate=False)
+    spec["datasets"] = {name: [dict(record) for record in records] for name, records in datasets.items()}
+    return spec
 
 
 def chart_title(chart: Chart | Mapping) -> str:
@@ -68,8 +90,16 @@ def chart_title(chart: Chart | Mapping) -> str:
     >>> chart_title(alt.Chart().mark_point().properties(title=alt.Title("Placements", subtitle="%")))
     'Placements'
     """
-    spec = chart if isinstance(chart, Mapping) else chart.to_dict(validate=False)
-    title = spec.get("title", "")
+    if isinstance(chart, Mapping):
+        title = chart.get("title", "")
+    else:
+        title = chart.title if chart.title is not alt.Undefined else ""
+        if isinstance(title, alt.Title):
+            title = title.text
+        elif hasattr(title, "to_dict"):
+            title = title.to_dict()
+    if title is alt.Undefined:
+        title = ""
     if isinstance(title, Mapping):
         title = title.get("text", "")
     if isinstance(title, list):  # a title wrapped over lines
@@ -129,14 +159,28 @@ def spec_to_svg(spec: Mapping) -> str:
     >>> svg.startswith("<svg") and "DejaVu Sans" in svg
     True
     """
-    return vlc.vegalite_to_svg(dict(spec), allowed_base_urls=[])
+    with _DRAWING:
+        return vlc.vegalite_to_svg(dict(spec), allowed_base_urls=[])
 
 
-def chart_bundle(chart: Chart, *, alt_text: str | None = None, png: bool = False, png_scale: float = 1.0) -> dict:
+def static_svg(spec: Mapping, *, title: str | None = None, alt_text: str | None = None) -> str:
+    """The SVG shown for a chart: drawn from its spec, named by its title and text alternative."""
+    text = alt_text or str(spec.get("description") or "") or chart_title(spec)
+    return _accessible(spec_to_svg(spec), title if title is not None else chart_title(spec), text)
+
+
+def _defer_svg() -> bool:
+    return os.environ.get(DEFER_SVG_ENV) == "1"
+
+
+def chart_bundle(
+    chart: Chart, *, alt_text: str | None = None, png: bool = False, png_scale: float = 1.0, svg: bool = True
+) -> dict:
     """The MIME bundle shown for a chart: SVG, the Vega-Lite spec and the text alternative (pure).
 
     ``png=True`` adds a base64 PNG (``image/png``) at ``png_scale`` (1 = 96 dpi)
-    for front ends that cannot show SVG.
+    for front ends that cannot show SVG; ``svg=False`` leaves the SVG out (see
+    :func:`add_static_charts`).
 
     >>> chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q").properties(description="One point.")
     >>> sorted(chart_bundle(chart))
@@ -146,11 +190,9 @@ def chart_bundle(chart: Chart, *, alt_text: str | None = None, png: bool = False
     """
     spec = chart_spec(chart)
     text = alt_text or describe(chart)
-    bundle = {
-        SVG_MIME: _accessible(spec_to_svg(spec), chart_title(spec), text),
-        VEGALITE_MIME: spec,
-        TEXT_MIME: text,
-    }
+    bundle = {VEGALITE_MIME: spec, TEXT_MIME: text}
+    if svg:
+        bundle = {SVG_MIME: static_svg(spec, alt_text=text), **bundle}
     if png:
         image = vlc.vegalite_to_png(spec, scale=png_scale, allowed_base_urls=[])
         bundle[PNG_MIME] = base64.b64encode(image).decode("ascii")
@@ -184,7 +226,35 @@ def display_chart(chart: Chart | None, *, alt_text: str | None = None, png: bool
         text = alt_text or NOT_ENOUGH_DATA
         display({TEXT_MIME: text, "text/markdown": f"*{escape(text)}*"}, raw=True, metadata=metadata)
         return
-    display(chart_bundle(chart, alt_text=alt_text, png=png), raw=True, metadata=metadata)
+    display(chart_bundle(chart, alt_text=alt_text, png=png, svg=not _defer_svg()), raw=True, metadata=metadata)
+
+
+def add_static_charts(nb) -> int:
+    """Draw the SVG of every chart output of an executed notebook that has only its spec; returns how many.
+
+    The SVG is named like :func:`chart_bundle`'s, from the output's
+    ``{"cpb": {"title", "alt"}}`` metadata. Changes ``nb`` in place (it is
+    the runner's own copy of the executed notebook).
+
+    >>> import nbformat
+    >>> spec = chart_spec(alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q"))
+    >>> output = nbformat.v4.new_output("display_data", {VEGALITE_MIME: spec, TEXT_MIME: "One point."},
+    ...                                 metadata={"cpb": {"alt": "One point.", "title": ""}})
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])])
+    >>> add_static_charts(nb), nb.cells[0].outputs[0].data[SVG_MIME].count("<desc>One point.</desc>")
+    (1, 1)
+    """
+    drawn = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data") or {}
+            if VEGALITE_MIME not in data or SVG_MIME in data:
+                continue
+            about = (output.get("metadata") or {}).get(METADATA_KEY) or {}
+            svg = static_svg(data[VEGALITE_MIME], title=about.get("title"), alt_text=about.get("alt") or data.get(TEXT_MIME))
+            output["data"] = {SVG_MIME: svg, **data}
+            drawn += 1
+    return drawn
 
 
 @cache

@@ -755,13 +755,16 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
     title = alt.Title(
         title_lines(data.name), subtitle=" · ".join(subtitle) if subtitle else alt.Undefined
     )
-    return alt.layer(
-        *layers,
+    chart = alt.LayerChart(
         title=title,
         description=description,
-        datasets=datasets,
         usermeta={"cpb": {"kind": "trend", "indicator": data.indicator, "title": data.name, "alt": description}},
     )
+    # The layers and datasets are set afterwards, not passed in: Altair would deep-copy every layer twice
+    # to merge their selection parameters and data, and these layers have neither (they name their data).
+    chart.layer = layers
+    chart.datasets = datasets
+    return chart
 
 
 TITLE_WIDTH = 64

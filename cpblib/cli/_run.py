@@ -16,11 +16,21 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Execute every notebo
 
 
 def run_pack(project, month, *, workers: int | None = None, force: bool = False):
-    """Checks (fail closed), then every page notebook, with a progress bar naming each notebook."""
+    """Checks (fail closed), then every page notebook, with a progress bar naming each notebook.
+
+    When the checks have to run, the kernels start meanwhile (a page runs only once they pass).
+    """
     from ..publish import check_month
+    from ..run import kernel_pool
+
+    with kernel_pool(project, workers) as kernels:
+        check_month(project, month, console=err_console, meanwhile=kernels.start)
+        return _run_pages(project, month, kernels, workers=workers, force=force)
+
+
+def _run_pages(project, month, kernels, *, workers: int | None, force: bool):
     from ..run import run_month
 
-    check_month(project, month, console=err_console)
     started = time.perf_counter()
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -36,7 +46,9 @@ def run_pack(project, month, *, workers: int | None = None, force: bool = False)
             task = tasks.get(job.output) or progress.add_task(f"  {job.output}", total=1)
             progress.update(task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})")
 
-        outcome = run_month(project, month, workers=workers, force=force, on_start=on_start, on_done=on_done)
+        outcome = run_month(
+            project, month, workers=workers, force=force, on_start=on_start, on_done=on_done, kernels=kernels
+        )
         progress.update(overall, total=1, completed=1)
     console.print(
         f"{len(outcome.executed)} notebook(s) executed, {len(outcome.reused)} unchanged, "

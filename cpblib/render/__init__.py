@@ -8,13 +8,14 @@ the same pack:
 * :func:`render_site`: the accessible, self-contained website (nbconvert),
   one folder per month with a home page listing the months;
 * :func:`render_pdf`: the A4 board pack (nbconvert Markdown -> pandoc ->
-  Typst -> PDF);
+  Typst -> PDF); :func:`start_pdf` does the same in a second process;
 * :func:`stage_quarto`: copy the month into ``pack/`` for ``quarto render``.
 """
 
 from ._pdf import render_pdf
 from ._quarto import stage_quarto
 from ._site import archive_months, render_site
+from ._typeset import PdfProcess, start_pdf
 from ._structure import (
     PACK_DIR,
     Page,
@@ -29,6 +30,7 @@ from ._structure import (
 
 __all__ = [
     "PACK_DIR",
+    "PdfProcess",
     "Page",
     "RenderError",
     "SiteStructure",
@@ -41,4 +43,5 @@ __all__ = [
     "resolve_pages",
     "slugify",
     "stage_quarto",
+    "start_pdf",
 ]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import markupsafe
@@ -51,6 +52,12 @@ _URL_ATTRS = ("src", "href", "xlink:href", "srcset", "poster", "action", "formac
 _DROP_TAGS = ("script", "noscript", "iframe", "frame", "object", "embed", "link", "base", "meta", "form", "applet")
 _HEADING = re.compile(r"^h[1-6]$")
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_NEEDS_TIDY = re.compile(
+    r"<(?:script|foreignObject|iframe|object|embed|image|use|style|a)\b|\son[a-z]+\s*=|href\s*=|url\(\s*['\"]?(?!#)",
+    re.IGNORECASE,
+)
+"""What a chart's SVG must not hold to skip tidying: anything that runs, links or loads (``url(#id)`` is fine)."""
+_FIGURE_PLACEHOLDER = re.compile(r'<cpb-figure id="([^"]+)"></cpb-figure>')
 _XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 
 
@@ -116,7 +123,11 @@ class HtmlConverter:
         from nbconvert import HTMLExporter
         from traitlets.config import Config
 
-        config = Config({"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}})
+        # The notebook is already reduced to what the page shows (visible_notebook): nbconvert's own
+        # preprocessors would find nothing to do, and it validates the notebook again after each one.
+        config = Config(
+            {"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}, "Exporter": {"default_preprocessors": []}}
+        )
         self.exporter = HTMLExporter(
             config=config,
             template_name="cpb-html",
@@ -128,6 +139,7 @@ class HtmlConverter:
         )
         self._charts = 0
         self._prefix = "p"
+        self._figures: dict[str, str] = {}
         self.exporter.register_filter("cpb_chart_html", self._chart)
         self.exporter.register_filter(
             "cpb_raster_html", lambda output, mime: markupsafe.Markup(raster_figure_html(output, mime))
@@ -136,14 +148,27 @@ class HtmlConverter:
 
     def _chart(self, output) -> markupsafe.Markup:
         self._charts += 1
-        return markupsafe.Markup(chart_figure_html(output, f"{self._prefix}-chart{self._charts}"))
+        key = f"{self._prefix}-chart{self._charts}"
+        figure = chart_figure_html(output, key)
+        if _SVG_NEEDS_TIDY.search(figure):
+            return markupsafe.Markup(figure)
+        # A plain drawing (no scripts, links or outside references) stays out of the HTML parsing that
+        # follows, which would spend most of its time walking the SVG's thousands of elements.
+        self._figures[key] = figure
+        return markupsafe.Markup(f'<cpb-figure id="{key}"></cpb-figure>')
 
-    def body(self, nb, *, prefix: str) -> str:
-        """Body HTML of a (visible-only) notebook; ``prefix`` keeps chart ids unique on the page."""
+    def body(self, nb, *, prefix: str, tidy: Callable[[str], str] | None = None) -> str:
+        """Body HTML of a (visible-only) notebook; ``prefix`` keeps chart ids unique on the page.
+
+        ``tidy`` (e.g. :func:`tidy_fragment`) is applied before plain charts are put in.
+        """
         self._charts = 0
         self._prefix = slugify(prefix) or "p"
+        self._figures = {}
         body, _ = self.exporter.from_notebook_node(nb)
-        return body
+        if tidy is not None:
+            body = tidy(body)
+        return _FIGURE_PLACEHOLDER.sub(lambda match: self._figures.get(match.group(1), ""), body)
 
 
 # -- tidying ----------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def _vegalite_svg(spec: Any) -> str | None:
 def _keep_output(output: dict) -> dict | None:
     kind = output.get("output_type")
     if kind not in ("display_data", "execute_result"):
-        return output if kind == "error" else None
+        return copy.deepcopy(output) if kind == "error" else None
     data = dict(output.get("data") or {})
     if "image/svg+xml" not in data:
         for mime in VEGALITE_MIMES:
@@ -106,11 +106,13 @@ def _keep_output(output: dict) -> dict | None:
                 if svg:
                     data["image/svg+xml"] = svg
                 break
+    if "image/svg+xml" in data:  # the spec is drawn already; no page reads it
+        data = {mime: value for mime, value in data.items() if mime not in VEGALITE_MIMES}
     shown = [mime for mime in OUTPUT_PRIORITY[:-1] if mime in data]
     if not shown:
         return None
-    kept = copy.deepcopy(output)
-    kept["data"] = data
+    kept = copy.deepcopy({key: value for key, value in output.items() if key != "data"})
+    kept["data"] = data  # strings only, shared with the executed notebook (never changed)
     return kept
 
 

@@ -28,6 +28,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import ProjectConfig
@@ -63,7 +64,11 @@ class _MarkdownConverter:
         from nbconvert import MarkdownExporter
         from traitlets.config import Config
 
-        config = Config({"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}})
+        # The notebook is already reduced to what the page shows (visible_notebook): nbconvert's own
+        # preprocessors would find nothing to do, and it validates the notebook again after each one.
+        config = Config(
+            {"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}, "Exporter": {"default_preprocessors": []}}
+        )
         self.exporter = MarkdownExporter(
             config=config,
             template_name="cpb-markdown",
@@ -74,9 +79,11 @@ class _MarkdownConverter:
         )
         self.exporter.register_filter("cpb_placeholder", self._placeholder)
         self.blocks: dict[str, tuple[str, dict]] = {}
+        self._count = 0  # numbers placeholders across pages: a token names one output of the whole pack
 
     def _placeholder(self, output, kind: str) -> str:
-        token = f"{_PLACEHOLDER}{len(self.blocks) + 1:05d}"
+        self._count += 1
+        token = f"{_PLACEHOLDER}{self._count:05d}"
         self.blocks[token] = (kind, dict(output))
         return token
 
@@ -89,6 +96,24 @@ def _pandoc_json(text: str, fmt: str) -> dict:
     import pypandoc
 
     return json.loads(pypandoc.convert_text(text, "json", format=fmt))
+
+
+def _html_blocks(fragments: dict[str, str]) -> dict[str, list]:
+    """Each HTML fragment (tables, mostly) as pandoc blocks, read by one pandoc run for all of them.
+
+    Each fragment goes in a ``div`` named by its key; a fragment that does not
+    come back as its own ``div`` (unbalanced HTML) is read again on its own.
+    """
+    if not fragments:
+        return {}
+    joined = "\n".join(f'<div id="{key}">\n{text}\n</div>' for key, text in fragments.items())
+    found = {}
+    for block in _pandoc_json(joined, "html")["blocks"]:
+        if block.get("t") == "Div" and block["c"][0][0] in fragments:
+            found[block["c"][0][0]] = block["c"][1]
+    for key in fragments.keys() - found.keys():
+        found[key] = _pandoc_json(fragments[key], "html")["blocks"]
+    return found
 
 
 def _inlines_text(inlines: list) -> str:
@@ -288,6 +313,7 @@ class _Assembler:
         self.image_count = 0
         self.api_version: list | None = None
         self.labels: dict[Path, str] = {}  # page notebook -> label of its first heading
+        self.html: dict[str, list] = {}  # placeholder token -> pandoc blocks of its HTML output
 
     # -- placeholders --------------------------------------------------------------------------------
     def _chart(self, output: dict, kind: str) -> list:
@@ -310,10 +336,10 @@ class _Assembler:
             call += f", caption: {typst_string(caption)}"
         return [{"t": "RawBlock", "c": ["typst", call + ")"]}]
 
-    def _html(self, output: dict) -> list:
+    @staticmethod
+    def html_text(output: dict) -> str:
         data = output["data"]["text/html"]
-        text = "".join(data) if isinstance(data, list) else data
-        return _pandoc_json(text, "html")["blocks"]
+        return "".join(data) if isinstance(data, list) else data
 
     @staticmethod
     def _error(output: dict) -> list:
@@ -330,7 +356,7 @@ class _Assembler:
                 if token in placeholders:
                     what, output = placeholders[token]
                     if what == "text/html":
-                        result.extend(self._html(output))
+                        result.extend(self.html[token])
                     elif what == "error":
                         result.extend(self._error(output))
                     else:
@@ -395,12 +421,10 @@ class _Assembler:
             return [{"t": "Image", "c": [attr, alt, [name, title]]}]
         return {key: self._images(value, page, root) for key, value in node.items()}
 
-    def page_blocks(self, page: Page, converter: _MarkdownConverter, root: Path) -> list:
-        converter.blocks = {}
-        markdown = converter.markdown(visible_notebook(page.notebook))
-        document = _pandoc_json(markdown, MARKDOWN_FORMAT)
+    def page_blocks(self, page: Page, document: dict, placeholders: dict, root: Path) -> list:
+        """The page as pandoc blocks: its Markdown ``document`` (read by pandoc) with the outputs put back."""
         self.api_version = document["pandoc-api-version"]
-        blocks = self._images(self._replace(document["blocks"], converter.blocks), page, root)
+        blocks = self._images(self._replace(document["blocks"], placeholders), page, root)
         blocks = _link_pages(_shape_tables(blocks), page.source.parent, self.labels)
         return self._fix_headings(blocks, page)
 
@@ -468,9 +492,23 @@ def render_pdf(
         assembler = _Assembler(workdir)
         assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}
         converter = _MarkdownConverter()
-        blocks: list = []
+        sources = []  # per page: its Markdown and the outputs its placeholders stand for
         for page in pages:
-            blocks.extend(assembler.page_blocks(page, converter, build_dir))
+            converter.blocks = {}
+            sources.append((page, converter.markdown(visible_notebook(page.notebook)), converter.blocks))
+        html = {
+            token: assembler.html_text(output)
+            for _, _, placeholders in sources
+            for token, (what, output) in placeholders.items()
+            if what == "text/html"
+        }
+        with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs: each mostly start-up time
+            tables = pool.submit(_html_blocks, html)
+            documents = list(pool.map(lambda source: _pandoc_json(source[1], MARKDOWN_FORMAT), sources))
+            assembler.html = tables.result()
+        blocks: list = []
+        for (page, _, placeholders), document in zip(sources, documents):
+            blocks.extend(assembler.page_blocks(page, document, placeholders, build_dir))
         body = '#import "pack.typ": cpb-chart, horizontalrule\n\n' + _typst_body(blocks, assembler.api_version)
         (workdir / "body.typ").write_text(body, encoding="utf-8")
         shutil.copyfile(SITE_DATA / "pack.typ", workdir / "pack.typ")

@@ -30,7 +30,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,9 +149,20 @@ def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str)
     return re.sub(r'(<a\b[^>]*?\bhref=")([^":?]+\.ipynb(?:#[^"]*)?)(")', replace, body)
 
 
+def _page_body(converter: HtmlConverter, page: Page, pages: list[Page], month: Month, build_dir: Path) -> str:
+    """The page's content as published HTML: what its notebook shows, tidied, links between pages made."""
+    here = f"{month}/{page.output}"
+    nb = visible_notebook(page.notebook)
+    body = converter.body(
+        nb, prefix=page.key, tidy=lambda html: tidy_fragment(html, page.title, base_dir=page.source.parent, root=build_dir)
+    )
+    targets = {p.source.resolve(): f"{month}/{p.output}" for p in pages}
+    return link_pages(body, page.source.parent, targets, here)
+
+
 def _write_page(
     env: jinja2.Environment,
-    converter: HtmlConverter,
+    body: str,
     page: Page,
     pages: list[Page],
     month: Month,
@@ -160,16 +171,9 @@ def _write_page(
     month_dir: Path,
     config: ProjectConfig,
     site_title: str,
-    build_dir: Path,
     pdf: dict | None,
 ) -> None:
     here = f"{month}/{page.output}"
-    nb = visible_notebook(page.notebook)
-    body = tidy_fragment(
-        converter.body(nb, prefix=page.key), page.title, base_dir=page.source.parent, root=build_dir
-    )
-    targets = {p.source.resolve(): f"{month}/{p.output}" for p in pages}
-    body = link_pages(body, page.source.parent, targets, here)
     index = pages.index(page)
     previous = pages[index - 1] if index > 0 else None
     following = pages[index + 1] if index + 1 < len(pages) else None
@@ -250,7 +254,7 @@ def render_site(
     months_available: Iterable[Month | str] | None = None,
     catalogue_domains: Iterable[str] | None = None,
     quarto_config: Path | str | None = None,
-    pdf: Path | str | None = None,
+    pdf: Path | str | Callable[[], Path | str] | None = None,
 ) -> Path:
     """Render one month's executed notebooks into ``site_dir/<YYYY-MM>/``; return that folder.
 
@@ -266,7 +270,9 @@ def render_site(
     (default: all published months). The home page ``site_dir/index.html``
     lists every published month, newest first. ``pdf`` (the month's board pack
     from :func:`~cpblib.render.render_pdf`) is published with the pages as
-    ``board-pack-<YYYY-MM>.pdf`` and linked from each of them.
+    ``board-pack-<YYYY-MM>.pdf`` and linked from each of them; it may be given
+    as a function returning the file, called once the pages' contents are made
+    (so that the PDF can be typeset meanwhile, in another process).
 
     >>> import tempfile, nbformat
     >>> from cpblib.config import ProjectConfig
@@ -306,16 +312,14 @@ def render_site(
         converter = HtmlConverter()
         month_dir = scratch / str(month)
         month_dir.mkdir()
+        bodies = [_page_body(converter, page, pages, month, build_dir) for page in pages]
         pdf_info = None
         if pdf is not None:
             name = f"board-pack-{month}.pdf"
-            shutil.copyfile(pdf, month_dir / name)
+            shutil.copyfile(pdf() if callable(pdf) else pdf, month_dir / name)
             pdf_info = {"name": name, "size": _size_label((month_dir / name).stat().st_size)}
-        for page in pages:
-            _write_page(
-                env, converter, page, pages, month, switcher, site_dir, month_dir, config, structure.title, build_dir,
-                pdf_info,
-            )
+        for page, body in zip(pages, bodies):
+            _write_page(env, body, page, pages, month, switcher, site_dir, month_dir, config, structure.title, pdf_info)
         assets = scratch / "assets"
         assets.mkdir()
         for name in ASSETS:

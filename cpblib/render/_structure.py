@@ -219,8 +219,15 @@ _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def read_notebook(path: Path):
-    """Read an executed notebook, reporting an unreadable one by file name."""
+    """Read an executed notebook, reporting an unreadable one by file name.
+
+    A version 4 notebook is read without the schema validation (cpb wrote and
+    validated it when it was executed); an older one is converted.
+    """
     try:
+        nb = nbformat.v4.reads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(nb, dict) and nb.get("nbformat") == 4 and isinstance(nb.get("cells"), list):
+            return nb
         return nbformat.read(str(path), as_version=4)
     except FileNotFoundError:
         raise RenderError(f"{path}: page not found in the month's build") from None

@@ -118,6 +118,19 @@ def test_display_chart_shows_one_raw_bundle_with_metadata(monkeypatch, chart):
     assert describe(None) == NOT_ENOUGH_DATA
 
 
+def test_a_deferred_chart_is_drawn_afterwards_exactly_as_it_would_have_been(monkeypatch, chart, bundle):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.append((objs, kw)))
+    monkeypatch.setenv(charts.DEFER_SVG_ENV, "1")
+    display_chart(chart)
+    (objs, kw), = shown
+    assert set(objs[0]) == {VEGALITE_MIME, "text/plain"}  # no SVG drawn in the kernel
+    nb = notebook_with(objs[0], kw["metadata"])
+    assert charts.add_static_charts(nb) == 1 and charts.add_static_charts(nb) == 0  # drawn once
+    assert nb.cells[0].outputs[0]["data"][SVG_MIME] == bundle[SVG_MIME]
+    nbformat.validate(nb)
+
+
 def test_summary_chart_bundle_is_valid_too():
     chart = rag_count_chart(pd.DataFrame({"rag": ["green", "amber", None]}))
     nbformat.validate(notebook_with(chart_bundle(chart), chart_metadata(chart)))

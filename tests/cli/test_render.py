@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cpblib import publish as publish_module
 from cpblib import run as run_module
 from cpblib.cli import app
 from cpblib.loading import ensure_store
@@ -182,6 +183,7 @@ def test_a_render_that_fails_exits_4_and_leaves_the_site_as_it_was(rendered_demo
         raise cpblib.render.RenderError("typst could not lay out the pack")
 
     monkeypatch.setattr(cpblib.render, "render_pdf", broken)
+    monkeypatch.setattr(publish_module, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
     result = render(root, "--engine", "builtin", "--force")
     assert result.exit_code == 4
     month, code, status, message = log_lines(root)[-1]

@@ -246,3 +246,20 @@ def test_the_board_pack_pdf_is_published_with_the_month(tmp_path: Path, fx):
     for page, href in [("index.html", "board-pack-2023-03.pdf"), ("domains/profile.html", "../board-pack-2023-03.pdf")]:
         link = _soup(month_dir / page).select_one(".pack-download a")
         assert link["href"] == href and "PDF" in link.get_text()
+
+
+def test_a_chart_that_links_or_loads_anything_is_tidied_and_a_plain_one_kept_as_drawn(fx):
+    from cpblib.render._html import HtmlConverter, tidy_fragment
+    from cpblib.render._notebook import visible_notebook
+
+    plain = '<svg width="10"><g><text>Plain</text></g></svg>'
+    risky = '<svg width="10"><image href="https://example.org/x.png"/><script>alert(1)</script></svg>'
+
+    def body(svg: str) -> str:
+        output = {"output_type": "display_data", "data": {"image/svg+xml": svg}, "metadata": {"cpb": {"alt": "A"}}}
+        nb = fx._notebook([fx._code([output], 1)])
+        return HtmlConverter().body(visible_notebook(nb), prefix="page", tidy=lambda html: tidy_fragment(html, "T"))
+
+    assert "<g><text>Plain</text></g>" in body(plain)
+    tidied = body(risky)
+    assert "<svg" in tidied and "example.org" not in tidied and "<script" not in tidied
