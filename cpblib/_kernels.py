@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from pathlib import Path
 from queue import SimpleQueue
 
@@ -215,6 +215,17 @@ class _KernelThread:
         self._thread.join()
 
 
+def _after(earlier: Future | None, task: Callable[[SharedKernel], object]) -> Callable[[SharedKernel], object]:
+    """``task``, run once ``earlier`` has finished (however it finished; at most a minute's wait)."""
+
+    def run(kernel: SharedKernel) -> object:
+        if earlier is not None:
+            wait([earlier], timeout=60)
+        return task(kernel)
+
+    return run
+
+
 class KernelPool:
     """Up to ``size`` :class:`SharedKernel` s, each served by a thread of its own.
 
@@ -229,12 +240,19 @@ class KernelPool:
         self._threads: list[_KernelThread] = []
         self._lock = threading.Lock()
 
-    def start(self, count: int | None = None) -> None:
-        """Start ``count`` kernels (default: all) in the background; those running already count."""
+    def start(self, count: int | None = None, *, one_at_a_time: bool = False) -> None:
+        """Start ``count`` kernels (default: all) in the background; those running already count.
+
+        ``one_at_a_time`` starts each kernel once the one before it has started
+        and warmed up: ahead of time, beside other work that needs a core,
+        kernels starting together would only slow that work down.
+        """
         with self._lock:
+            previous: Future | None = None
             while len(self._threads) < min(self.size, count or self.size):
                 worker = _KernelThread(SharedKernel(**self._options), name=f"cpb-kernel-{len(self._threads) + 1}")
-                worker.submit(SharedKernel.start)  # a failure here is met again, and reported, by the first page
+                # A failure here is met again, and reported, by the kernel's first page.
+                previous = worker.submit(_after(previous if one_at_a_time else None, SharedKernel.start))
                 self._threads.append(worker)
 
     def run(self, count: int, task: Callable[[SharedKernel], object]) -> list[Future]:

@@ -97,3 +97,34 @@ def test_a_pool_warms_its_kernels_up_and_runs_a_task_in_each(tmp_path):
     assert len(seen) == 2 and len({s["pid"] for s in seen}) == 2
     for s in seen:  # imported by the warm-up, yet the page's namespace starts empty
         assert s == {**s, "imported": True, "bound": False, "mark": "from the pool", "cwd": str(tmp_path)}
+
+
+def test_kernels_started_one_at_a_time_each_wait_for_the_one_before(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from cpblib._kernels import KernelPool
+
+    running, overlaps = [], []
+    lock = threading.Lock()
+
+    def slow_start(kernel):  # stands in for starting a kernel and importing into it
+        with lock:
+            overlaps.append(len(running))
+            running.append(kernel)
+        time.sleep(0.2)
+        with lock:
+            running.remove(kernel)
+
+    monkeypatch.setattr(SharedKernel, "start", slow_start)
+    monkeypatch.setattr(SharedKernel, "close", lambda kernel: None)
+    with KernelPool(3) as pool:
+        pool.start(one_at_a_time=True)
+        for future in pool.run(3, lambda kernel: None):
+            future.result(timeout=10)
+    assert overlaps == [0, 0, 0]
+    with KernelPool(3) as pool:
+        pool.start()
+        for future in pool.run(3, lambda kernel: None):
+            future.result(timeout=10)
+    assert max(overlaps[3:]) > 0  # together when nothing else needs the cores

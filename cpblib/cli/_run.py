@@ -24,7 +24,7 @@ def run_pack(project, month, *, workers: int | None = None, force: bool = False)
     from ..run import kernel_pool
 
     with kernel_pool(project, workers) as kernels:
-        check_month(project, month, console=err_console, meanwhile=kernels.start)
+        check_month(project, month, console=err_console, meanwhile=lambda: kernels.start(one_at_a_time=True))
         return _run_pages(project, month, kernels, workers=workers, force=force)
 
 
