@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class Published:
     site_dir: Path
     pdf: Path
     rendered: bool  # False when the published pack was already up to date
+    seconds: float = 0.0  # spent writing the website and the PDF (after the notebooks)
 
 
 # -- the lock and the log ---------------------------------------------------------------------------
@@ -252,6 +254,7 @@ def publish(
         stamp = _stamp(project, month, chosen)
         site_month = project.path("site") / str(month)
         rendered = force or not _published_unchanged(project, month, stamp)
+        started = time.perf_counter()
         if rendered:
             domains = _catalogue_domains(project)
             if chosen == "quarto":
@@ -266,4 +269,7 @@ def publish(
             side.close()
     with Store.open(project.store_path, read_only=False) as store:
         store.record_publication(month, republish=True)
-    return Published(month=month, engine=chosen, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf", rendered=rendered)
+    return Published(
+        month=month, engine=chosen, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf", rendered=rendered,
+        seconds=time.perf_counter() - started if rendered else 0.0,
+    )  # fmt: skip

@@ -73,6 +73,7 @@ def render(
         message = (
             f"{month.label} published with the {done.engine} engine"
             f"{'' if done.rendered else ' (unchanged since the last render)'}: open {index} ; PDF {done.pdf}"
+            f"{f' ; website and PDF written in {done.seconds:.1f} s' if done.rendered else ''}"
         )
     except RenderLocked as exc:
         outcome, message = Outcome.LOCKED, str(exc)

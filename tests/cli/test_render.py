@@ -75,6 +75,7 @@ def test_render_publishes_then_a_second_render_changes_nothing(small, no_quarto,
     [(month, code, status, message)] = log_lines(small)
     assert (month, code, status) == ("2023-03", "0", "PUBLISHED")
     assert message.startswith("March 2023 published with the builtin engine: open ")
+    assert re.search(r" ; website and PDF written in \d+\.\d s$", message)
     assert message in " ".join(first.stdout.split())
     with Store.open(small / "data" / "cpb.duckdb") as store:
         assert store.published_months() == ["2023-03"]
