@@ -29,7 +29,6 @@ from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
-from traitlets import Bool
 from traitlets.config import Config
 
 ENGINE = "cpb-shared-kernel"
@@ -131,19 +130,6 @@ class SharedKernel:
                 shutil.rmtree(sockets, ignore_errors=True)
 
 
-class _PageClient(PapermillNotebookClient):
-    """papermill's client, clearing the kernel first when an earlier page ran in it."""
-
-    clear_first = Bool(False)
-
-    def papermill_execute_cells(self):
-        if self.clear_first:
-            reply = self.wait_for_reply(self.kc.execute(RESET, silent=True, store_history=False))
-            if not reply or reply["content"].get("status") != "ok":
-                raise KernelResetFailed("the kernel could not be cleared between two pages")
-        super().papermill_execute_cells()
-
-
 class SharedKernelEngine(NBClientEngine):
     """papermill engine executing a notebook in the :class:`SharedKernel` passed as ``kernel``."""
 
@@ -168,10 +154,12 @@ class SharedKernelEngine(NBClientEngine):
         kwargs.pop("input_path", None)
         kwargs.pop("config", None)  # the kernel's own settings apply
         kernel.start()  # the kernel, its client and the warm-up (nothing if it is running)
-        client = _PageClient(
+        if kernel.pages > 0:  # an earlier page ran here: clear what it left
+            kernel.run_quietly(RESET)
+        client = PapermillNotebookClient(
             nb_man, km=kernel.km, kernel_name=kernel_name, timeout=execution_timeout,
             startup_timeout=start_timeout, log=logger, log_output=log_output, stdout_file=stdout_file,
-            stderr_file=stderr_file, clear_first=kernel.pages > 0, **kwargs,
+            stderr_file=stderr_file, **kwargs,
         )  # fmt: skip
         client.kc = kernel.kc
         try:

@@ -158,9 +158,8 @@ def _execute(
 
     own = kernel is None
     kernel = kernel or SharedKernel(KERNEL)
-    target = build_dir / job.output
+    target, partial = _paths(build_dir, job)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.stem}.running.ipynb")
     try:
         # Saved once at the end (or on failure), not after every cell: each save validates the whole notebook.
         nb = papermill.execute_notebook(
@@ -190,12 +189,17 @@ def _execute(
     return None
 
 
+def _paths(build_dir: Path, job: NotebookJob) -> tuple[Path, Path]:
+    """The page's executed notebook, and the file it is written to first (renamed into place when done)."""
+    target = build_dir / job.output
+    return target, target.with_name(f".{target.stem}.running.ipynb")
+
+
 def _finish(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build_dir: Path) -> None:
     """Draw the page's charts, give it its front matter and put it in place."""
     from .charts import add_static_charts
 
-    target = build_dir / job.output
-    partial = target.with_name(f".{target.stem}.running.ipynb")
+    target, partial = _paths(build_dir, job)
     add_static_charts(nb)  # the kernels left the SVGs to this process (see kernel_pool)
     nbformat.write(_front_matter(nb, job, pack), partial)
     partial.replace(target)

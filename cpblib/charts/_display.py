@@ -90,14 +90,9 @@ def chart_title(chart: Chart | Mapping) -> str:
     >>> chart_title(alt.Chart().mark_point().properties(title=alt.Title("Placements", subtitle="%")))
     'Placements'
     """
-    if isinstance(chart, Mapping):
-        title = chart.get("title", "")
-    else:
-        title = chart.title if chart.title is not alt.Undefined else ""
-        if isinstance(title, alt.Title):
-            title = title.text
-        elif hasattr(title, "to_dict"):
-            title = title.to_dict()
+    title = chart.get("title", "") if isinstance(chart, Mapping) else chart.title
+    if hasattr(title, "to_dict"):  # alt.Title and its kin (read without serialising the whole chart)
+        title = title.to_dict(validate=False)
     if title is alt.Undefined:
         title = ""
     if isinstance(title, Mapping):
@@ -165,8 +160,8 @@ def spec_to_svg(spec: Mapping) -> str:
 
 def static_svg(spec: Mapping, *, title: str | None = None, alt_text: str | None = None) -> str:
     """The SVG shown for a chart: drawn from its spec, named by its title and text alternative."""
-    text = alt_text or str(spec.get("description") or "") or chart_title(spec)
-    return _accessible(spec_to_svg(spec), title if title is not None else chart_title(spec), text)
+    title = chart_title(spec) if title is None else title
+    return _accessible(spec_to_svg(spec), title, alt_text or str(spec.get("description") or "") or title)
 
 
 def _defer_svg() -> bool:

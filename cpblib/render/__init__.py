@@ -8,14 +8,14 @@ the same pack:
 * :func:`render_site`: the accessible, self-contained website (nbconvert),
   one folder per month with a home page listing the months;
 * :func:`render_pdf`: the A4 board pack (nbconvert Markdown -> pandoc ->
-  Typst -> PDF); :func:`start_pdf` does the same in a second process;
+  Typst -> PDF); :class:`PdfProcess` does the same in a second process;
 * :func:`stage_quarto`: copy the month into ``pack/`` for ``quarto render``.
 """
 
 from ._pdf import render_pdf
 from ._quarto import stage_quarto
 from ._site import archive_months, render_site
-from ._typeset import PdfProcess, start_pdf
+from ._typeset import PdfProcess
 from ._structure import (
     PACK_DIR,
     Page,
@@ -43,5 +43,4 @@ __all__ = [
     "resolve_pages",
     "slugify",
     "stage_quarto",
-    "start_pdf",
 ]

@@ -40,7 +40,7 @@ from pathlib import Path
 import markupsafe
 from bs4 import BeautifulSoup, Comment, Tag
 
-from ._notebook import OUTPUT_PRIORITY, chart_alt, chart_caption
+from ._notebook import chart_alt, chart_caption, exporter_config
 from ._structure import slugify
 
 SITE_DATA = Path(__file__).resolve().parent.parent / "_data" / "site"
@@ -121,15 +121,9 @@ class HtmlConverter:
 
     def __init__(self) -> None:
         from nbconvert import HTMLExporter
-        from traitlets.config import Config
 
-        # The notebook is already reduced to what the page shows (visible_notebook): nbconvert's own
-        # preprocessors would find nothing to do, and it validates the notebook again after each one.
-        config = Config(
-            {"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}, "Exporter": {"default_preprocessors": []}}
-        )
         self.exporter = HTMLExporter(
-            config=config,
+            config=exporter_config(),
             template_name="cpb-html",
             extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
             exclude_input=True,

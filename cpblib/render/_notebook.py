@@ -37,6 +37,18 @@ OUTPUT_PRIORITY = [
 """Which representation of an output a page shows: a chart's SVG wins over any HTML
 (so a chart bundle that also carries a script-based HTML view is drawn from its SVG)."""
 
+def exporter_config():
+    """Settings of cpb's nbconvert exporters (HTML and Markdown): which output wins, and no preprocessors.
+
+    The notebook is already reduced to what the page shows (:func:`visible_notebook`):
+    nbconvert's own preprocessors would find nothing to do, and it validates the
+    notebook again after each one.
+    """
+    from traitlets.config import Config
+
+    return Config({"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}, "Exporter": {"default_preprocessors": []}})
+
+
 VEGALITE_MIMES = (
     "application/vnd.vegalite.v5+json",
     "application/vnd.vegalite.v4+json",

@@ -34,7 +34,7 @@ from pathlib import Path
 from ..config import ProjectConfig
 from ..month import Month
 from ._html import NBCONVERT_TEMPLATES, SITE_DATA, local_image
-from ._notebook import OUTPUT_PRIORITY, chart_alt, chart_caption, typst_string, visible_notebook
+from ._notebook import chart_alt, chart_caption, exporter_config, typst_string, visible_notebook
 from ._structure import Page, RenderError, find_quarto_file, load_structure, resolve_pages, slugify
 
 MARKDOWN_FORMAT = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex-yaml_metadata_block"
@@ -62,15 +62,9 @@ class _MarkdownConverter:
 
     def __init__(self) -> None:
         from nbconvert import MarkdownExporter
-        from traitlets.config import Config
 
-        # The notebook is already reduced to what the page shows (visible_notebook): nbconvert's own
-        # preprocessors would find nothing to do, and it validates the notebook again after each one.
-        config = Config(
-            {"NbConvertBase": {"display_data_priority": OUTPUT_PRIORITY}, "Exporter": {"default_preprocessors": []}}
-        )
         self.exporter = MarkdownExporter(
-            config=config,
+            config=exporter_config(),
             template_name="cpb-markdown",
             extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
             exclude_input=True,

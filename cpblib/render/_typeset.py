@@ -1,9 +1,8 @@
 """The board pack PDF typeset in a second Python process, while the first writes the website.
 
-:func:`start_pdf` starts ``python -m cpblib.render._typeset`` with the
-arguments of :func:`~cpblib.render.render_pdf` (pickled, on its standard
-input) and returns a function that waits for the PDF and returns its path,
-or raises the error that stopped it. A new interpreter rather than a fork: a
+:class:`PdfProcess` starts ``python -m cpblib.render._typeset``, hands it
+the arguments of :func:`~cpblib.render.render_pdf` (pickled, on its standard
+input) and waits for the PDF's path, or raises the error that stopped it. A new interpreter rather than a fork: a
 forked copy of a process that has used typst or vl-convert inherits their
 thread pools in a locked state and can hang.
 """
@@ -14,7 +13,6 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from ._structure import RenderError
@@ -67,13 +65,6 @@ class PdfProcess:
                 stream.close()
         if not self._log.closed:
             self._log.close()
-
-
-def start_pdf(build_dir: Path, out_pdf: Path, month, *, config, catalogue_domains=None) -> Callable[[], Path]:
-    """Start typesetting the PDF in a new process; the returned function waits for it and returns its path."""
-    process = PdfProcess()
-    process.typeset(build_dir, out_pdf, month, config=config, catalogue_domains=catalogue_domains)
-    return process.wait
 
 
 def _main() -> None:

@@ -163,11 +163,12 @@ def test_markdown_images_inside_the_build_are_printed_others_become_alt_text(tmp
 
 
 def test_a_pdf_typeset_in_a_second_process_fails_with_the_reason_here(tmp_path, config):
-    from cpblib.render import RenderError, start_pdf
+    from cpblib.render import PdfProcess, RenderError
 
     empty = tmp_path / "_build" / "2023-03"
     empty.mkdir(parents=True)  # no executed notebooks: nothing to typeset
-    wait = start_pdf(empty, tmp_path / "pack.pdf", "2023-03", config=config)
+    process = PdfProcess()
+    process.typeset(empty, tmp_path / "pack.pdf", "2023-03", config=config)
     with pytest.raises(RenderError, match="summary"):
-        wait()
+        process.wait()
     assert not (tmp_path / "pack.pdf").exists()
