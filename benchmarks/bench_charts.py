@@ -24,11 +24,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpblib import catalogue as cat
-from cpblib.charts import chart_bundle, chart_spec, direction_count_chart, rag_count_chart, spec_to_svg, trend_chart
-from cpblib.charts import trend_data
-from cpblib.charts._display import javascript_bundle
+from cpblib.inputs import catalogue as cat
 from cpblib.month import Month
+from cpblib.present.charts import (
+    chart_bundle,
+    chart_spec,
+    direction_count_chart,
+    rag_count_chart,
+    spec_to_svg,
+    trend_chart,
+    trend_data,
+)
+from cpblib.present.charts._display import javascript_bundle
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MONTH = Month(2023, 3)

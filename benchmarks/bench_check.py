@@ -47,7 +47,7 @@ def main() -> int:
     from cpblib.checks import runner
     from cpblib.checks.inputs import gather
     from cpblib.checks.suites import load_suites
-    from cpblib.loading import ensure_store
+    from cpblib.inputs.load import ensure_store
     from cpblib.month import Month
     from cpblib.project import Project
 

@@ -47,24 +47,40 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         report = import_files(store, files)
         imported = int((report["status"] == "imported").sum())
-        timings.append(("import all files into a fresh store", time.perf_counter() - start,
-                        f"{len(files)} files, {size:.1f} MB, {imported} releases, {report['rows'].sum():,} rows"))
+        timings.append(
+            (
+                "import all files into a fresh store",
+                time.perf_counter() - start,
+                f"{len(files)} files, {size:.1f} MB, {imported} releases, {report['rows'].sum():,} rows",
+            )
+        )
 
         start = time.perf_counter()
         again = import_files(store, files)
-        timings.append(("import them again (no-op)", time.perf_counter() - start,
-                        f"{int((again['status'] == 'already imported').sum())} already imported"))
+        timings.append(
+            (
+                "import them again (no-op)",
+                time.perf_counter() - start,
+                f"{int((again['status'] == 'already imported').sum())} already imported",
+            )
+        )
 
         start = time.perf_counter()
         frame = all_comparators(store, args.sources)
-        timings.append(("comparators for every council", time.perf_counter() - start,
-                        f"{frame['la_code'].nunique()} LAs, {frame['indicator'].nunique()} indicators, "
-                        f"{len(frame):,} rows, {int(frame['value'].notna().sum()):,} with a value"))
+        timings.append(
+            (
+                "comparators for every council",
+                time.perf_counter() - start,
+                f"{frame['la_code'].nunique()} LAs, {frame['indicator'].nunique()} indicators, "
+                f"{len(frame):,} rows, {int(frame['value'].notna().sum()):,} with a value",
+            )
+        )
 
         start = time.perf_counter()
         ranked = all_bands(store, args.sources)
-        timings.append(("ranks and quartile bands for every council", time.perf_counter() - start,
-                        f"{len(ranked):,} rows"))
+        timings.append(
+            ("ranks and quartile bands for every council", time.perf_counter() - start, f"{len(ranked):,} rows")
+        )
         store_mb = store.stat().st_size / 1e6
 
     total = sum(seconds for _, seconds, _ in timings)

@@ -40,8 +40,8 @@ RENDER_AGAIN = """
 import json, sys, tempfile, time
 from pathlib import Path
 started = time.perf_counter()
-import cpblib.render
-from cpblib import publish
+import cpblib.publish
+from cpblib.publish import _month as publish
 from cpblib.month import Month
 from cpblib.project import Project
 
@@ -56,10 +56,10 @@ domains = publish._catalogue_domains(project)
 build = project.build_dir(month)
 with tempfile.TemporaryDirectory() as scratch:
     t = time.perf_counter()
-    cpblib.render.render_pdf(build, Path(scratch) / "pack.pdf", month, config=project.config, catalogue_domains=domains)
+    cpblib.publish.render_pdf(build, Path(scratch) / "pack.pdf", month, config=project.config, catalogue_domains=domains)
     steps["pdf"] = time.perf_counter() - t
     t = time.perf_counter()
-    cpblib.render.render_site(build, Path(scratch) / "site", month, config=project.config, catalogue_domains=domains)
+    cpblib.publish.render_site(build, Path(scratch) / "site", month, config=project.config, catalogue_domains=domains)
     steps["website"] = time.perf_counter() - t
 print(json.dumps(steps))
 """
@@ -114,17 +114,25 @@ def main() -> int:
 
         print(f"Demo month {args.month}, built-in engine")
         print(f"cold `cpb render`: {cold:.1f} s {verdict(cold, COLD_TARGET_SECONDS)}")
-        print(f"  notebooks: {executed} executed in {notebooks:.1f} s (checks, store and start-up: "
-              f"{cold - notebooks - steps['publish']:.1f} s)")
+        print(
+            f"  notebooks: {executed} executed in {notebooks:.1f} s (checks, store and start-up: "
+            f"{cold - notebooks - steps['publish']:.1f} s)"
+        )
         rendering = steps["publish"]
-        print(f"  rendering after the notebooks, within the cold render: {in_cold:.1f} s "
-              f"{verdict(in_cold, RENDER_TARGET_SECONDS)} (the PDF's process started with the command)")
-        print(f"  rendering after the notebooks, again in a new process: {rendering:.1f} s {verdict(rendering, RENDER_TARGET_SECONDS)}"
-              f" (imports before it {steps['imports']:.1f} s); the PDF ({steps['pdf']:.1f} s on its own) is typeset"
-              f" in a second process while the website ({steps['website']:.1f} s on its own) is written")
-        print(f"warm `cpb render`, nothing changed: {warm:.1f} s {verdict(warm, WARM_TARGET_SECONDS)}; "
-              f"{warm_found.group(1) if warm_found else '?'} notebook(s) executed, "
-              f"{'nothing rendered' if unchanged else 'RENDERED AGAIN'}")
+        print(
+            f"  rendering after the notebooks, within the cold render: {in_cold:.1f} s "
+            f"{verdict(in_cold, RENDER_TARGET_SECONDS)} (the PDF's process started with the command)"
+        )
+        print(
+            f"  rendering after the notebooks, again in a new process: {rendering:.1f} s {verdict(rendering, RENDER_TARGET_SECONDS)}"
+            f" (imports before it {steps['imports']:.1f} s); the PDF ({steps['pdf']:.1f} s on its own) is typeset"
+            f" in a second process while the website ({steps['website']:.1f} s on its own) is written"
+        )
+        print(
+            f"warm `cpb render`, nothing changed: {warm:.1f} s {verdict(warm, WARM_TARGET_SECONDS)}; "
+            f"{warm_found.group(1) if warm_found else '?'} notebook(s) executed, "
+            f"{'nothing rendered' if unchanged else 'RENDERED AGAIN'}"
+        )
     return 0
 
 

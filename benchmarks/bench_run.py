@@ -164,18 +164,28 @@ def main() -> int:
         _, again_notebooks = notebook_phase(output)
 
         print(f"Demo month {args.month}: {executed} notebooks, {workers} worker(s) (cores)")
-        print(f"(a) floor: one kernel with pandas + altair {one_kernel:.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in floor_runs)}) x {executed} / {workers} = {floor:.1f} s")
-        print(f"(b) cold `cpb run --force`: {cold:.1f} s for the command (store, checks, notebooks); "
-              f"notebook phase {notebooks_seconds:.1f} s")
-        print(f"(c) ratio notebook phase / floor: {notebooks_seconds / floor:.2f}x "
-              f"(whole command {cold / floor:.2f}x; target within {RATIO_TARGET}x) "
-              f"{'OK' if notebooks_seconds / floor <= RATIO_TARGET else 'OVER'}")
-        print(f"(d) warm `cpb run`, nothing changed: {warm:.1f} s ({warm_executed} executed; "
-              f"runner {warm_notebooks:.1f} s; target under {WARM_TARGET_SECONDS:.0f} s) "
-              f"{'OK' if warm < WARM_TARGET_SECONDS else 'OVER'}")
-        print(f"(e) `cpb run --force` with the checks re-used (kernels start inside the phase): {again:.1f} s; "
-              f"notebook phase {again_notebooks:.1f} s = {again_notebooks / floor:.2f}x the floor")
+        print(
+            f"(a) floor: one kernel with pandas + altair {one_kernel:.2f} s "
+            f"(runs: {', '.join(f'{t:.2f}' for t in floor_runs)}) x {executed} / {workers} = {floor:.1f} s"
+        )
+        print(
+            f"(b) cold `cpb run --force`: {cold:.1f} s for the command (store, checks, notebooks); "
+            f"notebook phase {notebooks_seconds:.1f} s"
+        )
+        print(
+            f"(c) ratio notebook phase / floor: {notebooks_seconds / floor:.2f}x "
+            f"(whole command {cold / floor:.2f}x; target within {RATIO_TARGET}x) "
+            f"{'OK' if notebooks_seconds / floor <= RATIO_TARGET else 'OVER'}"
+        )
+        print(
+            f"(d) warm `cpb run`, nothing changed: {warm:.1f} s ({warm_executed} executed; "
+            f"runner {warm_notebooks:.1f} s; target under {WARM_TARGET_SECONDS:.0f} s) "
+            f"{'OK' if warm < WARM_TARGET_SECONDS else 'OVER'}"
+        )
+        print(
+            f"(e) `cpb run --force` with the checks re-used (kernels start inside the phase): {again:.1f} s; "
+            f"notebook phase {again_notebooks:.1f} s = {again_notebooks / floor:.2f}x the floor"
+        )
         where_the_time_went(root / "_build" / args.month)
     return 0
 

@@ -19,21 +19,21 @@ import os
 for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "ARROW_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import math  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+import argparse
+import gc
+import math
+import resource
+import sys
+import time
+import tracemalloc
+from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from cpblib.config import Calendar, RagRules  # noqa: E402
-from cpblib.month import Month  # noqa: E402
-from cpblib.scoring import packaged_exception_rules, score  # noqa: E402
+from cpblib.config import Calendar, RagRules
+from cpblib.month import Month
+from cpblib.scoring import packaged_exception_rules, score
 
 SEED = 20230331
 N_LA = 153

@@ -89,7 +89,9 @@ class Comparators(_Strict):
     )
 
     publication_lag_months: int = Field(
-        default=6, ge=0, le=36,
+        default=6,
+        ge=0,
+        le=36,
         description="A benchmark year is used from this many months after it ends (DfE publishes later)",
     )
 

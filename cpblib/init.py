@@ -6,9 +6,9 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from .catalogue import ANNOTATION_COLUMNS, BENCHMARK_COLUMNS, INDICATOR_COLUMNS, OVERRIDE_COLUMNS, TARGET_COLUMNS
 from .config import CONFIG_FILE, ProjectConfig, parse_config
 from .errors import CpbError
+from .inputs.catalogue import ANNOTATION_COLUMNS, BENCHMARK_COLUMNS, INDICATOR_COLUMNS, OVERRIDE_COLUMNS, TARGET_COLUMNS
 
 _HEADERS = {
     "catalogue": INDICATOR_COLUMNS,
@@ -41,7 +41,7 @@ def render_config(name: str, la_code: str, new_la_code: str | None = None, regio
     text = template.substitute(
         name=quoted(name),
         la_code=quoted(la_code),
-        new_la_code_line=f'new_la_code = "{quoted(new_la_code)}"' if new_la_code else "# new_la_code = \"E06000000\"",
+        new_la_code_line=f'new_la_code = "{quoted(new_la_code)}"' if new_la_code else '# new_la_code = "E06000000"',
         region_line=f'region = "{quoted(region)}"' if region else '# region = "South West"',
     )
     parse_config(text, source=CONFIG_FILE)
@@ -77,7 +77,7 @@ def init_project(
         keep = path / ".gitkeep"
         keep.touch()
         written.append(keep)
-    from .notebooks import write_notebooks
+    from .present.notebooks import write_notebooks
 
     written += write_notebooks(folder / "notebooks")
     sources = folder / config.paths.benchmark_sources

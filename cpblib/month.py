@@ -79,9 +79,7 @@ class Month:
             if hasattr(value, "to_pydatetime"):
                 value = value.to_pydatetime()
             if value.day != 1:
-                raise MonthError(
-                    f"{value:%Y-%m-%d} is a date, not a month (write {value:%Y-%m} for the month)"
-                )
+                raise MonthError(f"{value:%Y-%m-%d} is a date, not a month (write {value:%Y-%m} for the month)")
             return cls(value.year, value.month)
         if not isinstance(value, str):
             raise MonthError(f"{value!r} is not a month (expected e.g. 2023-03)")

@@ -55,7 +55,18 @@ def rendered_demo(tmp_path_factory) -> Path:
     shutil.copy2(ROOT / "index.qmd", root / "index.qmd")
     for folder in ("data", "notebooks", "expectations"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
-    command = [sys.executable, "-m", "cpblib", "render", "--month", "2023-03", "--engine", "builtin", "--project", str(root)]
+    command = [
+        sys.executable,
+        "-m",
+        "cpblib",
+        "render",
+        "--month",
+        "2023-03",
+        "--engine",
+        "builtin",
+        "--project",
+        str(root),
+    ]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=root)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return root

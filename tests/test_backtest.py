@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpblib.pipeline import run_scoring
+from cpblib.inputs.month_data import run_scoring
 
 EXPECTED = Path(__file__).parent / "data" / "backtest" / "2023-03-expected.csv"
 NUMBERS = ["value", "previous_value", "target", "england_value", "england_gap", "good_sn_value", "good_sn_gap"]
@@ -28,7 +28,9 @@ def scored(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def expected():
-    return pd.read_csv(EXPECTED, dtype={c: str for c in TEXTS}, keep_default_na=False, na_values={c: [""] for c in NUMBERS}).set_index("indicator")
+    return pd.read_csv(
+        EXPECTED, dtype={c: str for c in TEXTS}, keep_default_na=False, na_values={c: [""] for c in NUMBERS}
+    ).set_index("indicator")
 
 
 def test_same_indicators_in_the_same_order(scored, expected):

@@ -28,13 +28,13 @@ def test_minimal_config_takes_defaults():
     [
         ('[rag]\nred_rulez = "x"\n', "rag.red_rulez", "unknown key"),
         ('[rag]\nred_rule = "sometimes"\n', "rag.red_rule", "relative"),
-        ('[rag]\ntolerance = -1\n', "rag.tolerance", "greater than or equal to 0"),
+        ("[rag]\ntolerance = -1\n", "rag.tolerance", "greater than or equal to 0"),
         ('[comparators]\nshow = ["wales"]\n', "comparators.show", "'wales' is not a comparator"),
-        ('[calendar]\nterm_end_months = [13]\n', "calendar.term_end_months", "1 to 12"),
+        ("[calendar]\nterm_end_months = [13]\n", "calendar.term_end_months", "1 to 12"),
         ('[statistical_neighbours]\nla_codes = ["999"]\n', "statistical_neighbours", "authority itself"),
         ('[statistical_neighbours]\nla_codes = ["12"]\n', "statistical_neighbours.la_codes", "3-digit"),
         ('[publication]\nsuppression_threshold = "five"\n', "publication.suppression_threshold", "integer"),
-        ('[surprise]\nx = 1\n', "surprise", "unknown key"),
+        ("[surprise]\nx = 1\n", "surprise", "unknown key"),
     ],
 )
 def test_bad_key_or_value_is_named(extra, key, words):

@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
 
-from cpblib.catalogue import validate_indicators
 from cpblib.config import load_config
 from cpblib.errors import CpbError
 from cpblib.init import init_project, render_config
+from cpblib.inputs.catalogue import validate_indicators
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,10 @@ def test_init_creates_a_valid_empty_project(tmp_path):
         assert (folder / "data" / f"{name}.csv").read_text().strip()
     assert (folder / "data" / "extracts").is_dir()
     assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == [
-        "appendix.ipynb", "data-quality.ipynb", "domain.ipynb", "summary.ipynb"
+        "appendix.ipynb",
+        "data-quality.ipynb",
+        "domain.ipynb",
+        "summary.ipynb",
     ]
     assert (folder / "_quarto.yml").read_text() == (ROOT / "_quarto.yml").read_text()
     assert (folder / "data" / "benchmark_sources.csv").read_text().startswith("indicator,source,measure")

@@ -67,7 +67,12 @@ def test_labels():
 
 
 def test_month_range_inclusive_and_empty_when_reversed():
-    assert month_range(Month(2022, 11), Month(2023, 2)) == [Month(2022, 11), Month(2022, 12), Month(2023, 1), Month(2023, 2)]
+    assert month_range(Month(2022, 11), Month(2023, 2)) == [
+        Month(2022, 11),
+        Month(2022, 12),
+        Month(2023, 1),
+        Month(2023, 2),
+    ]
     assert month_range(Month(2023, 2), Month(2022, 11)) == []
 
 

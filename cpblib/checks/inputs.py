@@ -1,7 +1,7 @@
 """Gathering what the checks look at: the project's files and the store (all I/O of the checks).
 
 Tables typed in by the council are read as text (through
-:func:`cpblib._io.read_table`), so that every problem in them can be
+:func:`cpblib.inputs.files.read_table`), so that every problem in them can be
 reported, not only the first. Values come from the store, as published for
 the report month. A file that cannot be read at all becomes an
 :class:`~cpblib.errors.InputError` kept in :attr:`Inputs.problems`; nothing
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .._io import Table, read_table
 from ..errors import CpbError, InputError
+from ..inputs.files import Table, read_table
+from ..inputs.store import Store
 from ..month import Month
 from ..project import Project
-from ..store import Store
 
 TABLES = ("catalogue", "targets", "benchmarks", "overrides")
 """Project tables checked from their files (``cpb.toml`` [paths] keys)."""
@@ -88,10 +88,10 @@ def gather(project: Project, month: Month, *, load: bool = True) -> Inputs:
     """Read every input of the report ``month``.
 
     With ``load`` (the default), extracts not in the store yet are loaded
-    first (:func:`cpblib.loading.ensure_store`), as scoring would; a bad
+    first (:func:`cpblib.inputs.load.ensure_store`), as scoring would; a bad
     extract is reported and the store is left as it was.
     """
-    from .. import loading
+    from ..inputs import load as loading
 
     inputs = Inputs(month=month)
     for name in TABLES:

@@ -28,11 +28,18 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..catalogue import BENCHMARK_COLUMNS, INDICATOR_COLUMNS, OVERRIDE_COLUMNS, TARGET_COLUMNS, YEAR_LABEL, Column
 from ..config import Calendar
+from ..inputs.catalogue import (
+    BENCHMARK_COLUMNS,
+    INDICATOR_COLUMNS,
+    OVERRIDE_COLUMNS,
+    TARGET_COLUMNS,
+    YEAR_LABEL,
+    Column,
+)
+from ..inputs.extract import looks_like_formula
 from ..month import Month
 from ..naming import slugify
-from ..values import looks_like_formula
 
 LOCATION = ("file", "source_row", "indicator", "period")
 """Columns that say where a row is; asked of GX for every failing row."""

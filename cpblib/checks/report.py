@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ..month import Month
-from .escape import console_text, markdown_text, safe_cell
+from ..present.escape import console_text, markdown_text, safe_cell
 from .result import CheckOutcome, CheckResult, ChecksFailed
 
 JSON_NAME = "checks.json"
@@ -185,7 +185,7 @@ def data_quality(result: CheckResult, loads: pd.DataFrame | None = None) -> dict
     """What the pack says about its data: a summary, the rules, every warning,
     the revisions since the last published month and when the data was extracted.
 
-    ``loads`` (the store's :meth:`~cpblib.store.Store.loads`) replaces the
+    ``loads`` (the store's :meth:`~cpblib.inputs.store.Store.loads`) replaces the
     load details the result carries, when given.
 
     >>> content = data_quality(CheckResult(month="2023-03"))

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import CpbError
-from .escape import safe_cell
+from ..present.escape import safe_cell
 
 SEVERITIES = ("error", "warning")
 """``error`` stops the pack; ``warning`` is shown in the report and the pack."""

@@ -542,7 +542,7 @@ _STRICT_READERS = {
 
 def _strict_gate(project: Project, result: CheckResult, inputs: Inputs) -> None:
     """Read each table as scoring will; report what the suites did not already catch."""
-    from .. import loading
+    from ..inputs import load as loading
 
     failed_suites = {o.suite for o in result.errors}
     catalogue = inputs.strict_catalogue

@@ -32,4 +32,4 @@ def main(
     """Build a Corporate Parenting Board performance pack from children's-services data."""
 
 
-from . import _commands  # noqa: E402,F401  (registers commands on app)
+from . import _commands  # noqa: F401  (registers commands on app)

@@ -27,7 +27,10 @@ SOURCES_FILE = "benchmark_sources.csv"
 
 SourcesOption = Annotated[
     Path | None,
-    typer.Option("--sources", help="Mapping of indicators to DfE measures (default: [paths] benchmark_sources, data/benchmark_sources.csv)."),
+    typer.Option(
+        "--sources",
+        help="Mapping of indicators to DfE measures (default: [paths] benchmark_sources, data/benchmark_sources.csv).",
+    ),
 ]
 ReleaseOption = Annotated[
     list[str] | None,
@@ -52,20 +55,29 @@ def import_command(
     """Import DfE files as published into the project's store (a file already imported is skipped)."""
     opened = open_project(project)
     if not paths:
-        console.print("Nothing to import: name the DfE files or their folder, "
-                      "e.g. [bold]cpb benchmarks import ~/Downloads/dfe/*[/]")
+        console.print(
+            "Nothing to import: name the DfE files or their folder, "
+            "e.g. [bold]cpb benchmarks import ~/Downloads/dfe/*[/]"
+        )
         return
     report = dfe.import_files(opened.path("store"), paths)
     table = Table(title="DfE import", title_justify="left")
     for column in ("File", "Dataset", "Release", "Status", "Rows"):
         table.add_column(column, justify="right" if column == "Rows" else "left")
     for row in report.itertuples(index=False):
-        table.add_row(escape(row.file), escape(row.dataset or ""), escape(row.release or ""), row.status,
-                      f"{row.rows:,}" if row.rows else "")
+        table.add_row(
+            escape(row.file),
+            escape(row.dataset or ""),
+            escape(row.release or ""),
+            row.status,
+            f"{row.rows:,}" if row.rows else "",
+        )
     console.print(table)
     imported = int((report["status"] == "imported").sum())
-    console.print(f"{imported} new release(s) stored in {opened.path('store').name}; "
-                  f"{len(report) - imported} file(s) left as they were.")
+    console.print(
+        f"{imported} new release(s) stored in {opened.path('store').name}; "
+        f"{len(report) - imported} file(s) left as they were."
+    )
 
 
 @benchmarks_app.command("releases")
@@ -79,8 +91,15 @@ def releases_command(project: ProjectOption = None) -> None:
     for column in ("Release", "Dataset", "File", "Latest period", "Imported", "Rows", "Used"):
         table.add_column(column)
     for row in frame.itertuples(index=False):
-        table.add_row(escape(row.release), row.dataset, escape(row.file_name), str(row.latest_period or ""),
-                      f"{row.imported_at:%Y-%m-%d %H:%M}", f"{row.rows:,}", "yes" if row.release in chosen else "")
+        table.add_row(
+            escape(row.release),
+            row.dataset,
+            escape(row.file_name),
+            str(row.latest_period or ""),
+            f"{row.imported_at:%Y-%m-%d %H:%M}",
+            f"{row.rows:,}",
+            "yes" if row.release in chosen else "",
+        )
     console.print(table)
 
 
@@ -105,8 +124,9 @@ def show_command(
     mapping = dfe.read_sources(mapping_file)
     if indicator not in set(mapping["indicator"]):
         known = ", ".join(dict.fromkeys(mapping["indicator"]))
-        raise InputError(mapping_file.name, f"{indicator!r} has no official measure in the mapping; "
-                         f"indicators mapped: {known}")
+        raise InputError(
+            mapping_file.name, f"{indicator!r} has no official measure in the mapping; indicators mapped: {known}"
+        )
     catalogue = _catalogue(opened)
     selected = catalogue.loc[catalogue["indicator"] == indicator] if catalogue is not None else [indicator]
     if catalogue is not None and selected.empty:
@@ -115,8 +135,10 @@ def show_command(
     frame = dfe.comparators(store, opened.config, mapping, indicators=selected, release=release)
     ranks = dfe.bands(store, opened.config, mapping, indicators=selected, release=release)
     if frame.empty:
-        err_console.print(f"No DfE figures for {indicator}: import the dataset it comes from "
-                          f"({', '.join(sorted(set(mapping.loc[mapping['indicator'] == indicator, 'source'])))}).")
+        err_console.print(
+            f"No DfE figures for {indicator}: import the dataset it comes from "
+            f"({', '.join(sorted(set(mapping.loc[mapping['indicator'] == indicator, 'source'])))})."
+        )
         raise SystemExit(1)
     decimals = 1
     name = indicator
@@ -130,7 +152,7 @@ def show_command(
 def _catalogue(project: Project) -> pd.DataFrame | None:
     if not project.path("catalogue").is_file():
         return None
-    from ..loading import read_catalogue
+    from ..inputs.load import read_catalogue
 
     return read_catalogue(project)
 
@@ -141,11 +163,17 @@ def _table(frame: pd.DataFrame, ranks: pd.DataFrame, project: Project, name: str
     shown = frame.loc[frame["year_end"].isin(recent)]
     wide = shown.pivot(index=["year_end", "year"], columns="comparator", values="value")
     comparators = [c for c in dfe.COMPARATOR_ORDER if c in set(shown["comparator"])]
-    table = Table(title=escape(name), title_justify="left",
-                  caption="Band A = best quarter of LAs with a figure; rank 1 = best.", caption_justify="left")
+    table = Table(
+        title=escape(name),
+        title_justify="left",
+        caption="Band A = best quarter of LAs with a figure; rank 1 = best.",
+        caption_justify="left",
+    )
     table.add_column("Year")
-    labels = {"la": config.authority.name, **{c: config.comparators.label(c) for c in ("england", "region", "sn",
-                                                                                      "good_sn")}}
+    labels = {
+        "la": config.authority.name,
+        **{c: config.comparators.label(c) for c in ("england", "region", "sn", "good_sn")},
+    }
     labels["sn"] += f" ({config.statistical_neighbours.average})"
     region_names = shown.loc[shown["comparator"] == "region", "area"].dropna()
     if not region_names.empty:

@@ -39,7 +39,9 @@ def parse_month(value: str) -> Month:
 
 MonthOption = Annotated[
     Month,
-    typer.Option("--month", "-m", parser=parse_month, help="Report month, e.g. 2023-03, or 'previous'.", metavar="YYYY-MM"),
+    typer.Option(
+        "--month", "-m", parser=parse_month, help="Report month, e.g. 2023-03, or 'previous'.", metavar="YYYY-MM"
+    ),
 ]
 
 

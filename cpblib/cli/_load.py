@@ -10,8 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..loading import commit_loads, ensure_store, prepare_load
-from ..store import LoadReceipt
+from ..inputs.load import commit_loads, ensure_store, prepare_load
+from ..inputs.store import LoadReceipt
 from . import app
 from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
 
@@ -47,11 +47,15 @@ def _receipt_table(receipt: LoadReceipt) -> Table:
 @app.command()
 @reports_errors
 def load(
-    file: Annotated[Path, typer.Argument(help="The extract: a CSV or Excel file, long or wide layout.", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="The extract: a CSV or Excel file, long or wide layout.", show_default=False)
+    ],
     month: MonthOption = None,
     extracted_on: Annotated[
         _dt.datetime | None,
-        typer.Option("--extracted-on", formats=["%Y-%m-%d"], help="Date the figures were extracted (YYYY-MM-DD).", metavar="DATE"),
+        typer.Option(
+            "--extracted-on", formats=["%Y-%m-%d"], help="Date the figures were extracted (YYYY-MM-DD).", metavar="DATE"
+        ),
     ] = None,
     project: ProjectOption = None,
 ) -> None:
@@ -64,9 +68,10 @@ def load(
     proj = open_project(project)
     prepared = prepare_load(proj, file, month, extracted_on.date() if extracted_on else None)
     seeded = ensure_store(proj)  # a new store is built from data/extracts first, so load ids follow the months
-    receipt = next(
-        (r for r in seeded if r.sha256 == prepared.sha256 and r.month == str(prepared.month)), None
-    ) or commit_loads(proj, [prepared])[0]
+    receipt = (
+        next((r for r in seeded if r.sha256 == prepared.sha256 and r.month == str(prepared.month)), None)
+        or commit_loads(proj, [prepared])[0]
+    )
     if receipt.skipped:
         console.print(
             f"Already loaded: {escape(receipt.source_file)} for {receipt.month} is load {receipt.load_id}; nothing changed.",

@@ -17,9 +17,7 @@ from ._common import console, reports_errors
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the new project (created if missing).")],
     name: Annotated[str, typer.Option("--name", prompt="Council name", help="Council name as printed on the pack.")],
-    la_code: Annotated[
-        str, typer.Option("--la-code", prompt="DfE 3-digit LA number", help="DfE LA number, e.g. 838.")
-    ],
+    la_code: Annotated[str, typer.Option("--la-code", prompt="DfE 3-digit LA number", help="DfE LA number, e.g. 838.")],
     new_la_code: Annotated[str | None, typer.Option("--new-la-code", help="ONS code, e.g. E06000059.")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Region as DfE files print it.")] = None,
 ) -> None:

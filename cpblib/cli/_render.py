@@ -54,8 +54,8 @@ def render(
     Every render appends a line saying what happened to _build/render.log.
     """
     from ..checks import ChecksFailed
-    from ..publish import EngineUnavailable, Outcome, RenderLocked, log_line, publish, render_lock
-    from ..run import NotebookFailed
+    from ..execute._execute import NotebookFailed
+    from ..publish._month import EngineUnavailable, Outcome, RenderLocked, log_line, publish, render_lock
 
     try:
         project = open_project(project_dir)
@@ -92,6 +92,8 @@ def render(
         traceback.print_exc(file=sys.stderr)
         outcome, message = Outcome.RENDER_FAILED, f"unexpected {type(exc).__name__}: {exc}"
     line = log_line(project, month, outcome, message)
-    (console if outcome is Outcome.PUBLISHED else err_console).print(line, markup=False, highlight=False, soft_wrap=True)
+    (console if outcome is Outcome.PUBLISHED else err_console).print(
+        line, markup=False, highlight=False, soft_wrap=True
+    )
     if outcome is not Outcome.PUBLISHED:
         sys.exit(int(outcome))

@@ -11,7 +11,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
 
-WorkersOption = Annotated[int | None, typer.Option("--workers", "-j", help="Notebooks run at once (default: one per core).")]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", "-j", help="Notebooks run at once (default: one per core).")
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Execute every notebook even if nothing changed.")]
 
 
@@ -20,8 +22,8 @@ def run_pack(project, month, *, workers: int | None = None, force: bool = False)
 
     When the checks have to run, the kernels start meanwhile (a page runs only once they pass).
     """
-    from ..publish import check_month
-    from ..run import kernel_pool
+    from ..execute._execute import kernel_pool
+    from ..publish._month import check_month
 
     with kernel_pool(project, workers) as kernels:
         check_month(project, month, console=err_console, meanwhile=lambda: kernels.start(one_at_a_time=True))
@@ -29,7 +31,7 @@ def run_pack(project, month, *, workers: int | None = None, force: bool = False)
 
 
 def _run_pages(project, month, kernels, *, workers: int | None, force: bool):
-    from ..run import run_month
+    from ..execute._execute import run_month
 
     started = time.perf_counter()
     with Progress(
@@ -44,7 +46,9 @@ def _run_pages(project, month, kernels, *, workers: int | None, force: bool):
 
         def on_done(job, executed: bool) -> None:
             task = tasks.get(job.output) or progress.add_task(f"  {job.output}", total=1)
-            progress.update(task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})")
+            progress.update(
+                task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})"
+            )
 
         outcome = run_month(
             project, month, workers=workers, force=force, on_start=on_start, on_done=on_done, kernels=kernels
@@ -59,7 +63,9 @@ def _run_pages(project, month, kernels, *, workers: int | None, force: bool):
 
 @app.command()
 @reports_errors
-def run(month: MonthOption, project_dir: ProjectOption = None, workers: WorkersOption = None, force: ForceOption = False) -> None:
+def run(
+    month: MonthOption, project_dir: ProjectOption = None, workers: WorkersOption = None, force: ForceOption = False
+) -> None:
     """Check the month's data, then execute the pack's notebooks into the month's build folder."""
     run_pack(open_project(project_dir), month, workers=workers, force=force)
 
@@ -68,8 +74,8 @@ def run(month: MonthOption, project_dir: ProjectOption = None, workers: WorkersO
 @reports_errors
 def commentary(month: MonthOption, project_dir: ProjectOption = None) -> None:
     """Create the month's commentary files, pre-filled with the facts a writer needs (never overwrites)."""
-    from ..commentary import prefill
-    from ..pack import build
+    from ..present.commentary import prefill
+    from ..present.pack import build
 
     project = open_project(project_dir)
     pack = build(project, month)

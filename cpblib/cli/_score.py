@@ -12,8 +12,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..display import formatted
-from ..pipeline import SCORED_COLUMNS, read_inputs, score_month
+from ..inputs.month_data import SCORED_COLUMNS, read_inputs, score_month
+from ..present.format import formatted
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
 
@@ -45,7 +45,9 @@ def rich_table(scored: pd.DataFrame, title: str) -> Table:
     table = Table(title=title, header_style="bold", title_justify="left")
     table.add_column("Indicator", ratio=1, min_width=30, overflow="fold")
     for heading in ("Period", "Value", "Previous", "Direction", "Target", "RAG", "Exception"):
-        table.add_column(heading, no_wrap=True, justify="right" if heading in ("Value", "Previous", "Target") else "left")
+        table.add_column(
+            heading, no_wrap=True, justify="right" if heading in ("Value", "Previous", "Target") else "left"
+        )
     current = None
     for (_, row), domain in zip(shown.iterrows(), scored["domain"]):
         if domain != current:

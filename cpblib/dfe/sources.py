@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalogue import Column, validate_table
 from ..errors import InputError
+from ..inputs.catalogue import Column, validate_table
 from .readers import EES_DATASETS
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
@@ -93,13 +93,21 @@ def validate_sources(raw: pd.DataFrame, file: str = "benchmark_sources.csv") -> 
     for position, row in enumerate(frame.itertuples(index=False)):
         line = position + 2
         if row.source not in known:
-            raise InputError(file, f"{row.source!r} is not a dataset cpb reads; choose from {', '.join(sorted(known))}",
-                             row=line, column="source")
+            raise InputError(
+                file,
+                f"{row.source!r} is not a dataset cpb reads; choose from {', '.join(sorted(known))}",
+                row=line,
+                column="source",
+            )
         if row.period not in ("snapshot", "year"):
             raise InputError(file, f"{row.period!r} is not snapshot or year", row=line, column="period")
         if row.transform is not None and row.transform not in TRANSFORMS:
-            raise InputError(file, f"{row.transform!r} is not a transform; choose from {', '.join(TRANSFORMS)}",
-                             row=line, column="transform")
+            raise InputError(
+                file,
+                f"{row.transform!r} is not a transform; choose from {', '.join(TRANSFORMS)}",
+                row=line,
+                column="transform",
+            )
         try:
             filters = parse_filter(row.filter)
         except ValueError as exc:

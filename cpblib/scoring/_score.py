@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..catalogue import INDICATOR_COLUMNS, active_indicators, targets_for
 from ..config import COMPARATORS, Calendar, RagRules
+from ..inputs.catalogue import INDICATOR_COLUMNS, active_indicators, targets_for
 from ..month import Month
 from ._compare import add_comparisons, attach_benchmarks
 from ._direction import add_direction, polarity_sign

@@ -30,7 +30,7 @@ def demo_source() -> Path:
 @pytest.fixture(scope="session")
 def demo_built(demo_source: Path, tmp_path_factory) -> Path:
     """The demo project with its store built once for the session (do not modify: copy it)."""
-    from cpblib.loading import ensure_store
+    from cpblib.inputs.load import ensure_store
     from cpblib.project import Project
 
     root = copy_project(demo_source, tmp_path_factory.mktemp("demo-built") / "demo", with_store=False)

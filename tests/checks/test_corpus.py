@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 import cpblib.cli._check  # noqa: F401  (registers cpb check until the command list includes it)
 from cpblib.cli import app
 from cpblib.errors import CpbError
-from cpblib.loading import ensure_store
+from cpblib.inputs.load import ensure_store
 from cpblib.project import Project
 
 from .conftest import BAD

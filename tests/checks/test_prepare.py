@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpblib.catalogue import TARGET_COLUMNS
 from cpblib.checks.prepare import (
     expected_periods,
     prepare_benchmarks,
@@ -18,6 +17,7 @@ from cpblib.checks.prepare import (
     prepare_values,
     reported_periods,
 )
+from cpblib.inputs.catalogue import TARGET_COLUMNS
 from cpblib.month import Month
 
 CATALOGUE = pd.DataFrame(

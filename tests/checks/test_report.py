@@ -7,9 +7,9 @@ import json
 import pandas as pd
 from rich.console import Console
 
-from cpblib.checks.escape import console_text, markdown_text, safe_cell
 from cpblib.checks.report import data_quality, print_report, render_markdown
 from cpblib.checks.result import CheckOutcome, CheckResult, ChecksFailed
+from cpblib.present.escape import console_text, markdown_text, safe_cell
 
 EVIL = '=HYPERLINK("http://evil.example","see minutes")'
 

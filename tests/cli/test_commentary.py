@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cpblib.cli import app
-from cpblib.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, read_commentary
 from cpblib.month import Month
+from cpblib.present.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, read_commentary
 from cpblib.project import Project
 
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"

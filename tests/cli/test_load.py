@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cpblib.cli import app
-from cpblib.loading import ensure_store
+from cpblib.inputs.load import ensure_store
 from cpblib.project import Project
 
 DATA = Path(__file__).parent.parent / "data"
@@ -30,7 +30,9 @@ def digest(path: Path) -> str:
 
 def loads_table(project: Path) -> list[tuple]:
     with duckdb.connect(str(project / "data" / "cpb.duckdb"), read_only=True) as con:
-        return con.execute("SELECT load_id, month, source_file, row_count, extracted_on FROM loads ORDER BY load_id").fetchall()
+        return con.execute(
+            "SELECT load_id, month, source_file, row_count, extracted_on FROM loads ORDER BY load_id"
+        ).fetchall()
 
 
 # -- loading good files ------------------------------------------------------------------------

@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cpblib import publish as publish_module
-from cpblib import run as run_module
+from cpblib.publish import _month as publish_module
+from cpblib.execute import _execute as run_module
 from cpblib.cli import app
-from cpblib.loading import ensure_store
+from cpblib.inputs.load import ensure_store
+from cpblib.inputs.store import Store
 from cpblib.project import Project
-from cpblib.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "tests" / "notebooks" / "data" / "small-project"
@@ -149,7 +149,7 @@ def test_failing_checks_exit_2_and_publish_nothing(small, monkeypatch):
 # -- 3: a notebook failed ------------------------------------------------------------------------------------------
 def test_a_failing_notebook_exits_3_with_its_name_in_the_log(small, monkeypatch):
     from cpblib.cli import _render
-    from cpblib.run import NotebookFailed
+    from cpblib.execute._execute import NotebookFailed
 
     def failing_run(project, month, **options):
         raise NotebookFailed(
@@ -170,7 +170,7 @@ def test_a_failing_notebook_exits_3_with_its_name_in_the_log(small, monkeypatch)
 # -- 4: rendering failed ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("error", ["render error", "disk full"])
 def test_a_render_that_fails_exits_4_and_leaves_the_site_as_it_was(rendered_demo, tmp_path, monkeypatch, error):
-    import cpblib.render
+    import cpblib.publish
     from cpblib.cli import _render
 
     root = tmp_path / "demo"
@@ -181,16 +181,18 @@ def test_a_render_that_fails_exits_4_and_leaves_the_site_as_it_was(rendered_demo
     def broken(*args, **kwargs):
         if error == "disk full":
             raise OSError(28, "No space left on device")
-        raise cpblib.render.RenderError("typst could not lay out the pack")
+        raise cpblib.publish.RenderError("typst could not lay out the pack")
 
-    monkeypatch.setattr(cpblib.render, "render_pdf", broken)
+    monkeypatch.setattr(cpblib.publish, "render_pdf", broken)
     monkeypatch.setattr(publish_module, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
     result = render(root, "--engine", "builtin", "--force")
     assert result.exit_code == 4
     month, code, status, message = log_lines(root)[-1]
     assert (month, code, status) == ("2023-03", "4", "NOT PUBLISHED (render failed)")
-    assert ("unexpected OSError" in message and "No space left" in message) if error == "disk full" else (
-        message == "typst could not lay out the pack"
+    assert (
+        ("unexpected OSError" in message and "No space left" in message)
+        if error == "disk full"
+        else (message == "typst could not lay out the pack")
     )
     assert {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()} == site
 
@@ -299,7 +301,7 @@ def test_systemd_units_are_a_oneshot_render_and_a_monthly_timer(tmp_path):
     cpb = shutil.which("cpb") or str(Path(sys.executable).with_name("cpb"))
     copy = (DEPLOY / "systemd" / "cpb-render.service").read_text(encoding="utf-8")
     copy = copy.replace("/srv/cpb/venv/bin/cpb", cpb).replace("/srv/cpb/pack", str(tmp_path))
-    copy = re.sub(r"^(User|Group)=cpb$", r"\1=root", copy, flags=re.M)
+    copy = re.sub(r"^(User|Group)=cpb$", r"\1=root", copy, flags=re.MULTILINE)
     (tmp_path / "cpb-render.service").write_text(copy, encoding="utf-8")
     shutil.copy(DEPLOY / "systemd" / "cpb-render.timer", tmp_path / "cpb-render.timer")
     verify = subprocess.run(
@@ -336,11 +338,11 @@ def test_github_workflow_renders_the_previous_month_uploads_the_site_and_fails_w
 
 
 def test_deploy_readme_documents_every_exit_code_and_the_log_line():
-    from cpblib.publish import Outcome
+    from cpblib.publish._month import Outcome
 
     text = (DEPLOY / "README.md").read_text(encoding="utf-8")
     for outcome in Outcome:
-        assert re.search(rf"^\| {int(outcome)} \| ", text, re.M), outcome
+        assert re.search(rf"^\| {int(outcome)} \| ", text, re.MULTILINE), outcome
     examples = [line.strip() for line in text.splitlines() if re.match(r"\s+\d{4}-\d\d-\d\dT", line)]
     assert examples and all(LINE.match(line) for line in examples)
     for reason in ("bad input", "checks failed", "notebook failed", "render failed", "locked"):

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cpblib import run as run_module
+from cpblib.execute import _execute as run_module
 from cpblib.cli import app
-from cpblib.notebooks import notebook_text
+from cpblib.present.notebooks import notebook_text
 
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
 runner = CliRunner()
@@ -110,7 +110,7 @@ def test_a_notebook_that_raises_exits_1_naming_the_notebook_and_the_cell(small):
 @pytest.mark.parametrize("store_built", [True, False], ids=["found-by-the-checks", "found-loading-the-store"])
 def test_a_bad_catalogue_stops_the_run_before_any_notebook(small, monkeypatch, store_built):
     if store_built:
-        from cpblib.loading import ensure_store
+        from cpblib.inputs.load import ensure_store
         from cpblib.project import Project
 
         ensure_store(Project.open(small))

@@ -35,10 +35,26 @@ def test_mapped_slugs_are_in_the_demo_catalogue_or_marked_as_extra():
 def test_the_required_topics_are_covered():
     mapped = set(read_sources(SOURCES)["indicator"])
     required = {
-        "cic-rate", "cic-starts-rate", "cic-ceased-rate", "cic-uasc-percent", "three-plus-placements",
-        "long-term-stability", "placed-over-20-miles", "health-assessment-annual", "dental-check", "immunisations",
-        "sdq-completed", "sdq-average-score", "cl-in-touch", "cl-in-touch-17-18", "cl-suitable-accommodation",
-        "cl-eet", "days-care-to-adoptive-family", "days-order-to-match", "sw-caseload", "sw-agency-rate",
+        "cic-rate",
+        "cic-starts-rate",
+        "cic-ceased-rate",
+        "cic-uasc-percent",
+        "three-plus-placements",
+        "long-term-stability",
+        "placed-over-20-miles",
+        "health-assessment-annual",
+        "dental-check",
+        "immunisations",
+        "sdq-completed",
+        "sdq-average-score",
+        "cl-in-touch",
+        "cl-in-touch-17-18",
+        "cl-suitable-accommodation",
+        "cl-eet",
+        "days-care-to-adoptive-family",
+        "days-order-to-match",
+        "sw-caseload",
+        "sw-agency-rate",
     }
     assert required <= mapped
 
@@ -50,9 +66,16 @@ def test_every_mapping_row_finds_england_figures_in_the_shipped_files(dfe_store)
 
 
 def row(**cells) -> pd.DataFrame:
-    base = {"indicator": "cic-rate", "source": "cla_rates", "measure": "rate_per_10000",
-            "filter": "population_type=Children looked after on 31 March each year", "transform": None,
-            "period": "year", "polarity": "low", "notes": None}
+    base = {
+        "indicator": "cic-rate",
+        "source": "cla_rates",
+        "measure": "rate_per_10000",
+        "filter": "population_type=Children looked after on 31 March each year",
+        "transform": None,
+        "period": "year",
+        "polarity": "low",
+        "notes": None,
+    }
     base.update(cells)
     return pd.DataFrame([base])
 
@@ -84,5 +107,7 @@ def test_a_repeated_row_is_refused():
 
 def test_filters_keep_commas_and_inner_spaces():
     text = "care_leaver_age=19 to 21 years; breakdown=Total in education, employment or training"
-    assert parse_filter(text) == {"care_leaver_age": "19 to 21 years",
-                                  "breakdown": "Total in education, employment or training"}
+    assert parse_filter(text) == {
+        "care_leaver_age": "19 to 21 years",
+        "breakdown": "Total in education, employment or training",
+    }

@@ -12,11 +12,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cpblib.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, commentary_path, without_placeholder
-from cpblib.display import period_text
 from cpblib.month import Month
-from cpblib.pack import APPENDIX_PERIODS, PACK_FILE
-from cpblib.tables import markdown_escape
+from cpblib.present.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, commentary_path, without_placeholder
+from cpblib.present.format import period_text
+from cpblib.present.pack import APPENDIX_PERIODS, PACK_FILE
+from cpblib.present.tables import markdown_escape
 
 MONTH = "2023-03"
 CHART_WINDOW = 24  # periods show_domain_charts draws
@@ -211,7 +211,7 @@ def test_without_a_commentary_file_the_page_and_the_summary_say_so(rendered_demo
     """The demo month over a copy of its commentary with one file removed, through the page functions."""
     import dataclasses
 
-    from cpblib import pages
+    from cpblib.present import pages
     from cpblib.project import Project
 
     root = tmp_path / "demo"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cpblib.catalogue import validate_indicators
+from cpblib.inputs.catalogue import validate_indicators
 
 DEFAULT_ROW = {
     "indicator": "cic-rate",

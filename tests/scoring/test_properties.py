@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cpblib.catalogue import validate_indicators
+from cpblib.inputs.catalogue import validate_indicators
 from cpblib.month import Month
 from cpblib.scoring import score
 from cpblib.scoring._compare import add_comparisons

@@ -121,7 +121,7 @@ class SitePage:
 @pytest.fixture(scope="session")
 def site_pages(demo: Demo) -> list[SitePage]:
     """Home page, then the month's pages in pack order, each with its notebook."""
-    from cpblib.render import find_quarto_file, load_structure, resolve_pages
+    from cpblib.publish import find_quarto_file, load_structure, resolve_pages
 
     build = demo.root / "_build" / MONTH
     structure = load_structure(find_quarto_file(build))
@@ -149,7 +149,7 @@ def chart_alt(output: dict) -> str:
 
 # -- serving the site ----------------------------------------------------------------------------------
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - quiet
+    def log_message(self, format, *args):
         pass
 
     def log_request(self, code="-", size="-"):

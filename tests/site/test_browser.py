@@ -257,10 +257,10 @@ def _png_size_and_colours(data: bytes) -> tuple[int, int, int]:
     width, height = struct.unpack(">II", data[16:24])
     chunks, position = [], 8
     while position < len(data):
-        (length,) = struct.unpack(">I", data[position:position + 4])
-        kind = data[position + 4:position + 8]
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
         if kind == b"IDAT":
-            chunks.append(data[position + 8:position + 8 + length])
+            chunks.append(data[position + 8 : position + 8 + length])
         position += 12 + length
     pixels = zlib.decompress(b"".join(chunks))
     return width, height, len(set(pixels[: 4 * width * min(height, 400)]))

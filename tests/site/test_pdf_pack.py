@@ -102,7 +102,7 @@ def test_sections_start_pages_in_pack_order_with_every_active_domain(pdf, demo):
 
 def test_appendix_lists_every_indicator_of_the_month_in_catalogue_order(pdf, demo):
     starts = _section_pages(pdf, demo)
-    appendix = squash("\n".join(pdf["pages"][starts["Appendix"]:starts["Data quality"]]))
+    appendix = squash("\n".join(pdf["pages"][starts["Appendix"] : starts["Data quality"]]))
     position, missing, out_of_order = 0, [], []
     for row in demo.indicators_in_pack_order():
         name = squash(row["name"])
@@ -119,7 +119,7 @@ def test_appendix_lists_every_indicator_of_the_month_in_catalogue_order(pdf, dem
 
 def test_rag_words_green_amber_and_red_appear_and_every_indicator_has_one_rating(pdf, demo):
     starts = _section_pages(pdf, demo)
-    appendix = "\n".join(pdf["pages"][starts["Appendix"]:starts["Data quality"]])
+    appendix = "\n".join(pdf["pages"][starts["Appendix"] : starts["Data quality"]])
     appendix = re.sub(r"\u00ad\s*", "", appendix)  # undo hyphenation inside words ("Am-ber")
     tally = Counter(re.findall(r"\b(Green|Amber|Red|Not\s+rated)\b", appendix))
     tally = Counter({" ".join(k.split()): v for k, v in tally.items()})

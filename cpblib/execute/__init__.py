@@ -1,0 +1,1 @@
+"""Executing the pack's page notebooks for a month (papermill, shared kernels)."""

@@ -1,0 +1,1 @@
+"""Inputs: reading the files people give cpb, checking extracts against the catalogue, and the store."""

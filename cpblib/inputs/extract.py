@@ -1,0 +1,739 @@
+"""Turning a table of text cells into checked indicator values.
+
+Pure functions, no file or database access: :func:`parse_table` takes a
+:class:`cpblib.inputs.files.Table` and the validated catalogue and returns the values
+frame (see the contract: ``indicator, period, value, missing_reason,
+numerator, denominator, note``) plus ``source_row``, or raises
+:class:`~cpblib.errors.InputError` for the first problem in reading order,
+naming the file, row and column.
+
+Two layouts are read:
+
+* **long**: columns ``indicator`` (or ``measure``), ``period``, ``value`` and
+  optionally ``numerator``, ``denominator``, ``note``; a blank value is a
+  missing observation with the reason ``blank``.
+* **wide**: an ``indicator`` column and one column per month (``Oct 22``,
+  ``Oct-22``, ``2022-10``, ``October 2022`` or a first-of-month date); a blank
+  cell is simply no observation, while a marker such as ``c`` or ``NA`` is a
+  missing observation with its reason.
+
+Both may carry descriptive columns (:data:`DESCRIPTIVE_COLUMNS`) that are
+ignored and named in the load receipt. Indicators are matched by id, then
+display name, then alias (case and spacing ignored).
+
+>>> parse_cell(" 1,234 "), parse_cell("87%"), parse_cell("c")
+((1234.0, None), (87.0, None), (None, 'suppressed (c): confidential or small number'))
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._vocabulary import vocabulary
+from ..errors import InputError
+from ..month import Month, MonthError
+from .files import Table, is_unnamed, with_header_at
+
+# -- vocabulary as data ----------------------------------------------------------------------
+MISSING_MARKERS: dict[str, str] = dict(vocabulary()["missing"])
+"""Missing-value marker (lower case) -> the reason kept in the store."""
+
+LONG_COLUMNS: dict[str, str] = {
+    "indicator": "indicator",
+    "measure": "indicator",
+    "period": "period",
+    "value": "value",
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "note": "note",
+    "notes": "note",
+}
+"""Header (normalised: case-folded, ``_`` as a space, spaces collapsed) -> role in a long table."""
+
+WIDE_INDICATOR_COLUMNS: tuple[str, ...] = ("indicator", "measure")
+"""Headers that name the indicator column of a wide table."""
+
+DESCRIPTIVE_COLUMNS: tuple[str, ...] = (
+    "domain",
+    "unit",
+    "good is",
+    "polarity",
+    "target",
+    "england",
+    "region",
+    "sn",
+    "good sn",
+    "baseline",
+    "name",
+    "notes",
+    "note",
+)
+"""Descriptive columns allowed beside the values (normalised headers); ignored and named in the receipt."""
+
+LONG_REQUIRED: tuple[str, ...] = ("indicator", "period", "value")
+
+MAX_TITLE_ROWS = 10
+"""How far down a table the header may sit below title lines (rows with one filled cell at most)."""
+
+NON_NEGATIVE_UNITS: tuple[str, ...] = ("count", "percent", "rate_per_10000", "days", "ratio")
+"""Units that cannot be below zero (a score, such as Progress 8, can)."""
+
+VALUES_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "period",
+    "value",
+    "missing_reason",
+    "numerator",
+    "denominator",
+    "note",
+    "source_row",
+)
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_DASHES = {"\u2013": "-", "\u2014": "-", "\u2212": "-"}
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _objects(series: pd.Series) -> pd.Series:
+    """The series as Python objects with None (not NaN) where empty."""
+    series = series.astype(object)
+    return series.where(series.notna(), None)
+
+
+class CellError(ValueError):
+    """A cell holds something that is neither a number nor a missing-value marker."""
+
+
+# -- single cells ------------------------------------------------------------------------------
+def show(text: object, limit: int = 60) -> str:
+    """Quote a cell for a message, escaping anything unprintable and cutting long text.
+
+    >>> show('=cmd|" /C calc"!A0')
+    '\\'=cmd|" /C calc"!A0\\''
+    """
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text)
+
+
+def looks_like_formula(text: str | None) -> bool:
+    """Whether text would be run as a formula by a spreadsheet that opened it.
+
+    Numbers (``-5``, ``+2.5``) and a dash used as a bullet (``- see note``) are not formulas.
+
+    >>> [looks_like_formula(t) for t in ("=SUM(A1:A3)", "@cmd", "-2+3+cmd|' /C calc'!A0", "-5", "- see note", "c")]
+    [True, True, True, False, False, False]
+    """
+    if not isinstance(text, str):
+        return False
+    text = text.strip()
+    if not text.startswith(_FORMULA_START):
+        return False
+    if re.fullmatch(_NUMBER, text) or re.fullmatch(_THOUSANDS, text):
+        return False
+    if text.startswith(("+", "-")) and (len(text) == 1 or text[1].isspace()):
+        return False
+    return True
+
+
+def cell_problem(text: str) -> str:
+    """Why a cell is not a value, as the error message says it.
+
+    >>> cell_problem("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")\\' looks like a spreadsheet formula; cpb never runs formulas: type the value itself'
+    """
+    if looks_like_formula(text):
+        return f"{show(text)} looks like a spreadsheet formula; cpb never runs formulas: type the value itself"
+    markers = ", ".join(m for m in MISSING_MARKERS if m)
+    return f"{show(text)} is not a number or a missing-value marker ({markers})"
+
+
+def parse_cells(cells: pd.Series) -> pd.DataFrame:
+    """Read a column of cells: ``value`` (float, NaN when missing or bad),
+    ``missing_reason`` (the marker's reason, or None), ``percent_sign``
+    (the cell ended in %) and ``ok`` (False where the cell is neither).
+
+    >>> parse_cells(pd.Series(["87%", "1,234", " 12.5 ", "c", None, "abc"], dtype=object)).to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'value': [87.0, 1234.0, 12.5, nan, nan, nan],
+     'missing_reason': [None, None, None, 'suppressed (c): confidential or small number', 'blank', None],
+     'percent_sign': [True, False, False, False, False, False], 'ok': [True, True, True, True, True, False]}
+    """
+    text = cells.astype("string").str.strip().fillna("")
+    marker = text.str.lower().str.replace(r"^\[(.*)\]$", r"\1", regex=True).replace(_DASHES)
+    reason = marker.astype(object).map(MISSING_MARKERS)
+    percent_sign = text.str.fullmatch(r".*\d\s*%").fillna(False).astype(bool)
+    number = text.str.replace(r"\s*%$", "", regex=True)
+    grouped = number.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
+    number = number.mask(grouped, number.str.replace(",", "", regex=False))
+    numeric = number.str.fullmatch(_NUMBER).fillna(False).astype(bool) & reason.isna()
+    value = pd.to_numeric(number.where(numeric), errors="coerce").astype("float64")
+    numeric = numeric & np.isfinite(value.fillna(0.0))  # e.g. 1e999 is not a figure
+    value = value.where(numeric)
+    missing = _objects(reason.astype(object).where(~numeric))
+    return pd.DataFrame(
+        {
+            "value": value.set_axis(cells.index),
+            "missing_reason": missing.set_axis(cells.index),
+            "percent_sign": (percent_sign & numeric).set_axis(cells.index).astype(bool),
+            "ok": (numeric | reason.notna()).set_axis(cells.index).astype(bool),
+        },
+        index=cells.index,
+    )
+
+
+def parse_cell(cell: str | None) -> tuple[float | None, str | None]:
+    """One cell as ``(value, missing_reason)``; raises :class:`CellError` for anything else.
+
+    >>> parse_cell("  12.5 "), parse_cell("N/A"), parse_cell(None)
+    ((12.5, None), (None, 'not available'), (None, 'blank'))
+    >>> parse_cell("(5)")
+    Traceback (most recent call last):
+    ...
+    cpblib.inputs.extract.CellError: '(5)' is not a number or a missing-value marker (na, n/a, -, c, x, z, k, low, u, :)
+    """
+    parsed = parse_cells(pd.Series([cell], dtype=object)).iloc[0]
+    if not parsed["ok"]:
+        raise CellError(cell_problem(str(cell).strip()))
+    if parsed["missing_reason"] is not None:
+        return None, parsed["missing_reason"]
+    return float(parsed["value"]), None
+
+
+# -- indicators ---------------------------------------------------------------------------------
+def normalise_name(text: object) -> str:
+    """Key used to match indicator text: Unicode-normalised, case-folded, single-spaced.
+
+    >>> normalise_name("  % Care leavers   in\\u00a0EET ")
+    '% care leavers in eet'
+    """
+    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+def indicator_lookup(catalogue: pd.DataFrame) -> dict[str, str | tuple[str, ...]]:
+    """Normalised text -> indicator id, from ids, then names, then ``|``-separated aliases.
+
+    A text shared by several indicators at the same level maps to a tuple of
+    their ids (ambiguous); a higher level wins over a lower one.
+
+    >>> cat = pd.DataFrame({"indicator": ["cic-number", "cic-rate"], "name": ["Children in care", "CIC rate"],
+    ...                     "aliases": ["CIC|Looked after children", None]})
+    >>> lookup = indicator_lookup(cat)
+    >>> lookup["cic-rate"], lookup["children in care"], lookup["looked after children"]
+    ('cic-rate', 'cic-number', 'cic-number')
+    """
+    slugs = catalogue["indicator"].astype(str)
+    aliases = catalogue["aliases"] if "aliases" in catalogue else pd.Series(None, index=catalogue.index)
+    alias_pairs = (
+        pd.DataFrame({"indicator": slugs, "text": aliases.fillna("").astype(str).str.split("|")})
+        .explode("text")
+        .assign(text=lambda f: f["text"].str.strip())
+        .query("text != ''")
+    )
+    levels = [
+        alias_pairs,
+        pd.DataFrame({"indicator": slugs, "text": catalogue["name"].astype(str)}),
+        pd.DataFrame({"indicator": slugs, "text": slugs}),
+    ]
+    lookup: dict[str, str | tuple[str, ...]] = {}
+    for level in levels:  # lowest priority first: later levels overwrite
+        grouped = (
+            level.assign(key=level["text"].map(normalise_name))
+            .drop_duplicates(["key", "indicator"])
+            .groupby("key", sort=False)["indicator"]
+            .agg(tuple)
+        )
+        lookup.update({key: ids[0] if len(ids) == 1 else ids for key, ids in grouped.items()})
+    return lookup
+
+
+def match_indicators(texts: pd.Series, catalogue: pd.DataFrame) -> pd.Series:
+    """Indicator id for each text (None when unknown or ambiguous).
+
+    >>> cat = pd.DataFrame({"indicator": ["cic-number"], "name": ["Children in care"], "aliases": ["CIC"]})
+    >>> match_indicators(pd.Series(["cic-number", "CHILDREN  IN CARE", "cic", "Care leavers"]), cat).tolist()
+    ['cic-number', 'cic-number', 'cic-number', None]
+    """
+    lookup = indicator_lookup(catalogue)
+    found = texts.astype(object).map(lambda text: lookup.get(normalise_name(text)) if isinstance(text, str) else None)
+    return _objects(found.map(lambda slug: slug if isinstance(slug, str) else None))
+
+
+# -- periods ---------------------------------------------------------------------------------------
+def parse_periods(texts: pd.Series) -> pd.DataFrame:
+    """``period`` ("YYYY-MM" or None) and ``problem`` (why not, or None) for each text.
+
+    >>> parse_periods(pd.Series(["Oct-22", "2023-13", "2022-10-31", None])).to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'period': ['2022-10', None, None, None],
+     'problem': [None, "'2023-13' is not a month: the month must be 01 to 12",
+                 "'2022-10-31' is a date, not a month (write 2022-10 for the month)", 'the period is blank']}
+    """
+
+    def one(text: object) -> tuple[str | None, str | None]:
+        if not isinstance(text, str) or not text.strip():
+            return None, "the period is blank"
+        try:
+            return str(Month.parse(text)), None
+        except MonthError as exc:
+            return None, str(exc)
+
+    unique = {text: one(text) for text in pd.unique(texts.astype(object))}
+    return pd.DataFrame(
+        {
+            "period": [unique[t][0] for t in texts.astype(object)],
+            "problem": [unique[t][1] for t in texts.astype(object)],
+        },
+        index=texts.index,
+        dtype=object,
+    )
+
+
+# -- the whole table -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParsedTable:
+    """A table read into values: ``values`` holds :data:`VALUES_COLUMNS`."""
+
+    file: str
+    layout: str
+    values: pd.DataFrame
+    ignored_columns: tuple[str, ...] = ()
+    skipped_rows: tuple[int, ...] = ()
+
+
+def normalise_header(header: object) -> str:
+    """Header as matched against known column names.
+
+    >>> normalise_header(" Good_Is "), normalise_header("Good SN"), normalise_header("Measure")
+    ('good is', 'good sn', 'measure')
+    """
+    return " ".join(re.sub(r"[_]+", " ", str(header)).casefold().split())
+
+
+def parse_table(
+    table: Table,
+    catalogue: pd.DataFrame,
+    month: Month | None = None,
+    today: _dt.date | None = None,
+) -> ParsedTable:
+    """Read, match and check every cell of ``table`` against ``catalogue``.
+
+    ``month`` is the report month the file is loaded for: no period may be
+    after it, nor after the current month (``today``).
+    """
+    table = _skip_title_rows(table)
+    frame = table.frame
+    filled = frame.notna().any(axis=1).to_numpy()
+    body = frame.loc[filled].reset_index(drop=True)
+    rows = pd.Series(np.asarray(table.rows, dtype="int64")[filled])
+    headers = [str(h) for h in frame.columns]
+    roles = {h: normalise_header(h) for h in headers}
+    has_long = any(LONG_COLUMNS.get(r) in ("period", "value") for r in roles.values())
+    others = [h for h in headers if roles[h] not in LONG_COLUMNS and roles[h] not in DESCRIPTIVE_COLUMNS]
+    # a header with digits is taken as meant for a month (so a bad one is reported as a bad month)
+    if has_long or not any(Month.try_parse(h) or re.search(r"\d", h) for h in others):
+        observations, layout, skipped = _long(table, body, rows, headers, roles), "long", ()
+        ignored = tuple(h for h in headers if roles[h] in DESCRIPTIVE_COLUMNS and roles[h] not in LONG_COLUMNS)
+    else:
+        observations, ignored, skipped = _wide(table, body, rows, headers, roles, catalogue)
+        layout = "wide"
+    values = _check(table, observations, catalogue, month, Month.today(today))
+    return ParsedTable(table.file, layout, values, tuple(ignored), tuple(skipped))
+
+
+def _is_indicator_header(cell: object) -> bool:
+    return isinstance(cell, str) and normalise_header(cell) in WIDE_INDICATOR_COLUMNS
+
+
+def _skip_title_rows(table: Table) -> Table:
+    """Move the header down past title lines (rows with at most one filled cell) to a row naming
+    the indicator column, if there is one within :data:`MAX_TITLE_ROWS` rows.
+
+    A table whose first row is a real header (two or more named columns) is left as it is.
+    """
+    named = [h for h in table.frame.columns if not is_unnamed(h)]
+    if len(named) > 1 or any(_is_indicator_header(h) for h in named):
+        return table
+    for position in range(min(MAX_TITLE_ROWS, len(table.frame))):
+        cells = [c for c in table.frame.iloc[position] if c is not None]
+        if any(_is_indicator_header(c) for c in cells):
+            return with_header_at(table, position)
+        if len(cells) > 1:
+            break
+    return table
+
+
+def _long(table: Table, body: pd.DataFrame, rows: pd.Series, headers: list[str], roles: dict[str, str]) -> pd.DataFrame:
+    file, header_row = table.file, table.header_row
+    by_role: dict[str, str] = {}
+    for header in headers:
+        role = LONG_COLUMNS.get(roles[header])
+        if role is None:
+            if roles[header] in DESCRIPTIVE_COLUMNS:
+                continue
+            raise InputError(
+                file,
+                "unknown column: a long table has columns indicator, period and value, optionally numerator, "
+                f"denominator and note, and descriptive columns ({', '.join(DESCRIPTIVE_COLUMNS)})",
+                row=header_row,
+                column=header,
+            )
+        if role in by_role:
+            raise InputError(
+                file, f"two columns give the {role}: {by_role[role]!r} and {header!r}", row=header_row, column=header
+            )
+        by_role[role] = header
+    for role in LONG_REQUIRED:
+        if role not in by_role:
+            raise InputError(
+                file,
+                f"required column is missing: a long table needs indicator, period and value (the file has {', '.join(headers)})",
+                row=header_row,
+                column=role,
+            )
+    position = {h: i for i, h in enumerate(headers)}
+
+    def cells(role: str) -> pd.Series:
+        return body[by_role[role]] if role in by_role else pd.Series(None, index=body.index, dtype=object)
+
+    periods = parse_periods(cells("period"))
+    return pd.DataFrame(
+        {
+            "source_row": rows,
+            "indicator_text": cells("indicator"),
+            "indicator_column": by_role["indicator"],
+            "indicator_pos": position[by_role["indicator"]],
+            "period": periods["period"],
+            "period_problem": periods["problem"],
+            "period_column": by_role["period"],
+            "period_pos": position[by_role["period"]],
+            "value_text": cells("value"),
+            "value_column": by_role["value"],
+            "value_pos": position[by_role["value"]],
+            "numerator_text": cells("numerator"),
+            "denominator_text": cells("denominator"),
+            "note": cells("note"),
+            "numerator_column": by_role.get("numerator", "numerator"),
+            "denominator_column": by_role.get("denominator", "denominator"),
+            "note_column": by_role.get("note", "note"),
+            "numerator_pos": position.get(by_role.get("numerator"), 0),
+            "denominator_pos": position.get(by_role.get("denominator"), 0),
+            "note_pos": position.get(by_role.get("note"), 0),
+        }
+    )
+
+
+def _wide(
+    table: Table,
+    body: pd.DataFrame,
+    rows: pd.Series,
+    headers: list[str],
+    roles: dict[str, str],
+    catalogue: pd.DataFrame,
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[int, ...]]:
+    file, header_row = table.file, table.header_row
+    indicator_columns = [h for h in headers if roles[h] in WIDE_INDICATOR_COLUMNS]
+    if not indicator_columns:
+        raise InputError(
+            file,
+            "required column is missing: a wide table needs an indicator column beside its month columns",
+            row=header_row,
+            column="indicator",
+        )
+    if len(indicator_columns) > 1:
+        raise InputError(
+            file,
+            f"two columns give the indicator: {indicator_columns[0]!r} and {indicator_columns[1]!r}",
+            row=header_row,
+            column=indicator_columns[1],
+        )
+    indicator_column = indicator_columns[0]
+    month_columns: dict[str, Month] = {}
+    ignored: list[str] = []
+    for header in headers:
+        if header == indicator_column:
+            continue
+        if roles[header] in DESCRIPTIVE_COLUMNS:
+            ignored.append(header)
+            continue
+        if roles[header] in LONG_COLUMNS:
+            raise InputError(
+                file,
+                f"a wide table (one column per month) cannot also have a {roles[header]!r} column",
+                row=header_row,
+                column=header,
+            )
+        try:
+            month = Month.parse(header)
+        except MonthError as exc:
+            reason = (
+                str(exc)
+                if re.search(r"\d", header)
+                else f"unknown column: not a month (such as 'Oct 22' or 2022-10) and not a descriptive column ({', '.join(DESCRIPTIVE_COLUMNS)})"
+            )
+            raise InputError(file, reason, row=header_row, column=header) from None
+        twin = next((h for h, m in month_columns.items() if m == month), None)
+        if twin is not None:
+            raise InputError(
+                file, f"columns {twin!r} and {header!r} are both {month.label}", row=header_row, column=header
+            )
+        month_columns[header] = month
+
+    position = {h: i for i, h in enumerate(headers)}
+    month_list = list(month_columns)
+    lookup = indicator_lookup(catalogue)
+    texts = body[indicator_column]
+    has_values = body[month_list].notna().any(axis=1)
+    known = texts.map(lambda t: isinstance(t, str) and normalise_name(t) in lookup)
+    formula = texts.map(lambda t: isinstance(t, str) and looks_like_formula(t))
+    heading = ~has_values & ~known & ~formula  # e.g. a section title such as "Health": skipped, listed in the receipt
+    skipped = tuple(int(r) for r in rows[heading])
+
+    data = body.assign(source_row=rows.to_numpy())
+    cells = data.loc[has_values].melt(
+        id_vars=["source_row", indicator_column],
+        value_vars=month_list,
+        var_name="value_column",
+        value_name="value_text",
+    )
+    cells = cells.loc[cells["value_text"].notna()].assign(_cell=True)
+    # a row with no values but a formula for its indicator is still reported
+    formula_rows = data.loc[~has_values & formula, ["source_row", indicator_column]].assign(
+        value_column=None, value_text=None, _cell=False
+    )
+    long = pd.concat([cells, formula_rows], ignore_index=True)
+    observations = pd.DataFrame(
+        {
+            "source_row": long["source_row"].astype("int64"),
+            "indicator_text": long[indicator_column].astype(object),
+            "indicator_column": indicator_column,
+            "indicator_pos": position[indicator_column],
+            "period": long["value_column"]
+            .map(lambda h: str(month_columns[h]) if isinstance(h, str) else None)
+            .astype(object),
+            "period_problem": None,
+            "period_column": long["value_column"].astype(object),
+            "period_pos": long["value_column"].map(lambda h: position.get(h, 0)).astype("int64"),
+            "value_text": long["value_text"].astype(object),
+            "value_column": long["value_column"].astype(object),
+            "value_pos": long["value_column"].map(lambda h: position.get(h, 0)).astype("int64"),
+            "numerator_text": None,
+            "denominator_text": None,
+            "note": None,
+            "numerator_column": "numerator",
+            "denominator_column": "denominator",
+            "note_column": "note",
+            "numerator_pos": 0,
+            "denominator_pos": 0,
+            "note_pos": 0,
+            "_cell": long["_cell"].astype(bool),
+        }
+    )
+    observations = observations.sort_values(["source_row", "value_pos"], kind="stable").reset_index(drop=True)
+    return observations, tuple(ignored), skipped
+
+
+# -- checks -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Problem:
+    row: int
+    position: int
+    column: str | None
+    message: str
+    indicator: str | None = None
+
+
+def _first(
+    observations: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    position: str,
+    message: Callable[[pd.Series], str],
+    indicator: bool = False,
+) -> _Problem | None:
+    """The first observation (in reading order) where ``mask`` holds, as a problem."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return None
+    hits = observations.loc[mask]
+    first = hits.iloc[np.lexsort((hits[position].to_numpy(), hits["source_row"].to_numpy()))[0]]
+    return _Problem(
+        int(first["source_row"]),
+        int(first[position]),
+        None if first[column] is None else str(first[column]),
+        message(first),
+        first["indicator"] if indicator and isinstance(first.get("indicator"), str) else None,
+    )
+
+
+def _check(
+    table: Table, observations: pd.DataFrame, catalogue: pd.DataFrame, month: Month | None, today: Month
+) -> pd.DataFrame:
+    obs = observations.copy()
+    if "_cell" not in obs:
+        obs["_cell"] = True
+    lookup = indicator_lookup(catalogue)
+    obs["indicator"] = match_indicators(obs["indicator_text"], catalogue)
+    units = catalogue.set_index("indicator")["unit"]
+    obs["unit"] = _objects(obs["indicator"].map(units))
+
+    value = parse_cells(obs["value_text"])
+    numerator = parse_cells(obs["numerator_text"])
+    denominator = parse_cells(obs["denominator_text"])
+    latest = min(month, today) if month is not None else today
+
+    has_indicator = obs["indicator"].notna()
+    has_period = obs["period"].notna()
+    cell = obs["_cell"]
+    number_ok = cell & has_indicator & value["ok"] & value["missing_reason"].isna()
+    v = value["value"]
+    unit = obs["unit"]
+
+    def indicator_message(r: pd.Series) -> str:
+        text = r["indicator_text"]
+        if not isinstance(text, str):
+            return "no indicator is named on this row"
+        found = lookup.get(normalise_name(text))
+        if isinstance(found, tuple):
+            return f"{show(text)} matches more than one indicator ({', '.join(found)}); use the indicator id"
+        if looks_like_formula(text):
+            return cell_problem(text)
+        return f"unknown indicator {show(text)}: not an id, name or alias in the indicator catalogue"
+
+    def future_message(r: pd.Series) -> str:
+        period = Month.parse(r["period"])
+        if month is not None and period > month:
+            return f"period {period} is after the report month {month}"
+        return f"period {period} is in the future"
+
+    first_rows = (
+        obs.loc[has_indicator & has_period & cell].groupby(["indicator", "period"])["source_row"].transform("min")
+    )
+    duplicate = pd.Series(False, index=obs.index)
+    duplicate.loc[first_rows.index] = obs.loc[first_rows.index, "source_row"] != first_rows
+    earlier = first_rows.reindex(obs.index)
+
+    checks = [
+        _first(obs, ~has_indicator, "indicator_column", "indicator_pos", indicator_message),
+        _first(obs, obs["period_problem"].notna(), "period_column", "period_pos", lambda r: r["period_problem"]),
+        _first(
+            obs,
+            has_period & cell & (obs["period"].fillna("") > str(latest)),
+            "period_column",
+            "period_pos",
+            future_message,
+        ),
+        _first(obs, cell & ~value["ok"], "value_column", "value_pos", lambda r: cell_problem(str(r["value_text"]))),
+        _first(
+            obs, ~numerator["ok"], "numerator_column", "numerator_pos", lambda r: cell_problem(str(r["numerator_text"]))
+        ),
+        _first(
+            obs,
+            ~denominator["ok"],
+            "denominator_column",
+            "denominator_pos",
+            lambda r: cell_problem(str(r["denominator_text"])),
+        ),
+        _first(
+            obs, obs["note"].map(looks_like_formula), "note_column", "note_pos", lambda r: cell_problem(str(r["note"]))
+        ),
+        _first(
+            obs,
+            number_ok & value["percent_sign"] & (unit != "percent"),
+            "value_column",
+            "value_pos",
+            lambda r: (
+                f"{show(r['value_text'])} has a % sign but {r['indicator']} is measured as {r['unit']}, not percent"
+            ),
+            indicator=True,
+        ),
+        _first(
+            obs,
+            number_ok & (unit == "percent") & (v > 100),
+            "value_column",
+            "value_pos",
+            lambda r: f"{show(r['value_text'])} is a percentage over 100",
+            indicator=True,
+        ),
+        _first(
+            obs,
+            number_ok & unit.isin(NON_NEGATIVE_UNITS) & (v < 0),
+            "value_column",
+            "value_pos",
+            lambda r: f"{show(r['value_text'])} is negative, which a {r['unit']} cannot be",
+            indicator=True,
+        ),
+        _first(
+            obs,
+            number_ok & (unit == "count") & (v >= 0) & (v != np.floor(v)),
+            "value_column",
+            "value_pos",
+            lambda r: f"{show(r['value_text'])} is not a whole number, which a count must be",
+            indicator=True,
+        ),
+        _first(
+            obs,
+            numerator["ok"] & (numerator["value"] < 0),
+            "numerator_column",
+            "numerator_pos",
+            lambda r: f"{show(r['numerator_text'])} is negative",
+        ),
+        _first(
+            obs,
+            denominator["ok"] & (denominator["value"] < 0),
+            "denominator_column",
+            "denominator_pos",
+            lambda r: f"{show(r['denominator_text'])} is negative",
+        ),
+        _first(
+            obs,
+            (numerator["value"] > denominator["value"]) & (denominator["value"] >= 0),
+            "numerator_column",
+            "numerator_pos",
+            lambda r: (
+                f"the numerator {show(r['numerator_text'])} is above the denominator {show(r['denominator_text'])}"
+            ),
+            indicator=True,
+        ),
+        _first(
+            obs,
+            duplicate,
+            "indicator_column",
+            "indicator_pos",
+            lambda r: (
+                f"{r['indicator']} for {r['period']} is given twice, in rows {int(earlier[r.name])} and "
+                f"{int(r['source_row'])} (duplicate indicator and period)"
+            ),
+            indicator=True,
+        ),
+    ]
+    problems = [p for p in checks if p is not None]
+    if problems:
+        first = min(problems, key=lambda p: (p.row, p.position))
+        raise InputError(table.file, first.message, row=first.row, column=first.column, indicator=first.indicator)
+
+    kept = obs.loc[cell]
+    if kept.empty:
+        raise InputError(table.file, "the table holds no values", row=table.header_row + 1)
+    values = pd.DataFrame(
+        {
+            "indicator": _objects(kept["indicator"]),
+            "period": _objects(kept["period"]),
+            "value": value.loc[kept.index, "value"].astype("float64"),
+            "missing_reason": _objects(value.loc[kept.index, "missing_reason"]),
+            "numerator": numerator.loc[kept.index, "value"].astype("float64"),
+            "denominator": denominator.loc[kept.index, "value"].astype("float64"),
+            "note": _objects(kept["note"]),
+            "source_row": kept["source_row"].astype("int64"),
+        }
+    )
+    return values.reset_index(drop=True)

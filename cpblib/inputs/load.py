@@ -1,0 +1,331 @@
+"""Loading files into a project: read, parse, check, then store.
+
+A load is all or nothing. :func:`load_file` reads and checks the whole file
+against the catalogue *before* the store is opened for writing, then adds it
+in one transaction; a file that fails leaves the store byte-for-byte as it was
+(and a store that did not exist still does not). Loading the same bytes for
+the same month again changes nothing and says so (``receipt.skipped``).
+
+:func:`ensure_store` builds the store from ``data/extracts`` on first use and
+afterwards loads any extract not loaded yet, oldest file name first. Each
+extract's report month is the ``YYYY-MM`` its file name starts with.
+
+The readers of the project's other tables (:func:`read_catalogue`,
+:func:`read_targets`, :func:`read_benchmarks`, :func:`read_overrides`,
+:func:`read_annotations`) live here too: every table goes through
+:func:`cpblib.inputs.files.read_table` and the validators of :mod:`cpblib.inputs.catalogue`.
+The optional tables read as empty, typed frames when their file is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..month import Month, MonthError
+from ..project import Project
+from . import catalogue as _catalogue
+from .extract import ParsedTable, parse_table
+from .files import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_bytes, read_table, sha256_bytes
+from .store import LoadReceipt, Store
+
+_MONTH_PREFIX = re.compile(r"^(\d{4}-\d{1,2})(?!\d)")
+
+
+def month_from_filename(name: str | Path) -> Month | None:
+    """The report month a file name starts with, or None when it starts with no ``YYYY-MM``.
+
+    >>> month_from_filename("2023-03-cpb-extract.xlsx"), month_from_filename("march.csv")
+    (Month(2023, 3), None)
+    """
+    name = Path(name).name
+    match = _MONTH_PREFIX.match(name)
+    if match is None:
+        return None
+    try:
+        return Month.parse(match[1])
+    except MonthError as exc:
+        raise InputError(name, f"the file name should start with its report month: {exc}") from None
+
+
+# -- the project's tables ----------------------------------------------------------------------
+def _relocated(exc: InputError, table: Table) -> InputError:
+    """The error with its row number made true to the file.
+
+    The catalogue validators count the header as row 1 and data rows from
+    row 2 by position; the table knows each row's real number.
+    """
+    if exc.row is None:
+        return exc
+    if exc.row <= 1:
+        row = table.header_row
+    elif exc.row - 2 < len(table.rows):
+        row = table.rows[exc.row - 2]
+    else:
+        row = exc.row
+    return InputError(exc.file, exc.message, row=row, column=exc.column, indicator=exc.indicator)
+
+
+def _validated(table: Table, validate: Callable[..., pd.DataFrame], *args: pd.DataFrame) -> pd.DataFrame:
+    try:
+        return validate(table.frame, *args, file=table.file)
+    except InputError as exc:
+        raise _relocated(exc, table) from None
+
+
+def read_catalogue(project: Project) -> pd.DataFrame:
+    """The project's indicator catalogue, validated (see :func:`cpblib.inputs.catalogue.validate_indicators`)."""
+    path = project.path("catalogue")
+    table = read_table(path)
+    return _validated(table, _catalogue.validate_indicators)
+
+
+def empty_table(columns: tuple[_catalogue.Column, ...]) -> pd.DataFrame:
+    """An empty frame typed as :func:`cpblib.inputs.catalogue.validate_table` types one.
+
+    >>> empty_table(_catalogue.TARGET_COLUMNS).dtypes["target"]
+    dtype('float64')
+    """
+    return _catalogue.validate_table(pd.DataFrame(columns=[c.name for c in columns]), columns, "(none)")
+
+
+def _optional(project: Project, key: str, columns, validate, catalogue: pd.DataFrame | None) -> pd.DataFrame:
+    path = project.path(key)
+    if not path.exists():
+        return empty_table(columns)
+    table = read_table(path, allow_empty=True)
+    if table.frame.empty:  # a header and nothing else: check the header only
+        return _validated(table, lambda frame, file: _catalogue.validate_table(frame, columns, file))
+    catalogue = read_catalogue(project) if catalogue is None else catalogue
+    return _validated(table, validate, catalogue)
+
+
+def read_targets(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The project's targets (empty when the file is absent or has no rows)."""
+    return _optional(project, "targets", _catalogue.TARGET_COLUMNS, _catalogue.validate_targets, catalogue)
+
+
+def read_benchmarks(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Benchmarks typed in by the council (empty when the file is absent or has no rows)."""
+    return _optional(project, "benchmarks", _catalogue.BENCHMARK_COLUMNS, _catalogue.validate_benchmarks, catalogue)
+
+
+def read_overrides(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """RAG overrides (empty when the file is absent or has no rows)."""
+    return _optional(project, "overrides", _catalogue.OVERRIDE_COLUMNS, _catalogue.validate_overrides, catalogue)
+
+
+def read_annotations(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Chart annotations (empty when the file is absent or has no rows)."""
+    return _optional(project, "annotations", _catalogue.ANNOTATION_COLUMNS, _catalogue.validate_annotations, catalogue)
+
+
+# -- loading files -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PreparedLoad:
+    """A file read and checked, ready to be added to the store."""
+
+    path: Path
+    month: Month
+    sha256: str
+    parsed: ParsedTable
+    sheet: str | None = None
+    extracted_on: _dt.date | None = None
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+
+def prepare_load(
+    project: Project,
+    path: Path | str,
+    month: Month | str | None = None,
+    extracted_on: _dt.date | None = None,
+    *,
+    catalogue: pd.DataFrame | None = None,
+    today: _dt.date | None = None,
+) -> PreparedLoad:
+    """Read and check a file for loading, without touching the store.
+
+    ``month`` defaults to the ``YYYY-MM`` the file name starts with.
+    """
+    path = Path(path)
+    current = Month.today(today)
+    table = read_table(path)  # problems with the file itself come first
+    if month is None:
+        month = month_from_filename(path)
+        if month is None:
+            raise InputError(
+                path.name, "cannot tell the report month: the file name does not start with YYYY-MM; give --month"
+            )
+    else:
+        try:
+            month = Month.parse(month)
+        except MonthError as exc:
+            raise InputError(path.name, f"the report month is not a month: {exc}") from None
+    if month > current:
+        raise InputError(path.name, f"the report month {month} is in the future")
+    if extracted_on is not None and extracted_on > (today or _dt.date.today()):
+        raise InputError(path.name, f"the extract date {extracted_on:%Y-%m-%d} is in the future")
+    catalogue = read_catalogue(project) if catalogue is None else catalogue
+    parsed = parse_table(table, catalogue, month=month, today=today)
+    return PreparedLoad(path, month, table.sha256, parsed, table.sheet, extracted_on)
+
+
+def _receipt(prepared: PreparedLoad, receipt: LoadReceipt) -> LoadReceipt:
+    values = prepared.parsed.values
+    missing = values["missing_reason"].dropna().value_counts()
+    return replace(
+        receipt,
+        indicators=tuple(pd.unique(values["indicator"])),
+        periods=tuple(sorted(pd.unique(values["period"]))),
+        missing={str(k): int(v) for k, v in missing.items()},
+        layout=prepared.parsed.layout,
+        sheet=prepared.sheet,
+        ignored_columns=prepared.parsed.ignored_columns,
+        skipped_rows=prepared.parsed.skipped_rows,
+    )
+
+
+def commit_loads(project: Project, prepared: list[PreparedLoad]) -> list[LoadReceipt]:
+    """Add checked files to the store, in order; files already loaded are skipped.
+
+    The store is only opened for writing when there is something new. If
+    writing fails, a store that did not exist before is removed again.
+    """
+    store_path = project.path("store")
+    receipts: dict[int, LoadReceipt] = {}
+    with Store.open(store_path, read_only=True) as store:
+        for index, item in enumerate(prepared):
+            earlier = store.find_load(item.sha256, item.month)
+            if earlier is not None:
+                receipts[index] = _receipt(
+                    item,
+                    LoadReceipt(
+                        load_id=int(earlier["load_id"]),
+                        month=str(item.month),
+                        source_file=item.file,
+                        sha256=item.sha256,
+                        row_count=int(earlier["row_count"]),
+                        loaded_at=earlier["loaded_at"],
+                        extracted_on=item.extracted_on,
+                        skipped=True,
+                    ),
+                )
+    new = [(i, item) for i, item in enumerate(prepared) if i not in receipts]
+    seen: set[tuple[str, str]] = set()
+    if new:
+        existed = store_path.exists()
+        try:
+            with Store.open(store_path, read_only=False) as store:
+                for index, item in new:
+                    key = (item.sha256, str(item.month))
+                    if key in seen:  # the same bytes twice in one batch
+                        earlier = store.find_load(*key)
+                        receipts[index] = _receipt(
+                            item,
+                            LoadReceipt(
+                                int(earlier["load_id"]),
+                                str(item.month),
+                                item.file,
+                                item.sha256,
+                                int(earlier["row_count"]),
+                                skipped=True,
+                            ),
+                        )
+                        continue
+                    seen.add(key)
+                    added = store.add_load(
+                        item.parsed.values, item.month, item.file, item.sha256, extracted_on=item.extracted_on
+                    )
+                    receipts[index] = _receipt(item, added)
+        except BaseException:
+            if not existed:
+                for leftover in (store_path, store_path.with_name(store_path.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+            raise
+    return [receipts[i] for i in range(len(prepared))]
+
+
+def load_file(
+    project: Project,
+    path: Path | str,
+    month: Month | str | None = None,
+    extracted_on: _dt.date | None = None,
+    *,
+    today: _dt.date | None = None,
+) -> LoadReceipt:
+    """Load one file (CSV or Excel, long or wide) for a report month; see the module notes."""
+    prepared = prepare_load(project, path, month, extracted_on, today=today)
+    return commit_loads(project, [prepared])[0]
+
+
+# -- building the store from the extracts ---------------------------------------------------
+def extract_files(project: Project) -> list[Path]:
+    """The extract files of the project (CSV and Excel), in file-name order.
+
+    Hidden files and Excel's ``~$`` lock files are left out.
+    """
+    folder = project.path("extracts")
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (
+            path
+            for path in folder.iterdir()
+            if path.is_file()
+            and path.suffix.lower() in (*CSV_SUFFIXES, *EXCEL_SUFFIXES)
+            and not path.name.startswith((".", "~$"))
+        ),
+        key=lambda p: p.name,
+    )
+
+
+def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[LoadReceipt]:
+    """Make sure every extract in ``data/extracts`` is in the store.
+
+    Builds the store when it is missing; otherwise loads only extracts whose
+    bytes were not loaded for their month. Every new extract is read and
+    checked before any is written, so a bad extract changes nothing. Returns
+    the receipts of the loads added.
+    """
+    files = extract_files(project)
+    pending: list[tuple[Path, Month, str]] = []
+    for path in files:
+        month = month_from_filename(path)
+        if month is None:
+            raise InputError(path.name, "an extract's file name must start with its report month, e.g. 2023-03.csv")
+        pending.append((path, month, sha256_bytes(read_bytes(path))))
+    if not pending:
+        return []
+    with Store.open(project.path("store"), read_only=True) as store:
+        new = [(path, month) for path, month, digest in pending if not store.has_load(digest, month)]
+    if not new:
+        return []
+    catalogue = read_catalogue(project)
+    prepared = [prepare_load(project, path, month, catalogue=catalogue, today=today) for path, month in new]
+    return [receipt for receipt in commit_loads(project, prepared) if not receipt.skipped]
+
+
+__all__ = [
+    "PreparedLoad",
+    "commit_loads",
+    "empty_table",
+    "ensure_store",
+    "extract_files",
+    "load_file",
+    "month_from_filename",
+    "prepare_load",
+    "read_annotations",
+    "read_benchmarks",
+    "read_catalogue",
+    "read_overrides",
+    "read_targets",
+]

@@ -1,0 +1,104 @@
+"""Turning scored figures into the words and numbers people read: one place for formats and labels.
+
+>>> format_value(87.0, "percent", 1), format_value(1234, "count", 0), format_value(None, "count", 0)
+('87.0%', '1,234', '–')
+>>> direction_text("improving"), rag_text("amber"), rag_text(None)
+('✔ Improving', 'Amber', 'Not rated')
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .._vocabulary import label
+from ..scoring import round_half_away
+from ..scoring._text import UNIT_SUFFIX
+
+MISSING = "–"
+
+
+def format_values(values, decimals: int, unit: str | None = None, missing: str = "") -> list[str]:
+    """Figures as the pack prints them: rounded half away from zero, thousands separators, the unit's sign.
+
+    >>> format_values([64.55, 1234.5, float("nan"), -0.04], 1, "percent")
+    ['64.6%', '1,234.5%', '', '0.0%']
+    """
+    numbers = np.asarray(pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce"), dtype="float64")
+    places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
+    rounded = round_half_away(numbers, places) + 0.0 if numbers.size else numbers  # + 0.0 turns -0.0 into 0.0
+    suffix = UNIT_SUFFIX.get(unit or "", "")
+    return [missing if math.isnan(x) else f"{x:,.{places}f}{suffix}" for x in rounded.tolist()]
+
+
+def format_value(value: object, unit: str, decimals: int | None) -> str:
+    """One figure as a board pack prints it (``–`` when missing)."""
+    return format_values([value], decimals, unit, missing=MISSING)[0]
+
+
+def format_gap(value: object, unit: str, decimals: int | None) -> str:
+    """A gap with its sign (``+1.2``, ``-3``); percent gaps are in points (``pts``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = format_value(abs(float(value)), "count" if unit == "percent" else unit, decimals)
+    sign = "+" if float(value) > 0 and text.strip("0.,") else ("-" if float(value) < 0 and text.strip("0.,") else "")
+    return f"{sign}{text}{' pts' if unit == 'percent' else ''}"
+
+
+def direction_text(direction: str | None) -> str:
+    """Direction of travel in words with a symbol, so it never relies on colour."""
+    if direction is None or (isinstance(direction, float) and math.isnan(direction)):
+        return "No direction"
+    return f"{label('direction_symbol', direction)} {label('direction', direction)}"
+
+
+def rag_text(rag: str | None) -> str:
+    if rag is None or (isinstance(rag, float) and math.isnan(rag)):
+        return "Not rated"
+    return label("rag", rag)
+
+
+def exception_text(exception: str | None, short: bool = True) -> str:
+    """``Watching brief`` (short, for a table cell) or ``Ambers on watching brief`` (a list heading)."""
+    if exception is None or (isinstance(exception, float) and math.isnan(exception)):
+        return ""
+    return label("exception_short" if short else "exception", exception)
+
+
+def period_text(period: str | None) -> str:
+    """``2023-03`` as ``Mar 23``."""
+    from ..month import Month
+
+    if period is None or (isinstance(period, float) and math.isnan(period)):
+        return MISSING
+    return Month.parse(period).short_label
+
+
+def formatted(scored: pd.DataFrame) -> pd.DataFrame:
+    """Display strings for the main columns of a scored month (a new frame; the input is untouched).
+
+    >>> frame = pd.DataFrame({"name": ["Rate"], "unit": ["percent"], "decimals": [1], "period": ["2023-03"],
+    ...     "value": [64.55], "previous_value": [65.59], "target": [60.0], "direction": ["improving"],
+    ...     "rag": ["amber"], "exception": ["watching_brief"]})
+    >>> formatted(frame).iloc[0].to_dict()["value"]
+    '64.6%'
+    """
+
+    def values(column: str) -> list[str]:
+        return [format_value(v, u, d) for v, u, d in zip(scored[column], scored["unit"], scored["decimals"])]
+
+    return pd.DataFrame(
+        {
+            "name": scored["name"],
+            "period": [period_text(p) for p in scored["period"]],
+            "value": values("value"),
+            "previous_value": values("previous_value"),
+            "target": values("target"),
+            "direction": [direction_text(d) for d in scored["direction"]],
+            "rag": [rag_text(r) for r in scored["rag"]],
+            "exception": [exception_text(e) for e in scored["exception"]],
+        },
+        index=scored.index,
+    )

@@ -1,0 +1,372 @@
+"""The sections of each page of the pack, displayed from a notebook.
+
+Each ``show_*`` function displays one section (Markdown, an accessible
+table with a Markdown twin for the PDF, or charts with text alternatives)
+and returns nothing. The text-building functions beside them are pure and
+tested on their own.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from .._vocabulary import label
+from ..month import Month
+from ..scoring import exceptions, headline_facts, summarise
+from ..scoring._periods import period_ordinals, to_periods
+from .commentary import commentary_html, commentary_markdown, read_commentary
+from .format import MISSING, direction_text, exception_text, format_value, period_text, rag_text
+from .pack import APPENDIX_PERIODS, Pack
+from .tables import markdown_escape, table_bundle
+
+RAG_CLASS = {"green": "rag-green", "amber": "rag-amber", "red": "rag-red"}
+
+
+# -- display primitives ------------------------------------------------------------------------
+def _display(bundle: dict) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True)
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown (trusted text written by cpb; untrusted text must be escaped first)."""
+    _display({"text/markdown": text, "text/plain": text})
+
+
+def show_table(frame: pd.DataFrame, **options) -> None:
+    _display(table_bundle(frame, **options))
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+def periods_wide(pack: Pack, rows: pd.DataFrame, steps: int) -> pd.DataFrame:
+    """For each scored row, its latest ``steps`` periods (oldest first) and their values.
+
+    Returns two frames side by side: ``period_0..`` labels and ``value_0..`` numbers.
+    """
+    ordinals = period_ordinals(rows, pack.month, pack.config.calendar, steps=steps)[:, ::-1]
+    periods = to_periods(ordinals)
+    lookup = pack.history.set_index(["indicator", "period"])["value"]
+    keys = pd.MultiIndex.from_arrays([np.repeat(rows["indicator"].to_numpy(), steps), periods.ravel()])
+    values = lookup.reindex(keys).to_numpy().reshape(len(rows), steps)
+    frame = pd.DataFrame(index=rows.index)
+    for step in range(steps):
+        frame[f"period_{step}"] = periods[:, step]
+        frame[f"value_{step}"] = values[:, step]
+    return frame
+
+
+def _benchmark_cell(row: pd.Series, comparator: str) -> str:
+    value = row.get(f"{comparator}_value")
+    if value is None or pd.isna(value):
+        return MISSING
+    return f"{format_value(value, row['unit'], row['decimals'])} ({row[f'{comparator}_year']})"
+
+
+def _target_cell(row: pd.Series) -> str:
+    if row.get("rag_method") == "range" and not pd.isna(row.get("range_lower")):
+        return f"{format_value(row['range_lower'], row['unit'], row['decimals'])} to {format_value(row['range_upper'], row['unit'], row['decimals'])}"
+    return format_value(row.get("target"), row["unit"], row["decimals"])
+
+
+def _period_note(row: pd.Series) -> str:
+    note = period_text(row["period"])
+    arrears = row.get("arrears_months")
+    if arrears is not None and not pd.isna(arrears) and int(arrears) > 0:
+        note += f" ({int(arrears)} month{'s' if int(arrears) > 1 else ''} in arrears)"
+    if row.get("frequency") not in (None, "monthly"):
+        note += f", {label('frequency', row['frequency']).lower()}"
+    return note
+
+
+def _rag_with_override(row: pd.Series) -> str:
+    text = rag_text(row["rag"])
+    return f"{text} (override)" if bool(row.get("rag_override")) else text
+
+
+# -- summary page --------------------------------------------------------------------------------
+@cache
+def _headline_templates() -> dict:
+    return tomllib.loads(resources.files("cpblib").joinpath("_data/headline.toml").read_text(encoding="utf-8"))
+
+
+def headline_sentences(pack: Pack) -> list[str]:
+    """The headline facts as short sentences, in catalogue order.
+
+    Uses the wording in ``_data/headline.toml`` for known roles.
+    """
+    facts = headline_facts(pack.scored)
+    sentences = []
+    for fact in facts.itertuples(index=False):
+        template = _headline_templates().get(
+            fact.role, {"sentence": "{name}: {value} in {period}", "previous": "{previous_value} in {previous_period}"}
+        )
+        fields = {
+            "name": fact.name,
+            "value": format_value(fact.value, fact.unit, fact.decimals),
+            "previous_value": format_value(fact.previous_value, fact.unit, fact.decimals),
+            "period": Month.parse(fact.period).label if isinstance(fact.period, str) else MISSING,
+            "previous_period": period_text(fact.previous_period),
+        }
+        if pd.isna(fact.value):
+            sentences.append(f"{fact.name}: no figure yet for {fields['period']}.")
+            continue
+        sentence = template["sentence"].format(**fields)
+        if "previous" in template and not pd.isna(fact.previous_value):
+            sentence += f" ({template['previous'].format(**fields)})"
+        sentences.append(sentence[0].upper() + sentence[1:] + ".")
+    return sentences
+
+
+def summary_intro(pack: Pack) -> str:
+    """Opening paragraph of the summary page: what the pack covers and the RAG and direction counts."""
+    totals = summarise(pack.scored).iloc[-1]
+    rated = int(totals["green"] + totals["amber"] + totals["red"])
+    return (
+        f"This pack reports {int(totals['indicators'])} indicators for {pack.config.authority.name} "
+        f"in {pack.month.label}. Of the {rated} rated against a target, {int(totals['green'])} are Green, "
+        f"{int(totals['amber'])} Amber and {int(totals['red'])} Red. Compared with the previous period, "
+        f"{int(totals['improving'])} improved, {int(totals['worsening'])} worsened and {int(totals['same'])} stayed the same."
+    )
+
+
+def show_summary_headline(pack: Pack) -> None:
+    show_markdown(markdown_escape(summary_intro(pack)))
+    sentences = headline_sentences(pack)
+    if sentences:
+        show_markdown("## Headlines\n\n" + "\n".join(f"- {markdown_escape(s)}" for s in sentences))
+
+
+def show_summary_charts(pack: Pack) -> None:
+    from .charts import direction_count_chart, display_chart, rag_count_chart
+
+    show_markdown("## Ratings and direction of travel")
+    summary = summarise(pack.scored)
+    display_chart(rag_count_chart(summary, title="Indicators by RAG rating"))
+    display_chart(direction_count_chart(summary, title="Indicators by direction of travel"))
+
+
+def exception_frame(pack: Pack, exception: str) -> pd.DataFrame:
+    listed = exceptions(pack.scored)
+    rows = listed.loc[listed["exception"] == exception]
+    return pd.DataFrame(
+        {
+            "Indicator": rows["name"],
+            "Domain": rows["domain"],
+            "Period": [period_text(p) for p in rows["period"]],
+            "Value": [format_value(v, u, d) for v, u, d in zip(rows["value"], rows["unit"], rows["decimals"])],
+            "Target": [_target_cell(r) for _, r in rows.iterrows()],
+            "Direction": [direction_text(d) for d in rows["direction"]],
+            "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
+        }
+    ).reset_index(drop=True)
+
+
+def show_summary_exceptions(pack: Pack) -> None:
+    show_markdown("## Exceptions")
+    for code in ("celebrate", "watching_brief", "concern"):
+        heading = label("exception", code)
+        frame = exception_frame(pack, code)
+        show_markdown(f"### {heading}")
+        if frame.empty:
+            show_markdown("None this month.")
+            continue
+        rag_classes = [RAG_CLASS.get(r.split(" ")[0].lower()) for r in frame["RAG"]]
+        show_table(frame, caption=f"{heading}: {len(frame)} indicators", row_header="Indicator",
+                   cell_classes={"RAG": rag_classes}, numeric=("Value", "Target"))  # fmt: skip
+
+
+def domain_overview(pack: Pack) -> pd.DataFrame:
+    summary = summarise(pack.scored).iloc[:-1]
+    has_commentary = [read_commentary(pack.project, pack.month, d) is not None for d in summary["domain"]]
+    return pd.DataFrame(
+        {
+            "Domain": summary["domain"],
+            "Indicators": summary["indicators"],
+            "Green": summary["green"],
+            "Amber": summary["amber"],
+            "Red": summary["red"],
+            "Improving": summary["improving"],
+            "Worsening": summary["worsening"],
+            "Commentary": ["Written" if c else "Missing" for c in has_commentary],
+        }
+    ).reset_index(drop=True)
+
+
+def show_summary_domains(pack: Pack) -> None:
+    show_markdown("## Domains")
+    overview = domain_overview(pack)
+    links = "\n".join(f"- [{markdown_escape(d)}]({pack.domain_file(d)})" for d in overview["Domain"])
+    show_markdown(links)
+    show_table(overview, caption="Indicators by domain", row_header="Domain",
+               numeric=("Indicators", "Green", "Amber", "Red", "Improving", "Worsening"))  # fmt: skip
+    missing = overview.loc[overview["Commentary"] == "Missing", "Domain"].tolist()
+    if missing:
+        show_markdown(
+            "Commentary has not been written yet for: " + ", ".join(markdown_escape(d) for d in missing) + "."
+        )
+    else:
+        show_markdown("Every domain has commentary for this month.")
+
+
+# -- domain page ---------------------------------------------------------------------------------
+def domain_rows(pack: Pack, domain: str) -> pd.DataFrame:
+    rows = pack.scored.loc[pack.scored["domain"] == domain]
+    if rows.empty:
+        raise KeyError(f"no indicators in domain {domain!r} for {pack.month}; domains are {', '.join(pack.domains)}")
+    return rows
+
+
+def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
+    """The domain's indicator table: name, good is, benchmarks with year, target, three periods, direction, RAG."""
+    rows = domain_rows(pack, domain)
+    wide = periods_wide(pack, rows, 3)
+    table = pd.DataFrame(
+        {
+            "Indicator": rows["name"],
+            "Good is": [
+                label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]
+            ],
+            "Latest period": [_period_note(r) for _, r in rows.iterrows()],
+        }
+    )
+    for step, heading in ((0, "Two before"), (1, "Previous"), (2, "Latest")):
+        table[heading] = [
+            format_value(v, u, d) for v, u, d in zip(wide[f"value_{step}"], rows["unit"], rows["decimals"])
+        ]
+    table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
+    for comparator in pack.comparators:
+        table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
+    table["Direction"] = [direction_text(d) for d in rows["direction"]]
+    table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]
+    table["Exception"] = [exception_text(e) for e in rows["exception"]]
+    return table.reset_index(drop=True)
+
+
+def show_domain_intro(pack: Pack, domain: str) -> None:
+    rows = domain_rows(pack, domain)
+    totals = summarise(rows).iloc[-1]
+    show_markdown(
+        markdown_escape(
+            f"{pack.config.authority.name}, {pack.month.label}. {int(totals['indicators'])} indicators: "
+            f"{int(totals['green'])} Green, {int(totals['amber'])} Amber, {int(totals['red'])} Red, "
+            f"{int(totals['no_rag'])} not rated; {int(totals['improving'])} improving, "
+            f"{int(totals['worsening'])} worsening, {int(totals['same'])} the same."
+        )
+    )
+
+
+def show_domain_table(pack: Pack, domain: str) -> None:
+    show_markdown("## Indicators")
+    table = domain_table(pack, domain)
+    rag_classes = [RAG_CLASS.get(str(r).split(" ")[0].lower()) for r in table["RAG"]]
+    numeric = ("Two before", "Previous", "Latest", "Target")
+    show_table(table, caption=f"{domain} indicators, {pack.month.label}", row_header="Indicator",
+               cell_classes={"RAG": rag_classes}, numeric=numeric)  # fmt: skip
+    show_markdown(
+        "Direction compares the latest period with the previous one of the same frequency: "
+        "✔ Improving, ✘ Worsening, ⚠ Same. Benchmarks show their year in brackets."
+    )
+
+
+def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
+    from .charts import display_chart, trend_chart
+
+    show_markdown("## Trends")
+    rows = domain_rows(pack, domain)
+    labels = {c: pack.label(c) for c in pack.comparators}
+    for _, row in rows.iterrows():
+        show_markdown(f"### {markdown_escape(row['name'])}")
+        history = pack.history.loc[pack.history["indicator"] == row["indicator"]]
+        chart = trend_chart(
+            history, row, targets=pack.inputs.targets.loc[pack.inputs.targets["indicator"] == row["indicator"]],
+            annotations=pack.inputs.annotations, periods=periods, comparators=pack.comparators, labels=labels,
+        )  # fmt: skip
+        display_chart(
+            chart,
+            alt_text=None if chart is not None else f"Not enough data to chart {row['name']}: fewer than two figures.",
+        )
+        if row.get("rag_reason"):
+            rag, reason = _rag_with_override(row), str(row["rag_reason"])
+            sentence = f"RAG: {rag}." if reason.casefold() == rag.casefold() else f"RAG: {rag}. {reason}"
+            show_markdown(markdown_escape(sentence))
+
+
+def show_domain_commentary(pack: Pack, domain: str) -> None:
+    show_markdown("## Commentary")
+    text = read_commentary(pack.project, pack.month, domain)
+    if text is None:
+        message = f"No commentary has been written for {domain} for {pack.month.label}."
+        _display({"text/markdown": f"*{markdown_escape(message)}*", "text/plain": message})
+        return
+    _display({"text/html": commentary_html(text), "text/markdown": commentary_markdown(text), "text/plain": text})
+
+
+# -- appendix --------------------------------------------------------------------------------------
+def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
+    """Every indicator of a domain with its last six periods, unit, polarity, target, benchmarks, direction, RAG.
+
+    The period columns are headed by the months most indicators report (e.g. ``Oct 22`` to ``Mar 23``);
+    a figure for another period (arrears, termly, annual) carries its own period in brackets.
+    """
+    rows = domain_rows(pack, domain)
+    wide = periods_wide(pack, rows, APPENDIX_PERIODS)
+    period_columns = [f"period_{step}" for step in range(APPENDIX_PERIODS)]
+    common = wide[period_columns].astype(str).agg("|".join, axis=1).mode().iloc[0].split("|")
+    table = pd.DataFrame({"Indicator": rows["name"], "Unit": [label("unit", u) for u in rows["unit"]],
+                          "Good is": [label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]]})  # fmt: skip
+    for step, heading in enumerate(common):
+        cells = []
+        for value, period, unit, decimals in zip(
+            wide[f"value_{step}"], wide[f"period_{step}"], rows["unit"], rows["decimals"]
+        ):
+            text = format_value(value, unit, decimals)
+            cells.append(text if period == heading else f"{text} ({period_text(period)})")
+        table[period_text(heading)] = cells
+    table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
+    for comparator in ("england", "good_sn"):
+        table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
+    table["Direction"] = [direction_text(d) for d in rows["direction"]]
+    table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]
+    return table.reset_index(drop=True)
+
+
+def show_appendix(pack: Pack) -> None:
+    show_markdown(
+        markdown_escape(
+            f"Every indicator in the {pack.month.label} pack with its last {APPENDIX_PERIODS} periods "
+            "(oldest first; a figure for a different period, such as one reported in arrears or each term, "
+            "shows its period in brackets), target, benchmarks, direction and RAG."
+        )
+    )
+    for domain in pack.domains:
+        show_markdown(f"## {markdown_escape(domain)}")
+        table = appendix_table(pack, domain)
+        rag_classes = [RAG_CLASS.get(str(r).split(" ")[0].lower()) for r in table["RAG"]]
+        show_table(table, caption=f"{domain}: last {APPENDIX_PERIODS} periods", row_header="Indicator",
+                   cell_classes={"RAG": rag_classes})  # fmt: skip
+
+
+# -- data quality -----------------------------------------------------------------------------------
+def show_data_quality(pack: Pack) -> None:
+    """The data-quality page written by the month's checks (``data-quality.md`` beside ``checks.json``)."""
+    path = pack.project.build_dir(pack.month) / "data-quality.md"
+    if not path.is_file():
+        show_markdown(
+            markdown_escape(f"The data checks have not been run for {pack.month.label}.")
+            + f" Run `cpb check --month {pack.month}` to produce this page."
+        )
+        return
+    # The report escapes every piece of input text; line breaks inside table cells become "; " so the
+    # same Markdown reads well on the site and in the PDF.
+    show_markdown(path.read_text(encoding="utf-8").replace("<br>", "; "))
+
+
+__all__ = [
+    name for name in dir() if name.startswith(("show_", "headline_", "summary_", "domain_", "appendix_", "exception_"))
+]

@@ -1,0 +1,46 @@
+"""Publishing a month: the website and the PDF board pack, with or without Quarto.
+
+The month's executed notebooks (``_build/<YYYY-MM>/``) are the pages. Which
+pages, in what order and under what titles comes from the sidebar of
+``_quarto.yml``, so the built-in renderer here and ``quarto render`` publish
+the same pack:
+
+* :func:`render_site`: the accessible, self-contained website (nbconvert),
+  one folder per month with a home page listing the months;
+* :func:`render_pdf`: the A4 board pack (nbconvert Markdown -> pandoc ->
+  Typst -> PDF); :class:`PdfProcess` does the same in a second process;
+* :func:`stage_quarto`: copy the month into ``pack/`` for ``quarto render``.
+"""
+
+from ._pdf import render_pdf
+from ._quarto import stage_quarto
+from ._site import archive_months, render_site
+from ._structure import (
+    PACK_DIR,
+    Page,
+    RenderError,
+    SiteStructure,
+    default_quarto_file,
+    find_quarto_file,
+    load_structure,
+    resolve_pages,
+    slugify,
+)
+from ._typeset import PdfProcess
+
+__all__ = [
+    "PACK_DIR",
+    "Page",
+    "PdfProcess",
+    "RenderError",
+    "SiteStructure",
+    "archive_months",
+    "default_quarto_file",
+    "find_quarto_file",
+    "load_structure",
+    "render_pdf",
+    "render_site",
+    "resolve_pages",
+    "slugify",
+    "stage_quarto",
+]

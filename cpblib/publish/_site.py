@@ -1,0 +1,339 @@
+"""The built-in website: one folder per month, a home page listing the months.
+
+Layout of ``site_dir``::
+
+    index.html              home: every rendered month, newest first, and a link to the latest
+    assets/cpb.css, print.css
+    2023-03/index.html      the summary
+    2023-03/domains/<slug>.html
+    2023-03/appendix.html, data-quality.html
+
+Rendering a month replaces only that month's folder, the home page and the
+assets. Everything is first written to a temporary folder beside
+``site_dir`` (inside it when ``site_dir`` is a mount point, so that renames
+stay on one file system); only when every page has been written is the old
+month folder renamed away, the new one renamed into place and the old copy
+removed. An error or a kill before that point leaves the published site
+exactly as it was. A kill leaves a ``.<site>.render-*`` folder behind, which
+the next render removes once it is an hour old.
+
+Pages of older months are not rewritten when a new month is added: their
+month switcher lists the months published when they were rendered, and its
+"All months" link leads to the home page, which is always current.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from ..config import ProjectConfig
+from ..month import Month
+from ._html import SITE_DATA, HtmlConverter, tidy_fragment
+from ._notebook import visible_notebook
+from ._structure import Page, find_quarto_file, load_structure, resolve_pages
+
+ASSETS = ("cpb.css", "print.css")
+_MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
+_STALE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class _Link:
+    href: str
+    text: str
+    current: bool = False
+
+
+def css_string(text: str) -> markupsafe.Markup:
+    r"""A CSS string literal for ``text``, safe inside a ``<style>`` element.
+
+    >>> print(css_string('OFFICIAL "A" </style> & B'))
+    "OFFICIAL \000022A\000022 \00003C/style\00003E \000026 B"
+    """
+    escaped = "".join(f"\\{ord(ch):06X}" if ch in '\\"<>&\n\r' else ch for ch in str(text))
+    return markupsafe.Markup(f'"{escaped}"')
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SITE_DATA / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def _rel(from_file: str, to_file: str) -> str:
+    """Relative URL from one site file to another (both relative to ``site_dir``)."""
+    return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+
+
+def archive_months(site_dir: Path) -> list[Month]:
+    """Months already published in ``site_dir`` (folders ``YYYY-MM`` holding an ``index.html``)."""
+    if not Path(site_dir).is_dir():
+        return []
+    months = []
+    for child in Path(site_dir).iterdir():
+        if child.is_dir() and _MONTH_DIR.match(child.name) and (child / "index.html").is_file():
+            parsed = Month.try_parse(child.name)
+            if parsed is not None:
+                months.append(parsed)
+    return sorted(months)
+
+
+def _nav(pages: list[Page], current: Page, month: Month) -> list:
+    here = f"{month}/{current.output}"
+    items: list = []
+    for page in pages:
+        link = _Link(_rel(here, f"{month}/{page.output}"), page.nav_text, page is current)
+        if page.section:
+            if items and isinstance(items[-1], dict) and items[-1]["section"] == page.section:
+                items[-1]["pages"].append(link)
+            else:
+                items.append({"section": page.section, "pages": [link]})
+        else:
+            items.append(link)
+    return items
+
+
+def _month_links(page: Page, month: Month, months: list[Month], site_dir: Path) -> list[dict]:
+    here = f"{month}/{page.output}"
+    links = []
+    for other in sorted(months, reverse=True):
+        if other == month:
+            links.append({"label": other.label, "href": "", "current": True})
+            continue
+        target = f"{other}/{page.output}"
+        if not (site_dir / target).is_file():
+            target = f"{other}/index.html"
+        links.append({"label": other.label, "href": _rel(here, target), "current": False})
+    return links
+
+
+def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str) -> str:
+    r"""Links in a page body to another page's notebook (``domains/01-profile.ipynb``, as the
+    notebooks write them for Quarto, which rewrites them the same way) made to lead to that
+    page's HTML file. ``targets`` maps each page's notebook (resolved path) to its HTML file
+    relative to the site; ``here`` is the page's own file relative to the site.
+
+    >>> targets = {Path("/b/domains/01-profile.ipynb"): "2023-03/domains/profile.html"}
+    >>> link_pages('<a href="domains/01-profile.ipynb#trends">Profile</a> <a href="x.ipynb">X</a>',
+    ...            Path("/b"), targets, "2023-03/index.html")
+    '<a href="domains/profile.html#trends">Profile</a> <a href="x.ipynb">X</a>'
+    """
+    if ".ipynb" not in body:
+        return body
+
+    def replace(match: re.Match) -> str:
+        path, _, fragment = match.group(2).partition("#")
+        target = targets.get((Path(source_dir) / path).resolve())
+        if target is None:
+            return match.group(0)
+        href = _rel(here, target) + (f"#{fragment}" if fragment else "")
+        return f"{match.group(1)}{markupsafe.escape(href)}{match.group(3)}"
+
+    return re.sub(r'(<a\b[^>]*?\bhref=")([^":?]+\.ipynb(?:#[^"]*)?)(")', replace, body)
+
+
+def _page_body(converter: HtmlConverter, page: Page, pages: list[Page], month: Month, build_dir: Path) -> str:
+    """The page's content as published HTML: what its notebook shows, tidied, links between pages made."""
+    here = f"{month}/{page.output}"
+    nb = visible_notebook(page.notebook)
+    body = converter.body(
+        nb,
+        prefix=page.key,
+        tidy=lambda html: tidy_fragment(html, page.title, base_dir=page.source.parent, root=build_dir),
+    )
+    targets = {p.source.resolve(): f"{month}/{p.output}" for p in pages}
+    return link_pages(body, page.source.parent, targets, here)
+
+
+def _write_page(
+    env: jinja2.Environment,
+    body: str,
+    page: Page,
+    pages: list[Page],
+    month: Month,
+    switcher_months: list[Month],
+    site_dir: Path,
+    month_dir: Path,
+    config: ProjectConfig,
+    site_title: str,
+    pdf: dict | None,
+) -> None:
+    here = f"{month}/{page.output}"
+    index = pages.index(page)
+    previous = pages[index - 1] if index > 0 else None
+    following = pages[index + 1] if index + 1 < len(pages) else None
+    html = env.get_template("page.html.j2").render(
+        page_title=page.title,
+        month_label=month.label,
+        council=config.authority.name,
+        site_title=site_title,
+        marking=config.publication.protective_marking,
+        assets=_rel(here, "assets/x")[:-1],
+        home=_rel(here, "index.html"),
+        months=_month_links(page, month, switcher_months, site_dir),
+        nav=_nav(pages, page, month),
+        section=page.section,
+        body=markupsafe.Markup(body),  # tidied by tidy_fragment
+        previous=_Link(_rel(here, f"{month}/{previous.output}"), previous.nav_text) if previous else None,
+        next=_Link(_rel(here, f"{month}/{following.output}"), following.nav_text) if following else None,
+        pdf={"href": _rel(here, f"{month}/{pdf['name']}"), "size": pdf["size"]} if pdf else None,
+    )
+    target = month_dir / page.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+
+
+def _home_html(env: jinja2.Environment, months: list[Month], config: ProjectConfig, site_title: str) -> str:
+    newest_first = sorted(set(months), reverse=True)
+    links = [{"label": m.label, "href": f"{m}/index.html"} for m in newest_first]
+    return env.get_template("home.html.j2").render(
+        site_title=site_title,
+        council=config.authority.name,
+        marking=config.publication.protective_marking,
+        assets="assets/",
+        home="index.html",
+        latest=links[0] if links else None,
+        months=links,
+    )
+
+
+def _size_label(size: int) -> str:
+    """``'245 KB'``, ``'1.2 MB'``.
+
+    >>> _size_label(250_000), _size_label(1_234_567)
+    ('244 KB', '1.2 MB')
+    """
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _clean_stale(parent: Path, prefix: str) -> None:
+    """Remove temporary folders a killed render left behind (older than an hour)."""
+    now = time.time()
+    for child in parent.glob(prefix + "*"):
+        try:
+            if child.is_dir() and now - child.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _swap_dir(new: Path, target: Path, scratch: Path) -> None:
+    """Put ``new`` where ``target`` is: rename the old copy away, rename the new in, delete the old."""
+    old = None
+    if target.exists():
+        old = scratch / f"old-{target.name}"
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def render_site(
+    build_dir: Path | str,
+    site_dir: Path | str,
+    month: Month | str,
+    *,
+    config: ProjectConfig,
+    months_available: Iterable[Month | str] | None = None,
+    catalogue_domains: Iterable[str] | None = None,
+    quarto_config: Path | str | None = None,
+    pdf: Path | str | Callable[[], Path | str] | None = None,
+) -> Path:
+    """Render one month's executed notebooks into ``site_dir/<YYYY-MM>/``; return that folder.
+
+    ``build_dir`` holds the month's executed notebooks (``summary.ipynb``,
+    ``domains/*.ipynb``, ``appendix.ipynb``, ``data-quality.ipynb``); which
+    pages are published, in what order and under what titles comes from
+    ``quarto_config`` (default: the project's ``_quarto.yml`` found above
+    ``build_dir``, else the one shipped with cpb). ``catalogue_domains``
+    (domain names in catalogue order) orders the domain pages.
+
+    The month switcher on each page links to the same page in every other
+    month that is both published in ``site_dir`` and in ``months_available``
+    (default: all published months). The home page ``site_dir/index.html``
+    lists every published month, newest first. ``pdf`` (the month's board pack
+    from :func:`~cpblib.publish.render_pdf`) is published with the pages as
+    ``board-pack-<YYYY-MM>.pdf`` and linked from each of them; it may be given
+    as a function returning the file, called once the pages' contents are made
+    (so that the PDF can be typeset meanwhile, in another process).
+
+    >>> import tempfile, nbformat
+    >>> from cpblib.config import ProjectConfig
+    >>> build = Path(tempfile.mkdtemp()) / "_build" / "2023-03"
+    >>> build.mkdir(parents=True)
+    >>> for name in ("summary", "appendix", "data-quality"):
+    ...     cells = [nbformat.v4.new_markdown_cell(f"# {name.title()}\\n\\nText.")]
+    ...     nbformat.write(nbformat.v4.new_notebook(cells=cells), str(build / f"{name}.ipynb"))
+    >>> config = ProjectConfig.model_validate({"authority": {"name": "Testshire Council", "la_code": "999"}})
+    >>> out = render_site(build, build.parents[1] / "_site", "2023-03", config=config)
+    >>> sorted(p.name for p in out.iterdir()), (out.parent / "index.html").is_file()
+    (['appendix.html', 'data-quality.html', 'index.html'], True)
+    >>> import shutil; shutil.rmtree(build.parents[1])
+    """
+    month = Month.parse(month)
+    build_dir = Path(build_dir)
+    site_dir = Path(site_dir)
+    structure = load_structure(quarto_config or find_quarto_file(build_dir))
+    pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
+
+    published = set(archive_months(site_dir)) | {month}
+    if months_available is not None:
+        wanted = {Month.parse(m) for m in months_available}
+        switcher = sorted((published & wanted) | {month})
+    else:
+        switcher = sorted(published)
+
+    site_dir.mkdir(parents=True, exist_ok=True)
+    parent = site_dir.resolve().parent
+    if os.stat(parent).st_dev != os.stat(site_dir).st_dev:
+        parent = site_dir  # site_dir is a mount point: renames must stay on its file system
+    prefix = f".{site_dir.name}.render-"
+    _clean_stale(parent, prefix)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{prefix}{month}-", dir=parent))
+    try:
+        env = _environment()
+        converter = HtmlConverter()
+        month_dir = scratch / str(month)
+        month_dir.mkdir()
+        bodies = [_page_body(converter, page, pages, month, build_dir) for page in pages]
+        pdf_info = None
+        if pdf is not None:
+            name = f"board-pack-{month}.pdf"
+            shutil.copyfile(pdf() if callable(pdf) else pdf, month_dir / name)
+            pdf_info = {"name": name, "size": _size_label((month_dir / name).stat().st_size)}
+        for page, body in zip(pages, bodies):
+            _write_page(env, body, page, pages, month, switcher, site_dir, month_dir, config, structure.title, pdf_info)
+        assets = scratch / "assets"
+        assets.mkdir()
+        for name in ASSETS:
+            shutil.copyfile(SITE_DATA / "assets" / name, assets / name)
+        (scratch / "index.html").write_text(
+            _home_html(env, sorted(published), config, structure.title), encoding="utf-8"
+        )
+
+        # Every file is written: publish. Only renames from here on.
+        _swap_dir(month_dir, site_dir / str(month), scratch)
+        _swap_dir(assets, site_dir / "assets", scratch)
+        os.replace(scratch / "index.html", site_dir / "index.html")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return site_dir / str(month)

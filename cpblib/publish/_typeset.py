@@ -1,0 +1,94 @@
+"""The board pack PDF typeset in a second Python process, while the first writes the website.
+
+:class:`PdfProcess` starts ``python -m cpblib.publish._typeset``, hands it
+the arguments of :func:`~cpblib.publish.render_pdf` (pickled, on its standard
+input) and waits for the PDF's path, or raises the error that stopped it. A new interpreter rather than a fork: a
+forked copy of a process that has used typst or vl-convert inherits their
+thread pools in a locked state and can hang.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ._structure import RenderError
+
+
+class PdfProcess:
+    """A second Python process that typesets the PDF: start it early (it loads its libraries meanwhile),
+    hand it the work with :meth:`typeset`, collect the PDF with :meth:`wait`, or :meth:`close` it unused."""
+
+    def __init__(self) -> None:
+        self._log = tempfile.TemporaryFile()  # what the process prints, shown only if it fails
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "cpblib.publish._typeset"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+        )  # fmt: skip
+        self._out_pdf: Path | None = None
+
+    def typeset(self, build_dir: Path, out_pdf: Path, month, *, config, catalogue_domains=None) -> None:
+        """Send the arguments of :func:`~cpblib.publish.render_pdf`; the process starts on them at once."""
+        self._out_pdf = Path(out_pdf)
+        self._process.stdin.write(pickle.dumps((build_dir, out_pdf, month, config, catalogue_domains)))
+        self._process.stdin.close()
+
+    def wait(self) -> Path:
+        """The PDF's path once it is written; raises the error that stopped it."""
+        outcome = self._process.stdout.read()
+        self._process.stdout.close()
+        self._process.wait()
+        self._log.seek(0)
+        printed = self._log.read().decode("utf-8", "replace").strip()
+        self._log.close()
+        try:
+            result = pickle.loads(outcome)
+        except Exception:
+            raise RenderError(
+                f"{self._out_pdf}: the process typesetting the PDF stopped (exit {self._process.returncode}): "
+                f"{printed[-2000:]}"
+            ) from None
+        if isinstance(result, BaseException):
+            raise result
+        return Path(result)
+
+    def close(self) -> None:
+        """Stop the process if it is still running (work not needed, or abandoned after an error)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream and not stream.closed:
+                stream.close()
+        if not self._log.closed:
+            self._log.close()
+
+
+def _main() -> None:
+    import nbconvert  # noqa: F401  (the libraries load while the website is being written)
+    import pypandoc  # noqa: F401
+    import typst  # noqa: F401
+
+    from . import render_pdf
+
+    arguments = sys.stdin.buffer.read()
+    if not arguments:  # closed unused
+        return
+    build_dir, out_pdf, month, config, domains = pickle.loads(arguments)
+    try:
+        result: object = render_pdf(build_dir, out_pdf, month, config=config, catalogue_domains=domains)
+    except Exception as exc:  # handed back to the waiting process, which raises it
+        try:
+            pickle.dumps(exc)
+            result = exc
+        except Exception:
+            result = RenderError(f"{type(exc).__name__}: {exc}")
+    sys.stdout.buffer.write(pickle.dumps(result))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,257 @@
+"""Loading files into a project's store, and reading the project's tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cpblib.errors import InputError
+from cpblib.inputs.catalogue import TARGET_COLUMNS
+from cpblib.inputs.load import (
+    ensure_store,
+    extract_files,
+    load_file,
+    month_from_filename,
+    prepare_load,
+    read_annotations,
+    read_benchmarks,
+    read_catalogue,
+    read_overrides,
+    read_targets,
+)
+from cpblib.inputs.store import Store
+from cpblib.month import Month
+from cpblib.project import Project
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TODAY = dt.date(2023, 4, 15)
+
+
+@pytest.fixture
+def project(mini_project) -> Project:
+    return Project.open(mini_project)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- the project's tables --------------------------------------------------------------------------
+def test_read_catalogue(project):
+    catalogue = read_catalogue(project)
+    assert catalogue["indicator"].tolist()[:2] == ["cic-number", "cic-rate"]
+    assert catalogue["arrears_months"].dtype == "Int64"
+
+
+def test_catalogue_errors_name_the_row_as_the_file_has_it(project):
+    path = project.path("catalogue")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",count,", ",counts,")  # row 4 of the file
+    write(path, "\n\n" + "\n".join(lines) + "\n")  # two blank lines push everything down
+    with pytest.raises(InputError) as caught:
+        read_catalogue(project)
+    assert (caught.value.row, caught.value.column) == (6, "unit")
+
+
+def test_optional_tables_are_empty_and_typed_when_absent(project):
+    targets = read_targets(project)
+    assert targets.empty
+    assert list(targets.columns) == [c.name for c in TARGET_COLUMNS]
+    assert targets["target"].dtype == "float64"
+    assert read_benchmarks(project).empty
+    assert read_overrides(project).empty
+    assert read_annotations(project).empty
+
+
+def test_optional_tables_with_only_a_header_are_empty(project):
+    write(project.path("targets"), "indicator,from_month,target,range_lower,range_upper,source\n")
+    assert read_targets(project).empty
+
+
+def test_optional_tables_are_validated_against_the_catalogue(project):
+    write(project.path("targets"), "indicator,from_month,target\ncic-rate,2022-04,60\niha-20-days,2022-04,95\n")
+    assert read_targets(project)["target"].tolist() == [60.0, 95.0]
+    write(project.path("overrides"), "month,indicator,rag,reason\n2023-03,no-such,red,because\n")
+    with pytest.raises(InputError) as caught:
+        read_overrides(project)
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("overrides.csv", 2, "indicator")
+
+
+# -- file names ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "month"),
+    [
+        ("2023-03.csv", Month(2023, 3)),
+        ("2023-03-cpb-extract.xlsx", Month(2023, 3)),
+        ("2023-03 CPB.csv", Month(2023, 3)),
+        ("cpb-2023-03.csv", None),
+        ("202303.csv", None),
+    ],
+)
+def test_month_from_filename(name, month):
+    assert month_from_filename(name) == month
+
+
+def test_a_file_name_with_a_month_that_is_not_a_month_is_an_error():
+    with pytest.raises(InputError, match="the month must be 01 to 12"):
+        month_from_filename("2023-13-extract.csv")
+
+
+def test_a_file_without_a_month_in_its_name_needs_one_given(project, tmp_path):
+    path = write(tmp_path / "march.csv", "indicator,period,value\ncic-number,2023-03,437\n")
+    with pytest.raises(InputError, match="give --month"):
+        prepare_load(project, path, today=TODAY)
+    assert prepare_load(project, path, "2023-03", today=TODAY).month == Month(2023, 3)
+
+
+def test_a_report_month_in_the_future_is_refused(project, tmp_path):
+    path = write(tmp_path / "2023-05.csv", "indicator,period,value\ncic-number,2023-03,437\n")
+    with pytest.raises(InputError, match="report month 2023-05 is in the future"):
+        prepare_load(project, path, today=TODAY)
+
+
+# -- loading --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("2023-03-appendix-wide.csv", 25),
+        ("2023-03-windows-1252.csv", 3),
+        ("2023-03-utf8-bom.csv", 2),
+        ("2023-03-semicolon.csv", 2),
+        ("2023-03-trailing-blanks.csv", 2),
+    ],
+)
+def test_realistic_files_load_and_read_back(project, name, rows):
+    receipt = load_file(project, DATA / "load" / name, today=TODAY)
+    assert (receipt.month, receipt.row_count, receipt.skipped, receipt.source_file) == ("2023-03", rows, False, name)
+    with Store.open(project.path("store")) as store:
+        view = store.values(as_at="2023-03")
+    assert len(view) == rows
+    assert set(view["source_file"]) == {name}
+
+
+def test_the_windows_1252_note_is_stored_intact(project):
+    load_file(project, DATA / "load" / "2023-03-windows-1252.csv", today=TODAY)
+    with Store.open(project.path("store")) as store:
+        view = store.values(as_at="2023-03").set_index(["indicator", "period"])
+    assert view.loc[("f2a-deregistered", "2023-03"), "note"] == "spend \u00a30 this month"
+
+
+def test_the_receipt_describes_the_file(project):
+    receipt = load_file(
+        project, DATA / "load" / "2023-03-appendix-wide.csv", extracted_on=dt.date(2023, 4, 3), today=TODAY
+    )
+    assert receipt.load_id == 1
+    assert receipt.layout == "wide"
+    assert receipt.periods[0] == "2022-10" and receipt.periods[-1] == "2023-03"
+    assert set(receipt.indicators) == {"cic-number", "cic-rate", "cic-started", "iha-20-days", "sdq-score"}
+    assert receipt.missing == {"suppressed (c): confidential or small number": 1, "not available": 1}
+    assert receipt.ignored_columns == ("Domain", "Unit", "Good is", "England", "Good SN", "Target")
+    assert receipt.skipped_rows == (2, 6)
+    assert receipt.extracted_on == dt.date(2023, 4, 3)
+
+
+def test_loading_the_same_file_again_changes_nothing(project):
+    path = DATA / "load" / "2023-03-utf8-bom.csv"
+    first = load_file(project, path, today=TODAY)
+    before = digest(project.path("store"))
+    again = load_file(project, path, today=TODAY)
+    assert again.skipped and again.load_id == first.load_id and again.row_count == first.row_count
+    assert digest(project.path("store")) == before
+
+
+def test_the_same_bytes_for_another_month_are_a_new_load(project):
+    path = DATA / "load" / "2023-03-utf8-bom.csv"
+    load_file(project, path, "2023-03", today=TODAY)
+    assert not load_file(project, path, "2023-04", today=dt.date(2023, 5, 2)).skipped
+
+
+@pytest.mark.parametrize("store_exists", [True, False])
+def test_a_failed_load_leaves_the_store_byte_for_byte_unchanged(project, store_exists):
+    store = project.path("store")
+    if store_exists:
+        ensure_store(project, today=TODAY)
+        before = digest(store)
+    with pytest.raises(InputError):
+        load_file(project, DATA / "bad-load" / "percent-over-100.csv", "2023-03", today=TODAY)
+    if store_exists:
+        assert digest(store) == before
+    else:
+        assert not store.exists()
+
+
+# -- building the store from the extracts ---------------------------------------------------------
+def test_ensure_store_builds_the_store_from_the_extracts_in_name_order(project):
+    shutil.copy(DATA / "load" / "2023-03-appendix-wide.csv", project.path("extracts"))
+    write(project.path("extracts") / ".gitkeep", "")
+    write(project.path("extracts") / "README.md", "notes")
+    assert [p.name for p in extract_files(project)] == ["2023-01.csv", "2023-03-appendix-wide.csv"]
+    receipts = ensure_store(project, today=TODAY)
+    assert [(r.load_id, r.month, r.source_file) for r in receipts] == [
+        (1, "2023-01", "2023-01.csv"),
+        (2, "2023-03", "2023-03-appendix-wide.csv"),
+    ]
+    with Store.open(project.path("store")) as store:
+        # January's extract said 444 for December; March's appendix says the same, as at January it is January's
+        assert (
+            store.values(as_at="2023-01").set_index(["indicator", "period"]).loc[("cic-number", "2022-12"), "load_id"]
+            == 1
+        )
+
+
+def test_ensure_store_is_idempotent_and_picks_up_new_extracts(project):
+    ensure_store(project, today=TODAY)
+    before = digest(project.path("store"))
+    assert ensure_store(project, today=TODAY) == []
+    assert digest(project.path("store")) == before
+    shutil.copy(DATA / "load" / "2023-03-semicolon.csv", project.path("extracts"))
+    receipts = ensure_store(project, today=TODAY)
+    assert [(r.load_id, r.source_file) for r in receipts] == [(2, "2023-03-semicolon.csv")]
+
+
+def test_ensure_store_writes_nothing_when_any_new_extract_is_bad(project):
+    shutil.copy(DATA / "bad-load" / "negative-count.csv", project.path("extracts") / "2023-03-extract.csv")
+    with pytest.raises(InputError, match="negative"):
+        ensure_store(project, today=TODAY)
+    assert not project.path("store").exists()
+
+
+def test_an_extract_name_must_start_with_its_month(project):
+    write(project.path("extracts") / "march.csv", "indicator,period,value\ncic-number,2023-03,437\n")
+    with pytest.raises(InputError, match="must start with its report month") as caught:
+        ensure_store(project, today=TODAY)
+    assert caught.value.file == "march.csv"
+
+
+def test_values_read_back_exactly_as_loaded(project, tmp_path):
+    path = write(
+        tmp_path / "2023-02.csv",
+        "indicator,period,value,numerator,denominator,note\niha-20-days,2023-02,45.5,5,11,checked\ncic-number,2023-02,NA,,,\n",
+    )
+    load_file(project, path, today=TODAY)
+    with Store.open(project.path("store")) as store:
+        view = store.values(as_at="2023-02")
+    text = lambda *cells: pd.Series(cells, dtype=object)
+    expected = pd.DataFrame(
+        {
+            "indicator": text("cic-number", "iha-20-days"),
+            "period": text("2023-02", "2023-02"),
+            "value": [float("nan"), 45.5],
+            "missing_reason": text("not available", None),
+            "numerator": [float("nan"), 5.0],
+            "denominator": [float("nan"), 11.0],
+            "note": text(None, "checked"),
+        }
+    )
+    pd.testing.assert_frame_equal(view[expected.columns], expected)
+    assert view["source_row"].tolist() == [3, 2]

@@ -1,0 +1,206 @@
+"""Page sections shown by the notebooks, called directly on a scored month of a small project."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cpblib.month import Month
+from cpblib.present import pages
+from cpblib.present.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, commentary_path
+from cpblib.present.pack import APPENDIX_PERIODS, Pack, build
+from cpblib.project import Project
+
+SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
+MONTH = Month(2023, 3)
+
+
+@pytest.fixture(scope="module")
+def scored_pack(tmp_path_factory) -> Pack:
+    """The small project's March 2023, scored (store built in a temporary copy)."""
+    root = tmp_path_factory.mktemp("pages") / "small"
+    shutil.copytree(SMALL, root)
+    return build(Project.open(root), MONTH)
+
+
+@pytest.fixture
+def pack(scored_pack, tmp_path) -> Pack:
+    """The scored month over a fresh copy of the project's settings and commentary (safe to change)."""
+    root = tmp_path / "small"
+    root.mkdir()
+    shutil.copy2(SMALL / "cpb.toml", root / "cpb.toml")
+    shutil.copytree(SMALL / "data" / "commentary", root / "data" / "commentary")
+    return dataclasses.replace(scored_pack, project=Project.open(root))
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list[dict]:
+    """Every bundle the page functions display (charts included, with their metadata under ``_metadata``)."""
+    bundles: list[dict] = []
+    monkeypatch.setattr(pages, "_display", bundles.append)
+    import IPython.display
+
+    def display(bundle, raw=False, metadata=None):
+        bundles.append({**bundle, "_metadata": metadata or {}})
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    return bundles
+
+
+def plain(bundles: list[dict]) -> list[str]:
+    return [b.get("text/plain", "") for b in bundles]
+
+
+# -- commentary ------------------------------------------------------------------------------------------
+def test_domain_commentary_is_shown_as_html_markdown_and_text(pack, shown):
+    pages.show_domain_commentary(pack, "Profile")
+    heading, body = shown
+    assert heading["text/markdown"] == "## Commentary"
+    written = commentary_path(pack.project, MONTH, "Profile").read_text(encoding="utf-8")
+    assert body["text/plain"] == written.strip()
+    assert body["text/html"].startswith("<p>The number of children in our care fell")
+    assert "fell for the third month running" in body["text/markdown"].replace("\\", "")
+
+
+def test_a_domain_without_commentary_says_so_plainly(pack, shown):
+    commentary_path(pack.project, MONTH, "Profile").unlink()
+    pages.show_domain_commentary(pack, "Profile")
+    assert plain(shown) == ["## Commentary", "No commentary has been written for Profile for March 2023."]
+    assert "text/html" not in shown[1]
+
+
+def test_placeholder_section_is_never_shown(pack, shown):
+    path = commentary_path(pack.project, MONTH, "Profile")
+    words = path.read_text(encoding="utf-8")
+    draft = f"{DRAFT_START}\n{PLACEHOLDER_HEADING}\n\n- DRAFT-FACT-LINE 437 in Mar 23\n{DRAFT_END}\n\n"
+    path.write_text(draft + words, encoding="utf-8")
+    pages.show_domain_commentary(pack, "Profile")
+    for bundle in shown:
+        for text in bundle.values():
+            assert "DRAFT-FACT-LINE" not in text and "Draft facts" not in text and "cpb:draft" not in text
+    assert shown[1]["text/plain"] == words.strip()
+
+
+def test_a_file_holding_only_the_placeholder_counts_as_no_commentary(pack, shown):
+    path = commentary_path(pack.project, MONTH, "Profile")
+    path.write_text(f"{DRAFT_START}\n{PLACEHOLDER_HEADING}\n\n- a fact\n{DRAFT_END}\n", encoding="utf-8")
+    pages.show_domain_commentary(pack, "Profile")
+    assert plain(shown)[1] == "No commentary has been written for Profile for March 2023."
+    assert pages.domain_overview(pack).set_index("Domain").loc["Profile", "Commentary"] == "Missing"
+
+
+def test_summary_lists_the_domains_missing_commentary(pack, shown):
+    commentary_path(pack.project, MONTH, "Health & Emotional Wellbeing").unlink()
+    overview = pages.domain_overview(pack)
+    assert overview["Commentary"].tolist() == ["Written", "Missing"]
+    pages.show_summary_domains(pack)
+    assert "Commentary has not been written yet for: Health & Emotional Wellbeing." in plain(shown)
+
+
+def test_summary_says_when_every_domain_has_commentary(pack, shown):
+    pages.show_summary_domains(pack)
+    assert "Every domain has commentary for this month." in plain(shown)
+    assert not any(t.startswith("Commentary has not been written") for t in plain(shown))
+
+
+def test_summary_links_each_domain_page(pack, shown):
+    pages.show_summary_domains(pack)
+    links = next(t for t in plain(shown) if t.startswith("- ["))
+    assert links.splitlines() == [
+        "- [Profile](domains/01-profile.ipynb)",
+        "- [Health & Emotional Wellbeing](domains/02-health-emotional-wellbeing.ipynb)",
+    ]
+
+
+# -- summary ----------------------------------------------------------------------------------------------
+def test_summary_intro_counts_add_up(pack):
+    scored = pack.scored
+    text = pages.summary_intro(pack)
+    assert text.startswith(f"This pack reports {len(scored)} indicators for Dorset Council in March 2023.")
+    rated = scored["rag"].isin(["green", "amber", "red"]).sum()
+    assert f"Of the {rated} rated against a target" in text
+    for rag in ("green", "amber", "red"):
+        assert f"{(scored['rag'] == rag).sum()} {'are ' if rag == 'green' else ''}{rag.title()}" in text
+
+
+def test_headline_sentences_give_the_latest_figures(pack):
+    sentences = pages.headline_sentences(pack)
+    assert sentences[:2] == [
+        "437 children in care at the end of March 2023 (444 the month before).",
+        "A rate of 64.6 per 10,000 children (65.6 in Feb 23).",
+    ]
+    assert all(s.endswith(".") and not s[0].islower() for s in sentences)
+
+
+def test_summary_exceptions_show_a_heading_per_kind(pack, shown):
+    pages.show_summary_exceptions(pack)
+    headings = [t for t in plain(shown) if t.startswith("### ")]
+    assert len(headings) == 3
+
+
+# -- domain page ----------------------------------------------------------------------------------------
+def test_domain_table_has_a_row_per_indicator_and_the_expected_columns(pack):
+    table = pages.domain_table(pack, "Profile")
+    rows = pack.scored.loc[pack.scored["domain"] == "Profile"]
+    assert table["Indicator"].tolist() == rows["name"].tolist()
+    assert table.columns.tolist() == [
+        "Indicator", "Good is", "Latest period", "Two before", "Previous", "Latest", "Target",
+        "England", "Good/Outstanding SN", "Direction", "RAG", "Exception",
+    ]  # fmt: skip
+
+
+def test_unknown_domain_is_a_clear_error(pack):
+    with pytest.raises(KeyError, match="no indicators in domain 'Nowhere'.*Profile"):
+        pages.domain_rows(pack, "Nowhere")
+
+
+def test_domain_charts_show_a_chart_per_indicator(pack, shown):
+    pages.show_domain_charts(pack, "Profile")
+    charts = [b for b in shown if "cpb" in b.get("_metadata", {})]
+    assert len(charts) == (pack.scored["domain"] == "Profile").sum()
+    assert all(b["image/svg+xml"].startswith("<svg") and b["_metadata"]["cpb"]["alt"] for b in charts)
+
+
+def test_an_indicator_with_fewer_than_two_figures_says_not_enough_data(pack, shown):
+    values = pack.inputs.values
+    keep = (values["indicator"] != "cic-starts") | (values["period"] == "2023-03")
+    thin = dataclasses.replace(pack, inputs=dataclasses.replace(pack.inputs, values=values.loc[keep]))
+    pages.show_domain_charts(thin, "Profile")
+    charts = {b["_metadata"]["cpb"]["title"] or b["text/plain"]: b for b in shown if "cpb" in b.get("_metadata", {})}
+    message = "Not enough data to chart Children who started to be in care in the month: fewer than two figures."
+    assert message in charts
+    assert "image/svg+xml" not in charts[message]
+    assert sum("image/svg+xml" in b for b in charts.values()) == 2
+
+
+# -- appendix and data quality --------------------------------------------------------------------------
+def test_appendix_table_has_six_periods_oldest_first(pack):
+    table = pages.appendix_table(pack, "Profile")
+    columns = table.columns.tolist()
+    periods = columns[columns.index("Good is") + 1 : columns.index("Target")]
+    assert len(periods) == APPENDIX_PERIODS
+    first = table.iloc[0]  # children in care, monthly: Oct 22 to Mar 23
+    shown = [re.search(r"\(([^()]+)\)$", str(first[c])) for c in periods]
+    months = ["Oct 22", "Nov 22", "Dec 22", "Jan 23", "Feb 23", "Mar 23"]
+    assert [m.group(1) if m else c for m, c in zip(shown, periods)] == months
+    assert str(first[periods[-1]]).startswith("437")
+
+
+def test_periods_wide_ends_at_each_indicator_period(pack):
+    rows = pack.scored
+    wide = pages.periods_wide(pack, rows, 3)
+    assert wide["period_2"].tolist() == rows["period"].tolist()
+    latest = pack.history.set_index(["indicator", "period"])["value"]
+    expected = [latest.get((i, p)) for i, p in zip(rows["indicator"], rows["period"])]
+    assert pd.Series(wide["value_2"].to_numpy()).equals(pd.Series(expected, dtype="float64"))
+
+
+def test_data_quality_page_says_when_the_checks_have_not_run(pack, shown):
+    pages.show_data_quality(pack)
+    assert shown[0]["text/markdown"].endswith("Run `cpb check --month 2023-03` to produce this page.")
+    assert "have not been run for March 2023" in shown[0]["text/markdown"]

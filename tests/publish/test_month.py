@@ -1,0 +1,285 @@
+"""Publishing a month: the lock, the log, the engine, re-use, and a site that is never left half-written.
+
+Most tests publish from a copy of the session's rendered demo, with the
+notebook step replaced by one that keeps the executed notebooks already there,
+so no kernel starts here.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from cpblib.publish import _month as publish_module
+from cpblib.inputs.store import Store
+from cpblib.month import Month
+from cpblib.project import Project
+from cpblib.publish._month import (
+    LOCK_FILE,
+    LOG_FILE,
+    STAMP_FILE,
+    EngineUnavailable,
+    Outcome,
+    RenderLocked,
+    checks_key,
+    choose_engine,
+    log_line,
+    publish,
+    render_lock,
+)
+
+MARCH = Month(2023, 3)
+JANUARY = Month(2022, 1)
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ month=(\d{4}-\d\d) exit=(\d) (PUBLISHED|NOT PUBLISHED \(([a-z ]+)\)): (.+)$"
+)
+SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
+
+
+def keep_notebooks(project, month) -> None:
+    """The notebook step of a render whose notebooks are already executed."""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def published(rendered_demo, tmp_path) -> Project:
+    """A copy of the rendered demo: March 2023 executed, published and recorded."""
+    root = tmp_path / "demo"
+    shutil.copytree(rendered_demo, root)
+    return Project.open(root)
+
+
+@pytest.fixture
+def no_quarto(monkeypatch, tmp_path):
+    """PATH without any ``quarto`` executable."""
+    folders = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and not (Path(p) / "quarto").exists()]
+    monkeypatch.setenv("PATH", os.pathsep.join(folders))
+    assert shutil.which("quarto") is None
+
+
+# -- exit codes and the log ------------------------------------------------------------------------------
+def test_outcomes_are_the_documented_exit_codes():
+    assert {o.name: int(o) for o in Outcome} == {
+        "PUBLISHED": 0, "BAD_INPUT": 1, "CHECKS_FAILED": 2, "NOTEBOOK_FAILED": 3, "RENDER_FAILED": 4, "LOCKED": 5,
+    }  # fmt: skip
+
+
+def test_log_lines_say_what_happened_one_line_each(tmp_path):
+    (tmp_path / "cpb.toml").write_text('[authority]\nname = "X"\nla_code = "999"\n', encoding="utf-8")
+    project = Project.open(tmp_path)
+    first = log_line(project, MARCH, Outcome.PUBLISHED, "March 2023 published")
+    second = log_line(project, "2023-04", Outcome.CHECKS_FAILED, "the data checks found 2 error(s);\n  first: x.csv")
+    assert LINE.match(first).groups()[1:] == ("0", "PUBLISHED", None, "March 2023 published")
+    assert LINE.match(second).groups() == ("2023-04", "2", "NOT PUBLISHED (checks failed)", "checks failed",
+                                           "the data checks found 2 error(s); first: x.csv")  # fmt: skip
+    assert (tmp_path / "_build" / LOG_FILE).read_text(encoding="utf-8").splitlines() == [first, second]
+    for outcome in Outcome:
+        line = log_line(project, MARCH, outcome, "m")
+        assert LINE.match(line) and f"exit={int(outcome)} " in line
+
+
+# -- the lock ---------------------------------------------------------------------------------------------
+def test_the_render_lock_refuses_a_second_render_and_is_released(tmp_path):
+    (tmp_path / "cpb.toml").write_text('[authority]\nname = "X"\nla_code = "999"\n', encoding="utf-8")
+    project = Project.open(tmp_path)
+    lock = tmp_path / "_build" / LOCK_FILE
+    with render_lock(project):
+        assert lock.read_text(encoding="utf-8").strip() == str(os.getpid())
+        with pytest.raises(RenderLocked, match="another cpb render of .* is running .*nothing was changed"):
+            with render_lock(project):
+                pass  # pragma: no cover
+    with render_lock(project):  # released
+        pass
+
+
+def test_the_render_lock_respects_a_lock_held_with_flock(tmp_path):
+    (tmp_path / "cpb.toml").write_text('[authority]\nname = "X"\nla_code = "999"\n', encoding="utf-8")
+    project = Project.open(tmp_path)
+    (tmp_path / "_build").mkdir()
+    with open(tmp_path / "_build" / LOCK_FILE, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RenderLocked), render_lock(project):
+            pass  # pragma: no cover
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    with render_lock(project):
+        pass
+
+
+# -- engines ------------------------------------------------------------------------------------------------
+def test_auto_picks_builtin_without_quarto(no_quarto):
+    assert choose_engine("auto") == "builtin"
+    assert choose_engine("builtin") == "builtin"
+
+
+def test_asking_for_quarto_without_it_says_how_to_get_it(no_quarto):
+    with pytest.raises(EngineUnavailable) as raised:
+        choose_engine("quarto")
+    message = str(raised.value)
+    assert "no 'quarto' executable is on PATH" in message
+    assert "install Quarto" in message and "quarto.org" in message and "--engine builtin" in message
+
+
+def test_auto_picks_quarto_when_it_is_on_path(no_quarto, tmp_path, monkeypatch):
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    assert choose_engine("auto") == "quarto" == choose_engine("quarto")
+
+
+# -- publishing ---------------------------------------------------------------------------------------------
+def test_the_rendered_demo_is_recorded_in_the_store_and_logged(rendered_demo):
+    with Store.open(rendered_demo / "data" / "cpb.duckdb") as store:
+        assert store.published_months() == ["2023-03"]
+        assert store.publication("2023-03")["load_id"] >= 1
+    lines = (rendered_demo / "_build" / LOG_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    month, code, status, _, message = LINE.match(lines[0]).groups()
+    assert (month, code, status) == ("2023-03", "0", "PUBLISHED")
+    assert "published with the builtin engine" in message and "board-pack-2023-03.pdf" in message
+
+
+def test_nothing_changed_means_nothing_rendered(published):
+    site = published.path("site")
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    done = publish(published, MARCH, engine="builtin", run=keep_notebooks)
+    assert done.rendered is False
+    assert done.site_dir == site / "2023-03" and done.pdf == site / "2023-03" / "board-pack-2023-03.pdf"
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_a_changed_setting_or_engine_means_rendering_again(published):
+    from cpblib.publish._month import _published_unchanged, _stamp
+
+    assert _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
+    assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "quarto"))
+    toml = published.root / "cpb.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
+
+
+def test_a_missing_site_means_rendering_again(published):
+    from cpblib.publish._month import _published_unchanged, _stamp
+
+    shutil.rmtree(published.path("site") / "2023-03")
+    assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
+
+
+def test_rendering_a_month_replaces_only_that_month(published):
+    build = published.path("build")
+    shutil.copytree(build / "2023-03", build / "2022-01")  # executed notebooks for January 2022
+    site = published.path("site")
+    march = snapshot(site / "2023-03")
+
+    done = publish(published, JANUARY, engine="builtin", run=keep_notebooks)
+    assert done.rendered and done.site_dir == site / "2022-01"
+    assert snapshot(site / "2023-03") == march
+    assert (site / "2022-01" / "index.html").is_file() and (site / "2022-01" / "board-pack-2022-01.pdf").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.index('href="2023-03/index.html"') < home.index('href="2022-01/index.html"')  # newest first
+    assert "March 2023" in home and "January 2022" in home
+    with Store.open(published.store_path) as store:
+        assert store.published_months() == ["2022-01", "2023-03"]
+
+    january = snapshot(site / "2022-01")
+    publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True)
+    assert snapshot(site / "2022-01") == january
+    assert (site / "2023-03" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("step", ["site page", "pdf"])
+def test_a_crash_mid_render_leaves_the_previous_site_as_it_was(published, monkeypatch, step):
+    import cpblib.publish
+    import cpblib.publish._site as site_module
+
+    site = published.path("site")
+    before = snapshot(site)
+    stamp = (published.build_dir(MARCH) / STAMP_FILE).read_bytes()
+    if step == "site page":
+        real_write_page, calls = site_module._write_page, []
+
+        def write_page(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 3:
+                raise OSError(28, "No space left on device")
+            return real_write_page(*args, **kwargs)
+
+        monkeypatch.setattr(site_module, "_write_page", write_page)
+    else:
+
+        def render_pdf(*args, **kwargs):
+            raise cpblib.publish.RenderError("typst failed")
+
+        monkeypatch.setattr(cpblib.publish, "render_pdf", render_pdf)
+        monkeypatch.setattr(publish_module, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
+    with pytest.raises((OSError, cpblib.publish.RenderError)):
+        publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True)
+    assert snapshot(site) == before
+    assert not [p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}.")]  # no half-written copy
+    assert (published.build_dir(MARCH) / STAMP_FILE).read_bytes() == stamp
+    if step == "site page":  # the next render, with the fault gone, publishes
+        monkeypatch.undo()
+        assert publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True).rendered
+        assert snapshot(site)["2023-03/index.html"] and (site / "2023-03" / "board-pack-2023-03.pdf").is_file()
+
+
+# -- the data checks' re-use key -------------------------------------------------------------------------------
+@pytest.fixture
+def small(tmp_path) -> Project:
+    shutil.copytree(SMALL, tmp_path / "small")
+    return Project.open(tmp_path / "small")
+
+
+def test_checks_run_again_when_commentary_files_come_or_go_not_when_words_change(small):
+    folder = small.path("commentary") / "2023-03"
+    key = checks_key(small, MARCH)
+    profile = folder / "profile.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+    assert checks_key(small, MARCH) == key
+    (folder / "health-emotional-wellbeing.md").unlink()
+    missing = checks_key(small, MARCH)
+    assert missing != key
+    (folder / "health-emotional-wellbeing.md").write_text("", encoding="utf-8")
+    assert checks_key(small, MARCH) not in (key, missing)  # an empty file is reported too
+    (folder / "health-emotional-wellbeing.md").write_text("Written now.", encoding="utf-8")
+    assert checks_key(small, MARCH) != missing
+
+
+def test_checks_run_again_when_the_data_or_the_expectations_change(small):
+    key = checks_key(small, MARCH)
+    (small.root / "expectations").mkdir()
+    (small.root / "expectations" / "values.json").write_text("{}", encoding="utf-8")
+    with_expectations = checks_key(small, MARCH)
+    assert with_expectations != key
+    targets = small.path("targets")
+    targets.write_text(targets.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert checks_key(small, MARCH) != with_expectations
+
+
+def test_check_month_reuses_a_clean_result_on_the_same_inputs(small, monkeypatch):
+    calls = []
+
+    def require_clean(project, month, console=None):
+        calls.append(month)
+        build = project.build_dir(month)
+        build.mkdir(parents=True, exist_ok=True)
+        (build / "checks.json").write_text('{"ok": true}', encoding="utf-8")
+
+    import cpblib.checks
+
+    monkeypatch.setattr(cpblib.checks, "require_clean", require_clean)
+    assert publish_module.check_month(small, MARCH) is True
+    assert publish_module.check_month(small, MARCH) is False
+    (small.path("commentary") / "2023-03" / "profile.md").unlink()
+    assert publish_module.check_month(small, MARCH) is True
+    assert calls == [MARCH, MARCH]
