@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     drawn = skipped = 0
     for row in indicators.to_dict("records"):
-        data, wall, cpu = timed(trend_data, history, row, **options)
+        _data, wall, cpu = timed(trend_data, history, row, **options)
         steps["trend_data"].append((wall, cpu))
         chart, wall, cpu = timed(trend_chart, history, row, **options)
         if chart is None:

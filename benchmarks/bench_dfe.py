@@ -71,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             (
                 "comparators for every council",
                 time.perf_counter() - start,
-                f"{frame['la_code'].nunique()} LAs, {frame['indicator'].nunique()} indicators, "
-                f"{len(frame):,} rows, {int(frame['value'].notna().sum()):,} with a value",
+                (
+                    f"{frame['la_code'].nunique()} LAs, {frame['indicator'].nunique()} indicators, "
+                    f"{len(frame):,} rows, {int(frame['value'].notna().sum()):,} with a value"
+                ),
             )
         )
 

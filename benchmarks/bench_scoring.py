@@ -21,6 +21,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUME
 
 import argparse
 import gc
+import itertools
 import math
 import resource
 import sys
@@ -388,7 +389,7 @@ def naive_score(values, catalogue, month, targets, benchmarks, overrides, rules=
                 trend = "flat" if change == 0 else ("up" if change > 0 else "down")
             run = 0
             if sign:
-                for later, earlier in zip(history, history[1:]):
+                for later, earlier in itertools.pairwise(history):
                     if (
                         math.isnan(later)
                         or math.isnan(earlier)
@@ -465,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = build_targets(rng, catalogue)
     benchmarks = build_benchmarks(rng, catalogue)
     overrides = build_overrides(catalogue)
-    inputs = dict(targets=targets, benchmarks=benchmarks, overrides=overrides)
+    inputs = {"targets": targets, "benchmarks": benchmarks, "overrides": overrides}
     rss_data = max_rss_mb()
 
     fast_wall, fast_cpu, scored = best_of(args.runs, score, values, catalogue, REPORT_MONTH, keys=("la",), **inputs)

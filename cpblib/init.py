@@ -85,10 +85,10 @@ def init_project(
         sources.write_text("indicator,source,measure,filter,transform,period,polarity,notes\n", encoding="utf-8")
         written.append(sources)
     quarto = resources.files("cpblib").joinpath("_data/site/quarto")
-    for name in ("_quarto.yml", "index.qmd"):
-        target = folder / name
+    for file_name in ("_quarto.yml", "index.qmd"):
+        target = folder / file_name
         if not target.exists():
-            target.write_text(quarto.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+            target.write_text(quarto.joinpath(file_name).read_text(encoding="utf-8"), encoding="utf-8")
             written.append(target)
     gitignore = folder / ".gitignore"
     if not gitignore.exists():

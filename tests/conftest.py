@@ -67,6 +67,6 @@ def rendered_demo(tmp_path_factory) -> Path:
         "--project",
         str(root),
     ]
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return root

@@ -88,7 +88,7 @@ def render(
 
         outcome = Outcome.BAD_INPUT if isinstance(exc, InputError) else Outcome.RENDER_FAILED
         message = str(exc)
-    except Exception as exc:  # a crash (disk full, a bug): still logged, still not published, details on stderr
+    except Exception as exc:  # a crash (disk full, a bug): still logged, still not published, details on stderr  # noqa: BLE001 (reported, never raised past this boundary)
         traceback.print_exc(file=sys.stderr)
         outcome, message = Outcome.RENDER_FAILED, f"unexpected {type(exc).__name__}: {exc}"
     line = log_line(project, month, outcome, message)

@@ -55,15 +55,19 @@ LA_CHANGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
         "2019-04-01",
         ("835", "836", "837"),
         ("838", "839"),
-        "Dorset (835), Poole (836) and Bournemouth (837) were replaced by Dorset (838) and "
-        "Bournemouth, Christchurch and Poole (839) on 1 April 2019",
+        (
+            "Dorset (835), Poole (836) and Bournemouth (837) were replaced by Dorset (838) and "
+            "Bournemouth, Christchurch and Poole (839) on 1 April 2019"
+        ),
     ),
     (
         "2021-04-01",
         ("928",),
         ("940", "941"),
-        "Northamptonshire (928) was replaced by North Northamptonshire (940) and West Northamptonshire (941) "
-        "on 1 April 2021",
+        (
+            "Northamptonshire (928) was replaced by North Northamptonshire (940) and West Northamptonshire (941) "
+            "on 1 April 2021"
+        ),
     ),
     (
         "2023-04-01",

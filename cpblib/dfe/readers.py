@@ -618,7 +618,7 @@ def _model_year(name: str) -> str:
 def _read_sn(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Release:
     model = _model_year(name)
     frames, areas = [], []
-    for sheet, grid in sheets.items():
+    for grid in sheets.values():
         header = _find_header(grid, _is_sn_header)
         cells = _header_cells(grid, header)
         code_col = next(i for i, c in enumerate(cells) if c in _SN_CODE_HEADERS)
@@ -709,7 +709,7 @@ def _read_ofsted(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Releas
         header = _find_header(grid, _is_ofsted_header)
         cells = _header_cells(grid, header)
 
-        def find(test) -> int | None:
+        def find(test, cells=cells) -> int | None:
             return next((i for i, c in enumerate(cells) if test(c)), None)
 
         code_col = cells.index("local authority area code")

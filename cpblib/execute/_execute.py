@@ -109,7 +109,7 @@ def plan(pack: Pack) -> list[NotebookJob]:
                 {**base, "domain": domain},
                 position,
                 (commentary_path(project, month, domain),),
-            )  # fmt: skip
+            )
         )
     checks = project.build_dir(month) / "checks.json"
     jobs.append(

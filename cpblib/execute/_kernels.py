@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, wait
 from pathlib import Path
 from queue import SimpleQueue
+from typing import Self
 
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -193,7 +194,7 @@ class _KernelThread:
                 if future.set_running_or_notify_cancel():
                     try:
                         future.set_result(task(self.kernel))
-                    except BaseException as exc:  # handed to whoever waits on the future
+                    except BaseException as exc:  # handed to whoever waits on the future  # noqa: BLE001 (reported, never raised past this boundary)
                         future.set_exception(exc)
         finally:
             self.kernel.close()
@@ -255,7 +256,7 @@ class KernelPool:
         for worker in threads:
             worker.stop()
 
-    def __enter__(self) -> KernelPool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -140,9 +140,7 @@ def looks_like_formula(text: str | None) -> bool:
         return False
     if re.fullmatch(_NUMBER, text) or re.fullmatch(_THOUSANDS, text):
         return False
-    if text.startswith(("+", "-")) and (len(text) == 1 or text[1].isspace()):
-        return False
-    return True
+    return not (text.startswith(("+", "-")) and (len(text) == 1 or text[1].isspace()))
 
 
 def cell_problem(text: str) -> str:

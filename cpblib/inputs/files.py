@@ -293,7 +293,7 @@ def _xlsx_records(name: str, data: bytes, sheet: str | None) -> tuple[list[tuple
         raise InputError(name, f"the workbook unpacks to {unpacked / 1024 / 1024:.0f} MB, too large to read")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook  # noqa: BLE001 (reported, never raised past this boundary)
         raise InputError(name, f"the workbook cannot be read: {exc}") from None
     try:
         sheets = workbook.worksheets

@@ -153,7 +153,11 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     try:
         output = scratch / "out"
         completed = subprocess.run(
-            ["quarto", "render", "--output-dir", str(output)], cwd=project.root, capture_output=True, text=True
+            ["quarto", "render", "--output-dir", str(output)],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if completed.returncode != 0:
             raise CpbError(f"quarto render failed (exit {completed.returncode}): {completed.stderr.strip()[-2000:]}")

@@ -105,7 +105,7 @@ def _vegalite_svg(spec: Any) -> str | None:
         import vl_convert
 
         return vl_convert.vegalite_to_svg(spec)
-    except Exception:  # a chart that cannot be drawn is left out, not fatal
+    except Exception:  # a chart that cannot be drawn is left out, not fatal  # noqa: BLE001 (reported, never raised past this boundary)
         return None
 
 

@@ -231,7 +231,7 @@ def read_notebook(path: Path):
         return nbformat.read(str(path), as_version=4)
     except FileNotFoundError:
         raise RenderError(f"{path}: page not found in the month's build") from None
-    except Exception as exc:  # nbformat raises several types for damaged files
+    except Exception as exc:  # nbformat raises several types for damaged files  # noqa: BLE001 (reported, never raised past this boundary)
         raise RenderError(f"{path}: not a readable notebook: {exc}") from None
 
 

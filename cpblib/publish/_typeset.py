@@ -23,7 +23,7 @@ class PdfProcess:
     hand it the work with :meth:`typeset`, collect the PDF with :meth:`wait`, or :meth:`close` it unused."""
 
     def __init__(self) -> None:
-        self._log = tempfile.TemporaryFile()  # what the process prints, shown only if it fails
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close()); what the process prints, shown only if it fails
         self._process = subprocess.Popen(
             [sys.executable, "-m", "cpblib.publish._typeset"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
@@ -46,7 +46,7 @@ class PdfProcess:
         self._log.close()
         try:
             result = pickle.loads(outcome)
-        except Exception:
+        except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
             raise RenderError(
                 f"{self._out_pdf}: the process typesetting the PDF stopped (exit {self._process.returncode}): "
                 f"{printed[-2000:]}"
@@ -80,11 +80,11 @@ def _main() -> None:
     build_dir, out_pdf, month, config, domains = pickle.loads(arguments)
     try:
         result: object = render_pdf(build_dir, out_pdf, month, config=config, catalogue_domains=domains)
-    except Exception as exc:  # handed back to the waiting process, which raises it
+    except Exception as exc:  # handed back to the waiting process, which raises it  # noqa: BLE001 (reported, never raised past this boundary)
         try:
             pickle.dumps(exc)
             result = exc
-        except Exception:
+        except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
             result = RenderError(f"{type(exc).__name__}: {exc}")
     sys.stdout.buffer.write(pickle.dumps(result))
     sys.stdout.buffer.flush()

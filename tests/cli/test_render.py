@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cpblib.publish import _month as publish_module
-from cpblib.execute import _execute as run_module
 from cpblib.cli import app
+from cpblib.execute import _execute as run_module
 from cpblib.inputs.load import ensure_store
 from cpblib.inputs.store import Store
 from cpblib.project import Project
+from cpblib.publish import _month as publish_module
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "tests" / "notebooks" / "data" / "small-project"
@@ -204,7 +204,7 @@ def test_a_render_while_another_holds_the_lock_exits_5_and_changes_nothing(small
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # this test process is "the other render"
         completed = subprocess.run(
             [sys.executable, "-m", "cpblib", "render", "--month", "2023-03", "--project", str(small)],
-            capture_output=True, text=True,
+            capture_output=True, text=True, check=False,
         )  # fmt: skip
     assert completed.returncode == 5, completed.stderr
     [(month, code, status, message)] = log_lines(small)
@@ -295,7 +295,9 @@ def test_systemd_units_are_a_oneshot_render_and_a_monthly_timer(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         return
-    calendar = subprocess.run([analyze, "calendar", timer["Timer"]["OnCalendar"]], capture_output=True, text=True)
+    calendar = subprocess.run(
+        [analyze, "calendar", timer["Timer"]["OnCalendar"]], capture_output=True, text=True, check=False
+    )
     assert calendar.returncode == 0 and re.search(r"Next elapse: \w+ \d{4}-\d\d-10 06:00:00", calendar.stdout)
     # verify the units with this machine's cpb and a real folder in place of the example paths
     cpb = shutil.which("cpb") or str(Path(sys.executable).with_name("cpb"))
@@ -306,7 +308,7 @@ def test_systemd_units_are_a_oneshot_render_and_a_monthly_timer(tmp_path):
     shutil.copy(DEPLOY / "systemd" / "cpb-render.timer", tmp_path / "cpb-render.timer")
     verify = subprocess.run(
         [analyze, "verify", str(tmp_path / "cpb-render.service"), str(tmp_path / "cpb-render.timer")],
-        capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
     problems = [line for line in verify.stderr.splitlines() if "cpb-render" in line]
     assert verify.returncode == 0 and not problems, verify.stderr

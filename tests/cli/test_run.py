@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cpblib.execute import _execute as run_module
 from cpblib.cli import app
+from cpblib.execute import _execute as run_module
 from cpblib.present.notebooks import notebook_text
 
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"

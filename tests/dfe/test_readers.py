@@ -149,8 +149,10 @@ def test_ofsted_outcomes(dfe_dir, read):
         ("README.md", "# hello\n", "not a DfE data file cpb reads"),
         (
             "other_stats.csv",
-            "time_period,time_identifier,geographic_level,country_code,country_name,pupils\n"
-            "2024,Academic year,National,E92000001,England,100\n",
+            (
+                "time_period,time_identifier,geographic_level,country_code,country_name,pupils\n"
+                "2024,Academic year,National,E92000001,England,100\n"
+            ),
             "is an Explore Education Statistics file, but not one of the datasets cpb reads",
         ),
         ("broken.parquet", "not parquet", "not a readable parquet file"),

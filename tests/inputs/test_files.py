@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cpblib.inputs import files as _io
 from cpblib.errors import InputError
+from cpblib.inputs import files as _io
 from cpblib.inputs.files import read_table
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -242,7 +242,7 @@ def test_commentary_markdown_gives_pandoc_no_raw_output_math_citation_or_unsafe_
 def test_commentary_markdown_keeps_the_words_and_safe_structure():
     text = "# Placements\n\nFell **5%** to 64.6 (England 70.0); see [DfE](https://gov.uk/x_(y)) & <b>this</b>.\n\n- one"
     tree = pandoc_tree(commentary_markdown(text))
-    header, paragraph, bullet = tree["blocks"]
+    header, _paragraph, bullet = tree["blocks"]
     assert header["t"] == "Header" and header["c"][0] == 3
     assert [link["c"][2][0] for link in nodes(tree, {"Link"})] == ["https://gov.uk/x_(y)"]
     assert nodes(tree, {"Strong"}) and bullet["t"] == "BulletList"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpblib.present import pack as pack_module
 from cpblib.inputs.load import ensure_store
 from cpblib.inputs.store import Store
 from cpblib.month import Month
+from cpblib.present import pack as pack_module
 from cpblib.present.pack import PACK_FILE, PAGE_FILES, Pack, build, fingerprint, open_month, prepare
 from cpblib.project import Project
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from cpblib.publish import _month as publish_module
 from cpblib.inputs.store import Store
 from cpblib.month import Month
 from cpblib.project import Project
+from cpblib.publish import _month as publish_module
 from cpblib.publish._month import (
     LOCK_FILE,
     LOG_FILE,
@@ -94,9 +94,11 @@ def test_the_render_lock_refuses_a_second_render_and_is_released(tmp_path):
     lock = tmp_path / "_build" / LOCK_FILE
     with render_lock(project):
         assert lock.read_text(encoding="utf-8").strip() == str(os.getpid())
-        with pytest.raises(RenderLocked, match="another cpb render of .* is running .*nothing was changed"):
-            with render_lock(project):
-                pass  # pragma: no cover
+        with (
+            pytest.raises(RenderLocked, match="another cpb render of .* is running .*nothing was changed"),
+            render_lock(project),
+        ):
+            pass  # pragma: no cover
     with render_lock(project):  # released
         pass
 

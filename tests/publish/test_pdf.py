@@ -36,7 +36,9 @@ def pack(tmp_path_factory, fx) -> dict:
     )
     text = ""
     if POPPLER:
-        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=False
+        ).stdout
     return {"pdf": out, "source": source, "text": text, "fx": fx}
 
 
@@ -59,7 +61,7 @@ def test_every_page_is_a4(pack):
 
 @needs_poppler
 def test_pdfinfo_reports_a4(pack):
-    info = subprocess.run(["pdfinfo", str(pack["pdf"])], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(pack["pdf"])], capture_output=True, text=True, check=False).stdout
     assert re.search(r"Page size:\s+595(\.\d+)? x 841\.89 pts \(A4\)", info)
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 7
 
@@ -156,9 +158,9 @@ def test_markdown_images_inside_the_build_are_printed_others_become_alt_text(tmp
         build, tmp_path / "p.pdf", "2023-03", config=fx.pack_config(), quarto_config=fx.QUARTO_YML, keep_source=source
     )
     assert [p.name for p in (source / "images").iterdir()] == ["image-001.png"]
-    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=False).stdout
     assert len(listing.strip().splitlines()) - 2 >= 1  # the logo is embedded as a raster
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=False).stdout
     assert "Missing map" in text and "Secret" in text
 
 

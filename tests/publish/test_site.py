@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -87,7 +88,7 @@ def test_page_accessibility_basics(site: Path, page: str, fx):
     # One h1; no heading skips a level.
     levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
     assert levels.count(1) == 1 and levels[0] == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     # Every header cell says what it heads.
     ths = soup.find_all("th")
     assert ths and all(th.get("scope") in {"col", "row", "colgroup", "rowgroup"} for th in ths)
@@ -199,7 +200,7 @@ def test_rerendering_an_older_month_replaces_only_that_month(own_site: Path, fx,
     _render(fx, tmp_path, "2023-01")
     assert "Glossary" in (site / "2023-01" / "appendix.html").read_text(encoding="utf-8")
     assert {p: p.read_bytes() for p in (site / "2023-03").rglob("*.html")} == before
-    assert [a.get_text(strip=True) for a in _soup(site / "index.html").select(".month-list a")][0] == "March 2023"
+    assert next(a.get_text(strip=True) for a in _soup(site / "index.html").select(".month-list a")) == "March 2023"
 
 
 def test_a_failure_mid_render_leaves_the_published_site_intact(own_site: Path, fx, tmp_path: Path, monkeypatch):

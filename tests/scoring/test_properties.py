@@ -232,7 +232,7 @@ def test_inputs_are_never_mutated(world):
 @given(worlds())
 def test_scoring_by_key_equals_scoring_each_key_alone(world):
     catalogue, values, targets, benchmarks, overrides = world
-    options = dict(targets=targets, benchmarks=benchmarks, overrides=overrides)
+    options = {"targets": targets, "benchmarks": benchmarks, "overrides": overrides}
     together = score(values, catalogue, "2023-03", keys=("la",), **options)
     for la, alone_values in values.groupby("la"):
         alone = score(alone_values.drop(columns="la"), catalogue, "2023-03", **options)

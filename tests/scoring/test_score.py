@@ -147,7 +147,7 @@ def test_output_types(pack):
 
 
 def test_missing_value_reasons(pack, history, months):
-    cat, values, targets, benchmarks = pack
+    cat, values, targets, _benchmarks = pack
     values = values.copy()
     values.loc[(values["indicator"] == "cic-rate") & (values["period"] == "2023-03"), ["value", "missing_reason"]] = [
         np.nan,
@@ -162,7 +162,7 @@ def test_missing_value_reasons(pack, history, months):
 
 
 def test_overrides_and_project_rules(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, targets, _benchmarks = pack
     overrides = pd.DataFrame({"month": ["2023-03"], "indicator": ["cic-rate"], "rag": ["green"], "reason": ["agreed"]})
     row = score(values, cat, "2023-03", targets=targets, overrides=overrides).set_index("indicator").loc["cic-rate"]
     assert (row["rag"], row["rag_override"], row["rag_reason"], row["exception"]) == (
@@ -176,7 +176,7 @@ def test_overrides_and_project_rules(pack):
 
 
 def test_catalogue_rules_win_over_project_rules(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, targets, _benchmarks = pack
     cat = cat.copy()
     cat.loc[cat["indicator"] == "cic-rate", ["tolerance", "tolerance_type"]] = [5.0, "absolute"]
     row = (
@@ -188,7 +188,7 @@ def test_catalogue_rules_win_over_project_rules(pack):
 
 
 def test_exception_rules_can_be_replaced(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, targets, _benchmarks = pack
     rules = pd.DataFrame({"rag": ["amber"], "direction": ["improving"], "exception": ["concern"]})
     out = score(values, cat, "2023-03", targets=targets, exception_rules=rules).set_index("indicator")
     assert out.loc["cic-rate", "exception"] == "concern"
@@ -196,7 +196,7 @@ def test_exception_rules_can_be_replaced(pack):
 
 
 def test_comparators_and_calendar(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, _targets, benchmarks = pack
     out = score(values, cat, "2023-03", benchmarks=benchmarks, comparators=["england"])
     assert not any(c.startswith(("region_", "sn_", "good_sn_")) for c in out.columns)
     out = score(values, cat, "2023-02", calendar=Calendar(financial_year_start=2))  # quarters end Jan, Apr, Jul, Oct
@@ -204,13 +204,13 @@ def test_comparators_and_calendar(pack):
 
 
 def test_inactive_indicators_are_left_out(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, _targets, _benchmarks = pack
     assert "old" in score(values, cat, "2022-12")["indicator"].tolist()
     assert "old" not in score(values, cat, "2023-01")["indicator"].tolist()
 
 
 def test_keys_give_one_row_per_key_and_indicator(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, targets, _benchmarks = pack
     both = pd.concat([values.assign(la="839"), values.assign(la="838", value=values["value"] + 1)], ignore_index=True)
     out = score(both, cat, "2023-03", targets=targets, keys=("la",))
     assert out.columns[0] == "la"
@@ -242,6 +242,6 @@ def test_accepts_a_plain_catalogue_and_month_objects():
 
 
 def test_bad_values_frame_is_an_input_error(pack):
-    cat, values, targets, benchmarks = pack
+    cat, values, _targets, _benchmarks = pack
     with pytest.raises(InputError, match="no column 'value'"):
         score(values.drop(columns="value"), cat, "2023-03")

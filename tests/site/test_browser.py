@@ -181,7 +181,7 @@ def _click(browser, css: str, text: str | None = None, *, leads_to: str | None =
             WebDriverWait(browser, 20).until(
                 lambda d: d.current_url == leads_to and d.execute_script("return document.readyState") == "complete"
             )
-        except Exception:
+        except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
             pytest.fail(f"clicking {css} {text!r} led to {browser.current_url}, not {leads_to}")
 
 

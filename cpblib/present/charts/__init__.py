@@ -54,6 +54,7 @@ __all__ = [
     "THEME_NAME",
     "VEGALITE_MIME",
     "TrendData",
+    "add_static_charts",
     "chart_bundle",
     "chart_metadata",
     "chart_spec",

@@ -526,7 +526,7 @@ def place_labels(pixels: Sequence[float], height: int = LABEL_HEIGHT) -> list[tu
         if top is None:
             top = max([y + gap, *(b for _, b in taken)])
         taken.append((top, top + height))
-        placed[i] = ("bottom", -gap) if top == y - gap - height else ("top", int(round(top - y)))
+        placed[i] = ("bottom", -gap) if top == y - gap - height else ("top", round(top - y))
     return placed
 
 
@@ -698,11 +698,11 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
         references.append((name, float(comparator.value), "value", theme.MUTED))
     # Reference lines are labelled at the left edge, above the line, or below it when labels would overlap.
     placed = place_labels([pixel(value) for _, value, _, _ in references])
-    for (name, _, field, colour), (baseline, dy) in zip(references, placed):
+    for (name, _, column, colour), (baseline, dy) in zip(references, placed):
         layers.append(
             alt.Chart(alt.Data(name=name), name=name if name.endswith("-label") else f"{name}-label")
             .mark_text(align="left", baseline=baseline, dx=2, dy=dy, fontSize=small, color=colour)
-            .encode(x=alt.XValue(0), y=alt.Y(f"{field}:Q", scale=scale), text=alt.Text("text:N"))
+            .encode(x=alt.XValue(0), y=alt.Y(f"{column}:Q", scale=scale), text=alt.Text("text:N"))
         )
     if len(data.annotations):
         notes = data.annotations

@@ -120,7 +120,7 @@ def test_display_chart_shows_one_raw_bundle_with_metadata(monkeypatch, chart):
     monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.append((objs, kw)))
     display_chart(chart)
     display_chart(None, alt_text="Care leavers in touch: not enough data to chart.")
-    (first, first_kw), (second, second_kw) = shown
+    (first, first_kw), (second, _second_kw) = shown
     assert first_kw["raw"] is True and set(first[0]) == {SVG_MIME, VEGALITE_MIME, "text/plain"}
     assert first_kw["metadata"]["cpb"]["alt"] == describe(chart)
     assert second[0]["text/plain"] == "Care leavers in touch: not enough data to chart."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pandas as pd
@@ -229,5 +230,5 @@ def test_labels_of_close_reference_lines_do_not_overlap():
         (y + dy - 14, y + dy) if baseline == "bottom" else (y + dy, y + dy + 14)
         for y, (baseline, dy) in zip(pixels, placed)
     )
-    assert all(upper[1] <= lower[0] for upper, lower in zip(spans, spans[1:]))
+    assert all(upper[1] <= lower[0] for upper, lower in itertools.pairwise(spans))
     assert placed[0] == ("bottom", -3) and placed[3] == ("bottom", -3)  # above the line when there is room
