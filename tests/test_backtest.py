@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpblib.inputs.month_data import run_scoring
+from cpblib import scored_month
 
 EXPECTED = Path(__file__).parent / "data" / "backtest" / "2023-03-expected.csv"
 NUMBERS = ["value", "previous_value", "target", "england_value", "england_gap", "good_sn_value", "good_sn_gap"]
@@ -23,7 +23,7 @@ def scored(tmp_path_factory):
     root.mkdir()
     shutil.copy2(repo / "cpb.toml", root / "cpb.toml")
     shutil.copytree(repo / "data", root / "data", ignore=shutil.ignore_patterns("*.duckdb*"))
-    return run_scoring(root, "2023-03").set_index("indicator")
+    return scored_month(root, "2023-03").set_index("indicator")
 
 
 @pytest.fixture(scope="module")

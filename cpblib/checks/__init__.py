@@ -28,19 +28,20 @@ __all__ = [
 ]
 
 
-def run_checks(project, month, *, load: bool = True) -> CheckResult:
-    """Run every suite for ``month``; see :func:`cpblib.checks.runner.run_checks`."""
+def run_checks(project, data) -> CheckResult:
+    """Run every suite on the month's data (:class:`cpblib.inputs.month_data.MonthData`);
+    see :func:`cpblib.checks.runner.run_checks`."""
     from .runner import run_checks as _run
 
-    return _run(project, month, load=load)
+    return _run(project, data)
 
 
-def require_clean(project, month, console=None) -> CheckResult:
+def require_clean(project, data, console=None) -> CheckResult:
     """Run the checks, print the report, write checks.json and data-quality.md; raise
     :class:`ChecksFailed` when there is any error (warnings never stop)."""
     from .report import require_clean as _require
 
-    return _require(project, month, console)
+    return _require(project, data, console)
 
 
 def write_reports(project, result: CheckResult):

@@ -26,9 +26,6 @@ from ..month import Month
 from ..present.escape import console_text, markdown_text, safe_cell
 from .result import CheckOutcome, CheckResult, ChecksFailed
 
-JSON_NAME = "checks.json"
-MARKDOWN_NAME = "data-quality.md"
-
 SUITE_LABELS = {
     "catalogue": "Indicator catalogue",
     "values": "Values for the month (store)",
@@ -383,25 +380,25 @@ def _outcome_table(frame: pd.DataFrame) -> str:
 
 # -- files ----------------------------------------------------------------------------------------------
 def write_reports(project, result: CheckResult) -> tuple[Path, Path]:
-    """Write ``checks.json`` and ``data-quality.md`` into ``project.build_dir(month)``."""
-    folder = Path(project.build_dir(result.month))
-    folder.mkdir(parents=True, exist_ok=True)
-    json_path = folder / JSON_NAME
-    markdown_path = folder / MARKDOWN_NAME
-    json_path.write_text(result.to_json() + "\n", encoding="utf-8")
-    markdown_path.write_text(render_markdown(data_quality(result)), encoding="utf-8")
+    """Write ``checks.json`` and ``data-quality.md`` into the month's build folder (atomically)."""
+    from ..build import BuildFolder, write_text
+
+    folder = BuildFolder(project, Month.parse(result.month))
+    json_path = write_text(folder.checks_json, result.to_json() + "\n")
+    markdown_path = write_text(folder.data_quality_md, render_markdown(data_quality(result)))
     return json_path, markdown_path
 
 
-def require_clean(project, month, console=None) -> CheckResult:
-    """Run the checks, print the report and write it; raise :class:`ChecksFailed` on any error.
+def require_clean(project, data, console=None) -> CheckResult:
+    """Run the checks on the month's data, print the report and write it; raise :class:`ChecksFailed`
+    on any error.
 
-    ``cpb score``, ``cpb run`` and ``cpb render`` call this first: a pack is
-    never built on inputs with errors (warnings do not stop it).
+    Every command that builds on a month (``cpb score``, ``cpb run``, ``cpb render``) runs this first:
+    a pack is never built on inputs with errors (warnings do not stop it).
     """
     from .runner import run_checks
 
-    result = run_checks(project, month)
+    result = run_checks(project, data)
     print_report(result, console)
     write_reports(project, result)
     if not result.ok:

@@ -28,10 +28,10 @@ import pandas as pd
 from .._vocabulary import vocabulary
 from ..config import COMPARATORS, Anomalies
 from ..errors import ConfigError, InputError
+from ..inputs.month_data import MonthData, month_file
 from ..month import Month
 from ..project import Project
 from .anomalies import anomaly_measures
-from .inputs import Inputs, gather, month_file
 from .prepare import (
     LOCATION,
     ROW_ID,
@@ -487,28 +487,28 @@ def _problem_outcome(name: str, error: Exception, default_file: str | None) -> C
     )
 
 
-def prepare_inputs(project: Project, inputs: Inputs) -> dict[str, pd.DataFrame]:
-    """Prepared frame per suite from what :func:`cpblib.checks.inputs.gather` read (pure given ``inputs``)."""
-    month = inputs.month
+def prepare_inputs(project: Project, data: MonthData) -> dict[str, pd.DataFrame]:
+    """Prepared frame per suite from the month's data (pure given ``data``)."""
+    month = data.month
     frames: dict[str, pd.DataFrame] = {}
     lookup = None
-    table = inputs.tables.get("catalogue")
+    table = data.tables.get("catalogue")
     if table is not None:
         frames["catalogue"] = prepare_catalogue(table.frame, table.rows, table.file)
         lookup = catalogue_lookup(frames["catalogue"])
     for name, prepare in (("targets", prepare_targets), ("benchmarks", prepare_benchmarks)):
-        table = inputs.tables.get(name)
+        table = data.tables.get(name)
         if table is not None:
             frames[name] = prepare(table.frame, table.rows, lookup, table.file)
-    table = inputs.tables.get("overrides")
+    table = data.tables.get("overrides")
     if table is not None:
         frames["overrides"] = prepare_overrides(table.frame, table.rows, lookup, month, table.file)
-    if inputs.values is not None:
+    if data.values is not None:
         settings = project.config.anomalies
         measures = None
         if lookup is not None:
             measures = anomaly_measures(
-                inputs.values,
+                data.values,
                 month,
                 history_months=settings.history_months,
                 monthly=set(lookup.loc[lookup["frequency"].eq("monthly"), "indicator"]),
@@ -517,63 +517,59 @@ def prepare_inputs(project: Project, inputs: Inputs) -> dict[str, pd.DataFrame]:
             )
             reported = reported_periods(lookup, month, project.config.calendar)[["indicator", "period"]]
             measures = measures.merge(reported, on=["indicator", "period"], how="inner")
-        extract = month_file(inputs.loads, month)
+        extract = month_file(data.loads, month)
         frames["values"] = prepare_values(
-            inputs.values,
+            data.values,
             lookup,
             month,
-            previous=inputs.previous,
+            previous=data.previous,
             calendar=project.config.calendar,
             anomalies=measures,
             month_file=extract,
             check_due=extract is not None,
         )
-    if inputs.commentary is not None:
-        frames["commentary"] = prepare_commentary(inputs.commentary, lookup, month)
+    if data.commentary is not None:
+        frames["commentary"] = prepare_commentary(data.commentary, lookup, month)
     return frames
 
 
-_STRICT_READERS = {
-    "targets": "read_targets",
-    "benchmarks": "read_benchmarks",
-    "overrides": "read_overrides",
-}
-
-
-def _strict_gate(project: Project, result: CheckResult, inputs: Inputs) -> None:
-    """Read each table as scoring will; report what the suites did not already catch."""
-    from ..inputs import load as loading
+def _typing_gate(result: CheckResult, data: MonthData) -> None:
+    """Type each table as scoring will; report what the suites did not already catch."""
+    from ..inputs.load import typed_table
 
     failed_suites = {o.suite for o in result.errors}
-    catalogue = inputs.strict_catalogue
+    catalogue = data.catalogue
     if not isinstance(catalogue, pd.DataFrame):
-        if isinstance(catalogue, InputError) and "catalogue" not in failed_suites:
-            result.add(_problem_outcome("catalogue", catalogue, inputs.files.get("catalogue")))
+        if "catalogue" in data.tables and "catalogue" not in failed_suites:
+            result.add(_problem_outcome("catalogue", catalogue, data.files.get("catalogue")))
         return
-    for name, reader in _STRICT_READERS.items():
-        if name in failed_suites or name not in inputs.tables:
+    for name in ("targets", "benchmarks", "overrides", "annotations"):
+        if name in failed_suites or name not in data.tables:
             continue
         try:
-            getattr(loading, reader)(project, catalogue)
+            typed_table(name, data.tables[name], catalogue)
         except InputError as exc:
-            result.add(_problem_outcome(name, exc, inputs.files.get(name)))
+            result.add(_problem_outcome(name, exc, data.files.get(name)))
 
 
-def run_checks(project: Project, month: Month | str, *, load: bool = True) -> CheckResult:
-    """Check every input of the report ``month``: the catalogue, the month's values
-    in the store, targets, benchmarks, overrides and the commentary files.
+def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
+    """Check every input of the report month in ``data`` (:func:`cpblib.inputs.month_data.read_month`):
+    the catalogue, the values the month publishes, targets, benchmarks, overrides and the commentary files.
 
-    With ``load``, extracts not yet in the store are loaded first (a bad one
-    is reported as an error and changes nothing). Never raises for bad
-    input: every problem is an outcome in the result.
+    ``data`` may also be a month: its new extracts are then loaded (a bad one is reported and
+    changes nothing) and its data read here. Never raises for bad input: every problem is an
+    outcome in the result.
     """
-    month = Month.parse(month)
+    if not isinstance(data, MonthData):
+        from ..inputs.month_data import load_new_extracts, read_month
+
+        data = read_month(project, Month.parse(data), load_new_extracts(project))
+    month = data.month
     result = CheckResult(month=str(month))
     suites = load_suites(project.root)
-    inputs = gather(project, month, load=load)
-    for name, error in inputs.problems:
-        result.add(_problem_outcome(name, error, inputs.files.get(name)))
-    if inputs.values is not None and month_file(inputs.loads, month) is None:
+    for name, error in data.problems:
+        result.add(_problem_outcome(name, error, data.files.get(name)))
+    if data.values is not None and month_file(data.loads, month) is None:
         result.add(
             CheckOutcome(
                 rule="an extract is loaded for the report month",
@@ -585,11 +581,11 @@ def run_checks(project: Project, month: Month | str, *, load: bool = True) -> Ch
                 f"{project.config.paths.extracts} or run 'cpb load FILE --month {month}'",
             )
         )
-    frames = prepare_inputs(project, inputs)
+    frames = prepare_inputs(project, data)
     params = parameters(project.config.anomalies)
     results = validate(frames, suites, params)
-    defaults = dict(inputs.files)
-    defaults["values"] = f"{inputs.files.get('values', 'store')} (as published for {month})"
+    defaults = dict(data.files)
+    defaults["values"] = f"{data.files.get('values', 'store')} (the values {month} publishes)"
     for name in SUITES:
         if name not in frames:
             continue
@@ -599,11 +595,11 @@ def run_checks(project: Project, month: Month | str, *, load: bool = True) -> Ch
         for outcome in failed:
             result.add(outcome)
         result.passed.extend(passed)
-        source = inputs.tables[name].frame if name in inputs.tables else getattr(inputs, name, None)
+        source = data.tables[name].frame if name in data.tables else getattr(data, name, None)
         result.checked[name] = 0 if source is None else len(source)
-    _strict_gate(project, result, inputs)
+    _typing_gate(result, data)
     result.files = {name: defaults.get(name, "") for name in SUITES if name in frames}
-    result.extraction = extraction_info(inputs)
+    result.extraction = extraction_info(data)
     if "values" in frames:
         result.revisions = revision_list(frames["values"])
     return result
@@ -629,7 +625,7 @@ def revision_list(values: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def extraction_info(inputs: Inputs) -> dict[str, Any]:
+def extraction_info(inputs: MonthData) -> dict[str, Any]:
     """When the data was extracted and loaded: one entry per load used for the month,
     the month revisions are measured from, and the extracts this run loaded (``new``)."""
     loads = inputs.loads

@@ -17,13 +17,17 @@ def check(month: MonthOption, project: ProjectOption = None) -> None:
     column, rows), writes checks.json and data-quality.md to the month's
     build folder, and exits 1 when there is any error (warnings never stop).
     """
-    from ..checks.report import print_report, write_reports
-    from ..checks.runner import run_checks
+    from ..build import BuildFolder
+    from ..checks import ChecksFailed
+    from ..checks.report import print_report
+    from ..workflow import Progress, Run, Stage, build_month
 
-    opened = open_project(project)
-    result = run_checks(opened, month)
-    print_report(result, console)
-    json_path, markdown_path = write_reports(opened, result)
-    console.print(f"Written {json_path} and {markdown_path.name}", highlight=False)
-    if not result.ok:
-        raise typer.Exit(code=1)
+    run = Run(open_project(project), month, until=Stage.CHECK, force=True)
+    try:
+        build_month(run, Progress(checks=lambda result: print_report(result, console)))
+    except ChecksFailed:
+        raise typer.Exit(code=1) from None
+    finally:
+        folder = BuildFolder(run.project, month)
+        if folder.checks_json.is_file():
+            console.print(f"Written {folder.checks_json} and {folder.data_quality_md.name}", highlight=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -14,51 +15,41 @@ from ._common import MonthOption, ProjectOption, console, err_console, open_proj
 WorkersOption = Annotated[
     int | None, typer.Option("--workers", "-j", help="Notebooks run at once (default: one per core).")
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Execute every notebook even if nothing changed.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Do every step again, even if nothing changed.")]
 
 
-def run_pack(project, month, *, workers: int | None = None, force: bool = False):
-    """Checks (fail closed), then every page notebook, with a progress bar naming each notebook.
+@contextmanager
+def page_progress(month):
+    """A :class:`cpblib.workflow.Progress` drawing the check report and a progress bar naming each page."""
+    from ..checks.report import print_report
+    from ..workflow import Progress as BuildProgress
 
-    When the checks have to run, the kernels start meanwhile (a page runs only once they pass).
-    """
-    from ..execute._execute import kernel_pool
-    from ..publish._month import check_month
-
-    with kernel_pool(project, workers) as kernels:
-        check_month(project, month, console=err_console, meanwhile=lambda: kernels.start(one_at_a_time=True))
-        return _run_pages(project, month, kernels, workers=workers, force=force)
-
-
-def _run_pages(project, month, kernels, *, workers: int | None, force: bool):
-    from ..execute._execute import run_month
-
-    started = time.perf_counter()
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=err_console, transient=False,
-    ) as progress:  # fmt: skip
-        overall = progress.add_task(f"Pages for {month.label}", total=None)
+    ) as bar:  # fmt: skip
         tasks: dict[str, int] = {}
 
-        def on_start(job) -> None:
-            tasks[job.output] = progress.add_task(f"  {job.output}", total=1)
+        def started(job) -> None:
+            began.append(time.perf_counter())
+            tasks[job.output] = bar.add_task(f"  {job.output}", total=1)
 
-        def on_done(job, executed: bool) -> None:
-            task = tasks.get(job.output) or progress.add_task(f"  {job.output}", total=1)
-            progress.update(
-                task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})"
+        def done(job, executed: bool) -> None:
+            task = tasks.get(job.output) or bar.add_task(f"  {job.output}", total=1)
+            bar.update(task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})")
+
+        def executed(outcome) -> None:
+            bar.stop()
+            console.print(
+                f"{len(outcome.executed)} notebook(s) executed, {len(outcome.reused)} unchanged, "
+                f"in {time.perf_counter() - min(began, default=time.perf_counter()):.1f} s: {outcome.build_dir}"
             )
 
-        outcome = run_month(
-            project, month, workers=workers, force=force, on_start=on_start, on_done=on_done, kernels=kernels
-        )
-        progress.update(overall, total=1, completed=1)
-    console.print(
-        f"{len(outcome.executed)} notebook(s) executed, {len(outcome.reused)} unchanged, "
-        f"in {time.perf_counter() - started:.1f} s: {outcome.build_dir}"
-    )
-    return outcome
+        began: list[float] = []
+        yield BuildProgress(
+            checks=lambda result: print_report(result, err_console), page_started=started, page_done=done,
+            executed=executed,
+        )  # fmt: skip
 
 
 @app.command()
@@ -67,7 +58,10 @@ def run(
     month: MonthOption, project_dir: ProjectOption = None, workers: WorkersOption = None, force: ForceOption = False
 ) -> None:
     """Check the month's data, then execute the pack's notebooks into the month's build folder."""
-    run_pack(open_project(project_dir), month, workers=workers, force=force)
+    from ..workflow import Run, Stage, build_month
+
+    with page_progress(month) as progress:
+        build_month(Run(open_project(project_dir), month, Stage.EXECUTE, force=force, workers=workers), progress)
 
 
 @app.command()
@@ -75,10 +69,10 @@ def run(
 def commentary(month: MonthOption, project_dir: ProjectOption = None) -> None:
     """Create the month's commentary files, pre-filled with the facts a writer needs (never overwrites)."""
     from ..present.commentary import prefill
-    from ..present.pack import build
+    from ..workflow import Run, Stage, build_month
 
     project = open_project(project_dir)
-    pack = build(project, month)
-    for path, created in prefill(project, month, pack.scored):
+    scored = build_month(Run(project, month, until=Stage.SCORE), None).pack.scored
+    for path, created in prefill(project, month, scored):
         status = "created" if created else "kept (already written)"
         console.print(f"{path.relative_to(project.root)}: {status}", highlight=False)

@@ -12,8 +12,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..inputs.month_data import SCORED_COLUMNS, read_inputs, score_month
 from ..present.format import formatted
+from ..scoring import SCORED_COLUMNS
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
 
@@ -71,11 +71,12 @@ def score(
     project_dir: ProjectOption = None,
 ) -> None:
     """Check the month's data, then print every indicator scored: direction, RAG, benchmarks, exception."""
-    from ..checks import require_clean
+    from ..checks.report import print_report
+    from ..workflow import Progress, Run, Stage, build_month
 
     project = open_project(project_dir)
-    require_clean(project, month, console=err_console)
-    scored = score_month(read_inputs(project, month), project)
+    run = Run(project, month, until=Stage.SCORE)
+    scored = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack.scored
     if output_format is OutputFormat.csv:
         sys.stdout.write(to_csv(scored))
     elif output_format is OutputFormat.json:

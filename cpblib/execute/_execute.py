@@ -1,21 +1,19 @@
-"""Execute the pack's notebooks for a month with papermill: in parallel, only what changed.
+"""Execute the pack's page notebooks for a month with papermill: in parallel, only what changed.
 
-``cpb run`` checks the data (fail closed), scores the month once
-(:func:`cpblib.present.pack.prepare`), then executes one notebook per page into the
-month's build folder::
+One notebook runs per page, into the month's build folder (:class:`cpblib.build.BuildFolder`)::
 
     _build/2023-03/summary.ipynb
     _build/2023-03/domains/01-profile.ipynb ... one per domain, in catalogue order
     _build/2023-03/appendix.ipynb
     _build/2023-03/data-quality.ipynb
 
-A page whose inputs (its notebook, its parameters, the month's data and
-settings, its commentary, the cpb code) have not changed since the last run
-is not executed again.
+A page whose inputs (its notebook, its parameters, the month's fingerprint, which
+covers the data, the settings and cpb's code, and its commentary) have not
+changed since it last executed is not executed again.
 
 The pages run in one kernel per worker, one after another, each starting from
-an empty namespace (see :mod:`cpblib.execute._kernels`); the runner draws the charts'
-SVGs into the executed notebooks while the kernels go on with the next pages.
+an empty namespace (see :mod:`cpblib.execute._kernels`); this process draws the
+charts' SVGs into the executed notebooks while the kernels go on with the next pages.
 """
 
 from __future__ import annotations
@@ -28,23 +26,22 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 
 import nbformat
 
+from ..build import PAGE_FILES, BuildFolder, fallback_notebook, read_json, write_json, write_text
 from ..errors import CpbError
 from ..month import Month
 from ..present.commentary import commentary_path
-from ..present.pack import DOMAINS_DIR, PACK_FILE, PAGE_FILES, Pack
+from ..present.pack import Pack
 from ..project import Project
 
 if TYPE_CHECKING:
     from ._kernels import KernelPool, SharedKernel
 
-HASHES_FILE = "hashes.json"
 NOTEBOOKS_DIR = "notebooks"
 KERNEL = "python3"
 
@@ -67,7 +64,9 @@ class NotebookJob:
 
 
 @dataclass
-class RunResult:
+class Executed:
+    """Which pages a run executed and which it kept as they were."""
+
     month: Month
     build_dir: Path
     executed: list[str] = field(default_factory=list)
@@ -81,81 +80,68 @@ def notebook_source(project: Project, name: str) -> Path:
         return own
     from ..present.notebooks import notebook_text
 
-    fallback = project.path("build") / ".notebooks" / f"{name}.ipynb"
+    fallback = fallback_notebook(project, name)
     text = notebook_text(name)
     if not fallback.is_file() or fallback.read_text(encoding="utf-8") != text:
-        fallback.parent.mkdir(parents=True, exist_ok=True)
-        fallback.write_text(text, encoding="utf-8")
+        write_text(fallback, text)
     return fallback
 
 
 def plan(pack: Pack) -> list[NotebookJob]:
     """The notebooks to execute for the month, in page order."""
     project, month = pack.project, pack.month
+    build = BuildFolder(project, month)
     base = {"month": str(month), "project_dir": str(project.root)}
     commentary = tuple(commentary_path(project, month, d) for d in pack.domains)
-    jobs = [
-        NotebookJob(
-            "summary", "Summary", notebook_source(project, "summary"), PAGE_FILES["summary"], base, 0, commentary
-        )
-    ]
+    source = {name: notebook_source(project, name) for name in ("summary", "domain", "appendix", "data-quality")}
+    jobs = [NotebookJob("summary", "Summary", source["summary"], PAGE_FILES["summary"], base, 0, commentary)]
     for position, domain in enumerate(pack.domains, start=1):
         jobs.append(
             NotebookJob(
                 "domain",
                 domain,
-                notebook_source(project, "domain"),
+                source["domain"],
                 pack.domain_file(domain),
                 {**base, "domain": domain},
                 position,
                 (commentary_path(project, month, domain),),
             )
         )
-    checks = project.build_dir(month) / "checks.json"
-    jobs.append(
-        NotebookJob("appendix", "Appendix", notebook_source(project, "appendix"), PAGE_FILES["appendix"], base, 90)
-    )
+    jobs.append(NotebookJob("appendix", "Appendix", source["appendix"], PAGE_FILES["appendix"], base, 90))
     jobs.append(
         NotebookJob(
             "data-quality",
             "Data quality",
-            notebook_source(project, "data-quality"),
+            source["data-quality"],
             PAGE_FILES["data-quality"],
             base,
             91,
-            (checks,),
+            (build.checks_json,),
         )
     )
     return jobs
 
 
-@cache
-def code_hash() -> str:
-    """Hash of cpb's own code and packaged data: a change to cpblib re-runs every page."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".toml", ".csv", ".json", ".ipynb", ".j2", ".css", ".typ"):
-            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
 def job_hash(job: NotebookJob, pack: Pack) -> str:
+    """What a page is made from: its notebook, parameters, title and order, the month's fingerprint
+    (data, settings and cpb's code) and the bytes of its other inputs."""
     digest = hashlib.sha256()
     digest.update(job.source.read_bytes())
     digest.update(json.dumps(job.parameters, sort_keys=True).encode())
-    digest.update(f"{job.title}|{job.order}|{pack.fingerprint}|{code_hash()}".encode())
+    digest.update(f"{job.title}|{job.order}|{pack.fingerprint}".encode())
     for path in job.inputs:
         digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()
 
 
 def _front_matter(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack) -> nbformat.NotebookNode:
-    """Give the executed notebook its page title and order (a YAML raw cell read by Quarto and cpb)."""
-    title = job.title.replace('"', "'")
-    text = (
-        f'---\ntitle: "{title}"\norder: {job.order}\nsubtitle: "{pack.config.authority.name}, {pack.month.label}"\n---'
-    )
+    """Give the executed notebook its page title and order (a YAML raw cell read by Quarto and cpb).
+
+    The strings are written as JSON, which YAML reads as they are: a quote or a colon in a
+    council's or a domain's name cannot change the front matter.
+    """
+    subtitle = f"{pack.config.authority.name}, {pack.month.label}"
+    text = f"---\ntitle: {json.dumps(job.title)}\norder: {job.order}\nsubtitle: {json.dumps(subtitle)}\n---"
     cells = [c for c in nb.cells if not (c.cell_type == "raw" and c.source.lstrip().startswith("---"))]
     raw = nbformat.v4.new_raw_cell(text)
     raw.id = "front-matter"
@@ -165,8 +151,9 @@ def _front_matter(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack) -> nb
 
 
 def _execute(
-    job: NotebookJob, pack: Pack, build_dir: Path, kernel: SharedKernel | None = None, finisher: Executor | None = None
-) -> Future | None:
+    job: NotebookJob, pack: Pack, build: BuildFolder, kernel: SharedKernel | None = None,
+    finisher: Executor | None = None,
+) -> Future | None:  # fmt: skip
     """Execute one page into the build folder, in ``kernel`` (cleared first) or in a kernel of its own.
 
     The executed notebook is finished (:func:`_finish`) here, or by ``finisher``
@@ -179,18 +166,25 @@ def _execute(
 
     own = kernel is None
     kernel = kernel or SharedKernel(KERNEL)
-    target, partial = _paths(build_dir, job)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = build.running_page(job.output)
+    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
         # Saved once at the end (or on failure), not after every cell: each save validates the whole notebook.
         nb = papermill.execute_notebook(
-            str(job.source), str(partial), parameters=job.parameters, kernel_name=KERNEL, engine_name=ENGINE,
-            progress_bar=False, log_output=False, cwd=str(pack.project.root), request_save_on_cell_execute=False,
+            str(job.source),
+            str(partial),
+            parameters=job.parameters,
+            kernel_name=KERNEL,
+            engine_name=ENGINE,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(pack.project.root),
+            request_save_on_cell_execute=False,
             kernel=kernel,
-        )  # fmt: skip
+        )
     except PapermillExecutionError as exc:
         kernel.close()  # whatever the page left behind goes with its kernel
-        failed = target.with_name(f"{target.stem}.failed.ipynb")
+        failed = build.failed_page(job.output)
         if partial.exists():
             partial.replace(failed)
         first_line = str(exc.source).strip().splitlines()[0] if exc.source else ""
@@ -207,35 +201,29 @@ def _execute(
         if own:
             kernel.close()
     if finisher is not None:
-        return finisher.submit(_finish, nb, job, pack, build_dir)
-    _finish(nb, job, pack, build_dir)
+        return finisher.submit(_finish, nb, job, pack, build)
+    _finish(nb, job, pack, build)
     return None
 
 
-def _paths(build_dir: Path, job: NotebookJob) -> tuple[Path, Path]:
-    """The page's executed notebook, and the file it is written to first (renamed into place when done)."""
-    target = build_dir / job.output
-    return target, target.with_name(f".{target.stem}.running.ipynb")
-
-
-def _finish(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build_dir: Path) -> None:
+def _finish(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build: BuildFolder) -> None:
     """Draw the page's charts, give it its front matter and put it in place."""
     from ..present.charts import add_static_charts
 
-    target, partial = _paths(build_dir, job)
+    partial = build.running_page(job.output)
     add_static_charts(nb)  # the kernels left the SVGs to this process (see kernel_pool)
     nbformat.write(_front_matter(nb, job, pack), partial)
-    partial.replace(target)
+    partial.replace(build.page(job.output))
 
 
 def kernel_pool(project: Project, workers: int | None = None) -> KernelPool:
-    """The kernels ``cpb run`` executes pages in (one per worker, none started yet).
+    """The kernels pages execute in (one per worker, none started yet).
 
     They start in the project's folder and are told (``CPB_DEFER_SVG=1``)
     to leave each chart's SVG to this process, which draws them all with one
     JavaScript engine instead of starting one (about a second) in every kernel.
     """
-    from ..present.charts._env import DEFER_SVG_ENV
+    from ..present.charts import DEFER_SVG_ENV
     from ._kernels import WARM_UP, KernelPool
 
     environment = {**os.environ, DEFER_SVG_ENV: "1"}
@@ -243,41 +231,37 @@ def kernel_pool(project: Project, workers: int | None = None) -> KernelPool:
                       warm_up=WARM_UP)  # fmt: skip
 
 
-def run_month(
-    project: Project,
-    month: Month,
+def execute_pages(
+    pack: Pack,
     *,
+    jobs: list[NotebookJob] | None = None,
     workers: int | None = None,
     force: bool = False,
     on_start: Callable[[NotebookJob], None] | None = None,
     on_done: Callable[[NotebookJob, bool], None] | None = None,
     kernels: KernelPool | None = None,
-) -> RunResult:
-    """Prepare the month and execute every page whose inputs changed; see the module notes.
+) -> Executed:
+    """Execute every page of the month's saved ``pack`` (``jobs``: :func:`plan` of it) whose inputs
+    changed; see the module notes.
 
-    The data checks are not run here: callers run them first (``cpb run`` does,
-    starting ``kernels`` (:func:`kernel_pool`) meanwhile). Without ``kernels``,
-    the run starts and closes its own.
+    The data checks and the scoring come first (:func:`cpblib.workflow.build_month`). Without
+    ``kernels`` (:func:`kernel_pool`), the run makes and closes its own; a kernel starts only
+    when a page needs it.
     """
-    from ..present.pack import open_month, prepare
-
-    build_dir = project.build_dir(month)
-    prepare(project, month)
-    pack = open_month(str(month), str(project.root))  # the prepared pack, exactly as the notebooks read it
-    jobs = plan(pack)
-    hashes_path = build_dir / HASHES_FILE
-    previous = json.loads(hashes_path.read_text(encoding="utf-8")) if hashes_path.is_file() else {}
+    build = BuildFolder(pack.project, pack.month)
+    jobs = plan(pack) if jobs is None else jobs
+    previous = read_json(build.hashes) or {}  # missing or damaged: every page executes again
     wanted = {job.output: job_hash(job, pack) for job in jobs}
-    result = RunResult(month=month, build_dir=build_dir)
+    result = Executed(month=pack.month, build_dir=build.root)
     todo = []
     for job in jobs:
-        if not force and previous.get(job.output) == wanted[job.output] and (build_dir / job.output).is_file():
+        if not force and previous.get(job.output) == wanted[job.output] and build.page(job.output).is_file():
             result.reused.append(job.output)
             if on_done:
                 on_done(job, False)
         else:
             todo.append(job)
-    _remove_stale(build_dir, {job.output for job in jobs})
+    _remove_stale(build, {job.output for job in jobs})
     done: dict[str, str] = {k: v for k, v in previous.items() if k in wanted and k in result.reused}
     failures: list[NotebookFailed] = []
     queue: SimpleQueue[NotebookJob] = SimpleQueue()
@@ -309,7 +293,7 @@ def run_month(
             if on_start:
                 on_start(job)
             try:
-                pending = _execute(job, pack, build_dir, kernel, finisher)
+                pending = _execute(job, pack, build, kernel, finisher)
             except NotebookFailed as exc:
                 with lock:
                     failures.append(exc)
@@ -320,7 +304,7 @@ def run_month(
                 pending.add_done_callback(lambda future, job=job: finished(job, future))
 
     own = kernels is None
-    kernels = kernels or kernel_pool(project, workers)
+    kernels = kernels or kernel_pool(pack.project, workers)
     try:
         # One thread finishes executed pages (charts drawn, file written) while the kernels go on.
         with ThreadPoolExecutor(max_workers=1) as finisher:
@@ -329,10 +313,9 @@ def run_month(
     finally:
         if own:
             kernels.close()
-    failure = min(failures, key=lambda exc: str(exc)) if failures else None
-    hashes_path.write_text(json.dumps(done, indent=1, sort_keys=True), encoding="utf-8")
-    if failure:
-        raise failure
+        write_json(build.hashes, done)
+    if failures:
+        raise min(failures, key=str)
     return result
 
 
@@ -343,17 +326,15 @@ def _expected_cost(job: NotebookJob, domain_sizes) -> tuple[int, int]:
     return 0, {"appendix": 2, "summary": 1}.get(job.page, 0)
 
 
-def _remove_stale(build_dir: Path, outputs: set[str]) -> None:
+def _remove_stale(build: BuildFolder, outputs: set[str]) -> None:
     """Drop domain pages of a previous run that the catalogue no longer has (e.g. a renamed domain)."""
-    folder = build_dir / DOMAINS_DIR
+    folder = build.domains
     if folder.is_dir():
         for path in folder.glob("*.ipynb"):
-            if f"{DOMAINS_DIR}/{path.name}" not in outputs:
+            if f"{folder.name}/{path.name}" not in outputs:
                 path.unlink()
 
 
 def clean(project: Project, month: Month) -> None:
-    shutil.rmtree(project.build_dir(month), ignore_errors=True)
-
-
-__all__ = ["PACK_FILE", "NotebookFailed", "NotebookJob", "RunResult", "clean", "kernel_pool", "plan", "run_month"]
+    """Remove the month's build folder (its next build starts from nothing)."""
+    shutil.rmtree(BuildFolder(project, month).root, ignore_errors=True)

@@ -229,6 +229,16 @@ class KernelPool:
         self._threads: list[_KernelThread] = []
         self._lock = threading.Lock()
 
+    def _workers(self, count: int) -> list[_KernelThread]:
+        """The threads of the first ``count`` kernels, made if need be (their kernels not started)."""
+        with self._lock:
+            made = []
+            while len(self._threads) < min(self.size, count):
+                worker = _KernelThread(SharedKernel(**self._options), name=f"cpb-kernel-{len(self._threads) + 1}")
+                self._threads.append(worker)
+                made.append(worker)
+            return made
+
     def start(self, count: int | None = None, *, one_at_a_time: bool = False) -> None:
         """Start ``count`` kernels (default: all) in the background; those running already count.
 
@@ -236,18 +246,18 @@ class KernelPool:
         and warmed up: ahead of time, beside other work that needs a core,
         kernels starting together would only slow that work down.
         """
-        with self._lock:
-            previous: Future | None = None
-            while len(self._threads) < min(self.size, count or self.size):
-                worker = _KernelThread(SharedKernel(**self._options), name=f"cpb-kernel-{len(self._threads) + 1}")
-                # A failure here is met again, and reported, by the kernel's first page.
-                previous = worker.submit(_after(previous if one_at_a_time else None, SharedKernel.start))
-                self._threads.append(worker)
+        previous: Future | None = None
+        for worker in self._workers(count or self.size):
+            # A failure here is met again, and reported, by the kernel's first page.
+            previous = worker.submit(_after(previous if one_at_a_time else None, SharedKernel.start))
 
     def run(self, count: int, task: Callable[[SharedKernel], object]) -> list[Future]:
-        """Run ``task(kernel)`` on each of the first ``count`` kernels (at most ``size``); their futures."""
+        """Run ``task(kernel)`` on each of the first ``count`` kernels (at most ``size``); their futures.
+
+        A kernel not started yet starts when the task first executes a page in it.
+        """
         count = max(1, min(count, self.size))
-        self.start(count)
+        self._workers(count)
         return [worker.submit(task) for worker in self._threads[:count]]
 
     def close(self) -> None:

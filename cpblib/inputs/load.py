@@ -11,8 +11,8 @@ afterwards loads any extract not loaded yet, oldest file name first. Each
 extract's report month is the ``YYYY-MM`` its file name starts with.
 
 The readers of the project's other tables (:func:`read_catalogue`,
-:func:`read_targets`, :func:`read_benchmarks`, :func:`read_overrides`,
-:func:`read_annotations`) live here too: every table goes through
+:func:`read_typed_table`, from :func:`read_raw_table` and :func:`typed_table`) live here
+too: every table goes through
 :func:`cpblib.inputs.files.read_table` and the validators of :mod:`cpblib.inputs.catalogue`.
 The optional tables read as empty, typed frames when their file is absent.
 """
@@ -79,11 +79,42 @@ def _validated(table: Table, validate: Callable[..., pd.DataFrame], *args: pd.Da
         raise _relocated(exc, table) from None
 
 
+TABLES: dict[str, tuple[tuple[_catalogue.Column, ...], Callable[..., pd.DataFrame]]] = {
+    "catalogue": (_catalogue.INDICATOR_COLUMNS, _catalogue.validate_indicators),
+    "targets": (_catalogue.TARGET_COLUMNS, _catalogue.validate_targets),
+    "benchmarks": (_catalogue.BENCHMARK_COLUMNS, _catalogue.validate_benchmarks),
+    "overrides": (_catalogue.OVERRIDE_COLUMNS, _catalogue.validate_overrides),
+    "annotations": (_catalogue.ANNOTATION_COLUMNS, _catalogue.validate_annotations),
+}
+"""The project's tables (``cpb.toml`` [paths] keys): their declared columns and their validator.
+Only the catalogue is required; the others read as empty, typed frames when their file is absent."""
+
+
+def read_raw_table(project: Project, name: str) -> Table | None:
+    """The table ``name`` as text cells, or None when an optional table has no file."""
+    path = project.path(name)
+    if name != "catalogue" and not path.exists():
+        return None
+    return read_table(path, allow_empty=name != "catalogue")
+
+
+def typed_table(name: str, table: Table | None, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A table read as text (:func:`read_raw_table`), validated and typed; raises the first
+    :class:`~cpblib.errors.InputError` in it. ``catalogue`` (typed) is needed by every table but the catalogue.
+    """
+    columns, validate = TABLES[name]
+    if table is None:
+        return empty_table(columns)
+    if name == "catalogue":
+        return _validated(table, validate)
+    if table.frame.empty:  # a header and nothing else: check the header only
+        return _validated(table, lambda frame, file: _catalogue.validate_table(frame, columns, file))
+    return _validated(table, validate, catalogue)
+
+
 def read_catalogue(project: Project) -> pd.DataFrame:
     """The project's indicator catalogue, validated (see :func:`cpblib.inputs.catalogue.validate_indicators`)."""
-    path = project.path("catalogue")
-    table = read_table(path)
-    return _validated(table, _catalogue.validate_indicators)
+    return typed_table("catalogue", read_raw_table(project, "catalogue"))
 
 
 def empty_table(columns: tuple[_catalogue.Column, ...]) -> pd.DataFrame:
@@ -95,35 +126,12 @@ def empty_table(columns: tuple[_catalogue.Column, ...]) -> pd.DataFrame:
     return _catalogue.validate_table(pd.DataFrame(columns=[c.name for c in columns]), columns, "(none)")
 
 
-def _optional(project: Project, key: str, columns, validate, catalogue: pd.DataFrame | None) -> pd.DataFrame:
-    path = project.path(key)
-    if not path.exists():
-        return empty_table(columns)
-    table = read_table(path, allow_empty=True)
-    if table.frame.empty:  # a header and nothing else: check the header only
-        return _validated(table, lambda frame, file: _catalogue.validate_table(frame, columns, file))
-    catalogue = read_catalogue(project) if catalogue is None else catalogue
-    return _validated(table, validate, catalogue)
-
-
-def read_targets(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The project's targets (empty when the file is absent or has no rows)."""
-    return _optional(project, "targets", _catalogue.TARGET_COLUMNS, _catalogue.validate_targets, catalogue)
-
-
-def read_benchmarks(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Benchmarks typed in by the council (empty when the file is absent or has no rows)."""
-    return _optional(project, "benchmarks", _catalogue.BENCHMARK_COLUMNS, _catalogue.validate_benchmarks, catalogue)
-
-
-def read_overrides(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """RAG overrides (empty when the file is absent or has no rows)."""
-    return _optional(project, "overrides", _catalogue.OVERRIDE_COLUMNS, _catalogue.validate_overrides, catalogue)
-
-
-def read_annotations(project: Project, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Chart annotations (empty when the file is absent or has no rows)."""
-    return _optional(project, "annotations", _catalogue.ANNOTATION_COLUMNS, _catalogue.validate_annotations, catalogue)
+def read_typed_table(project: Project, name: str, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The project's table ``name`` read and typed (empty when an optional table's file is absent)."""
+    table = read_raw_table(project, name)
+    if name != "catalogue" and table is not None and not table.frame.empty and catalogue is None:
+        catalogue = read_catalogue(project)
+    return typed_table(name, table, catalogue)
 
 
 # -- loading files -----------------------------------------------------------------------------
@@ -323,9 +331,8 @@ __all__ = [
     "load_file",
     "month_from_filename",
     "prepare_load",
-    "read_annotations",
-    "read_benchmarks",
     "read_catalogue",
-    "read_overrides",
-    "read_targets",
+    "read_raw_table",
+    "read_typed_table",
+    "typed_table",
 ]

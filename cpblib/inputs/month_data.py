@@ -1,38 +1,204 @@
-"""The monthly pipeline as a recipe: read the month's inputs (all I/O here), then score them (pure).
+"""The month's data, read once: what the checks look at is what the scoring scores and the pages show.
 
->>> from cpblib.inputs.month_data import SCORED_COLUMNS
->>> SCORED_COLUMNS[:4]
-('indicator', 'name', 'domain', 'unit')
+:func:`read_month` reads every input of a report month from the project (the
+tables as text, the values the month will publish from the store, the view
+published before it, the commentary files) into one :class:`MonthData`. The
+checks run on it; :func:`typed_inputs` then types the same tables for scoring
+(with the official DfE figures filling benchmark gaps), so a figure cannot reach
+a page without passing the checks first. This module and :mod:`cpblib.inputs.load`
+are where the month's inputs are read; nothing here raises for bad input, which
+the checks report.
+
+The values a month publishes are those of its latest loads (``as_published=False``):
+a correction loaded for a month already published is checked, scored and published
+together, or not at all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cached_property
 
 import pandas as pd
 
-from ..config import COMPARATORS
+from ..errors import CpbError, InputError, StoreError
 from ..month import Month
 from ..project import Project
-from ..scoring import score
-from ..scoring._exceptions import check_exception_rules
+from ..scoring import benchmarks_known_by, check_exception_rules
+from . import load
+from .files import Table, read_table
+from .store import LoadReceipt, Store
 
-_BASE_COLUMNS = (
-    "indicator", "name", "domain", "unit", "polarity", "decimals", "frequency", "period_type",
-    "period", "value", "missing_reason", "previous_period", "previous_value",
-    "direction", "direction_reason", "target", "range_lower", "range_upper",
-    "rag", "rag_reason", "rag_override", "exception", "trend", "worsening_periods",
-)  # fmt: skip
-SCORED_COLUMNS: tuple[str, ...] = _BASE_COLUMNS + tuple(
-    f"{comparator}_{part}" for comparator in COMPARATORS for part in ("value", "year", "gap", "comparison")
-)
-"""Columns of the scored month, in the stable order ``cpb score --format csv|json`` prints."""
+TABLES = ("catalogue", "targets", "benchmarks", "overrides", "annotations")
+"""Project tables read as text for the checks and typed for scoring (``cpb.toml`` [paths] keys)."""
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """What loading the project's new extracts did: the loads added, or the error that stopped them
+    (the store is then unchanged)."""
+
+    receipts: tuple[LoadReceipt, ...] = ()
+    problem: CpbError | None = None
+
+
+def load_new_extracts(project: Project) -> Loaded:
+    """Add every extract in ``data/extracts`` that is not in the store yet (all or nothing).
+
+    A bad extract is not raised here: the checks report it, naming its file, row and column.
+    """
+    try:
+        return Loaded(tuple(load.ensure_store(project)))
+    except CpbError as exc:
+        return Loaded(problem=exc)
+
+
+@dataclass(frozen=True)
+class MonthData:
+    """Every input of one report month, as read (see the module notes)."""
+
+    month: Month
+    tables: dict[str, Table] = field(default_factory=dict)
+    """The project's tables as text cells, by name (an optional table with no file is absent)."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Input name -> the file name a report shows."""
+    problems: tuple[tuple[str, CpbError], ...] = ()
+    """(input name, error) for inputs that could not be read or loaded."""
+    values: pd.DataFrame | None = None
+    """The values the month publishes: its latest loads, periods of every month loaded up to it."""
+    previous: pd.DataFrame | None = None
+    """The values as published for :attr:`previous_month` (revisions are measured from them)."""
+    previous_month: str | None = None
+    loads: pd.DataFrame | None = None
+    commentary: pd.DataFrame | None = None
+    """Every commentary file: month, domain, path (from the project root), bytes."""
+    new_loads: tuple[LoadReceipt, ...] = ()
+    first_published: dt.datetime | None = None
+
+    @cached_property
+    def catalogue(self) -> pd.DataFrame | InputError:
+        """The catalogue typed as scoring reads it, or the error typing it raised."""
+        try:
+            return load.typed_table("catalogue", self.tables["catalogue"])
+        except InputError as exc:
+            return exc
+        except KeyError:
+            return InputError(self.files.get("catalogue", "catalogue"), "the catalogue could not be read")
+
+
+def commentary_index(project: Project) -> pd.DataFrame:
+    """Every ``<commentary>/<month>/<domain>.md`` file: month, domain, path (from the project root), bytes.
+
+    >>> import tempfile, pathlib
+    >>> from cpblib.config import parse_config
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "data/commentary/2023-03").mkdir(parents=True)
+    >>> _ = (root / "data/commentary/2023-03/children-in-care.md").write_text("Numbers fell.", encoding="utf-8")
+    >>> project = Project(root, parse_config('[authority]\\nname = "X"\\nla_code = "999"\\n'))
+    >>> commentary_index(project).values.tolist()
+    [['2023-03', 'children-in-care', 'data/commentary/2023-03/children-in-care.md', 13]]
+    """
+    folder = project.path("commentary")
+    records = []
+    if folder.is_dir():
+        for path in sorted(folder.glob("*/*.md")):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            try:
+                relative = path.relative_to(project.root).as_posix()
+            except ValueError:
+                relative = path.as_posix()
+            records.append(
+                {"month": path.parent.name, "domain": path.stem, "path": relative, "bytes": path.stat().st_size}
+            )
+    return pd.DataFrame(records, columns=["month", "domain", "path", "bytes"]).astype(
+        {"month": "object", "domain": "object", "path": "object", "bytes": "int64"}
+    )
+
+
+def read_month(project: Project, month: Month, loaded: Loaded | None = None) -> MonthData:
+    """Read every input of the report ``month`` (see the module notes); never raises for bad input.
+
+    ``loaded`` is what :func:`load_new_extracts` did just before: its loads and any problem are kept.
+    """
+    loaded = loaded or Loaded()
+    tables: dict[str, Table] = {}
+    files: dict[str, str] = {}
+    problems: list[tuple[str, CpbError]] = []
+    for name in TABLES:
+        files[name] = project.path(name).name
+        try:
+            table = load.read_raw_table(project, name)
+        except InputError as exc:
+            problems.append((name, exc))
+            continue
+        if table is not None:
+            tables[name] = table
+    if loaded.problem is not None:
+        problems.append(("values", loaded.problem))
+    store_path = project.path("store")
+    files["values"] = store_path.name
+    values = previous = loads = previous_at = first_published = None
+    try:
+        with Store.open(store_path, read_only=True) as store:
+            values = store.values(as_at=month, as_published=False)
+            loads = store.loads()
+            previous_at = previous_month(store.previous_published(month), loads, month)
+            if previous_at is not None:
+                previous = store.values(as_at=previous_at)
+            first_published = store.first_published_at(month)
+    except CpbError as exc:
+        problems.append(("values", exc))
+    files["commentary"] = project.path("commentary").name
+    return MonthData(
+        month=month,
+        tables=tables,
+        files=files,
+        problems=tuple(problems),
+        values=values,
+        previous=previous,
+        previous_month=previous_at,
+        loads=loads,
+        commentary=commentary_index(project),
+        new_loads=loaded.receipts,
+        first_published=first_published,
+    )
+
+
+def previous_month(published: str | None, loads: pd.DataFrame | None, month: Month) -> str | None:
+    """The month whose published view revisions are measured from: the latest
+    published month before ``month``, else the latest month loaded before it.
+
+    >>> loads = pd.DataFrame({"month": ["2022-01", "2023-03"]})
+    >>> previous_month(None, loads, Month(2023, 3)), previous_month("2022-12", loads, Month(2023, 3))
+    ('2022-01', '2022-12')
+    """
+    if published:
+        return published
+    if loads is None or loads.empty:
+        return None
+    earlier = loads.loc[loads["month"].astype(str) < str(month), "month"]
+    return None if earlier.empty else str(earlier.max())
+
+
+def month_file(loads: pd.DataFrame | None, month: Month) -> str | None:
+    """The source file of the latest load for ``month`` (where its values should be).
+
+    >>> loads = pd.DataFrame({"load_id": [1, 2], "month": ["2023-03", "2023-03"], "source_file": ["a.csv", "b.csv"]})
+    >>> month_file(loads, Month(2023, 3)), month_file(loads, Month(2023, 4))
+    ('b.csv', None)
+    """
+    if loads is None or loads.empty:
+        return None
+    mine = loads.loc[loads["month"].eq(str(month))]
+    return None if mine.empty else str(mine.sort_values("load_id")["source_file"].iloc[-1])
+
+
+# -- typed for scoring -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
 class MonthInputs:
-    """Everything scoring needs for one report month, read from the project."""
+    """Everything scoring needs for one report month, typed from :class:`MonthData`."""
 
     month: Month
     catalogue: pd.DataFrame
@@ -47,8 +213,6 @@ class MonthInputs:
 
 def read_exception_rules(project: Project) -> pd.DataFrame | None:
     """The project's own exception rules (``data/exception_rules.csv``), or None to use cpb's."""
-    from .files import read_table
-
     path = project.path("exception_rules")
     if not path.is_file():
         return None
@@ -56,31 +220,8 @@ def read_exception_rules(project: Project) -> pd.DataFrame | None:
     return check_exception_rules(table.frame, file=path.name)
 
 
-def year_end(label: str) -> Month:
-    """The month a benchmark year label ends: ``2021-22`` in March 2022, ``2022`` in December 2022.
-
-    >>> str(year_end("2021-22")), str(year_end("2022"))
-    ('2022-03', '2022-12')
-    """
-    first = int(label[:4])
-    return Month(first + 1, 3) if len(label) > 4 else Month(first, 12)
-
-
-def benchmarks_known_by(benchmarks: pd.DataFrame, month: Month, lag_months: int) -> pd.DataFrame:
-    """Only benchmark years a pack for ``month`` could have quoted: ended at least ``lag_months`` before it.
-
-    >>> b = pd.DataFrame({"indicator": ["x", "x"], "comparator": ["england"] * 2, "year": ["2021-22", "2022-23"], "value": [70.0, 71.0]})
-    >>> benchmarks_known_by(b, Month(2023, 3), 6)["year"].tolist()
-    ['2021-22']
-    """
-    if benchmarks.empty:
-        return benchmarks
-    usable = [year_end(str(label)) + lag_months <= month for label in benchmarks["year"]]
-    return benchmarks.loc[usable].reset_index(drop=True)
-
-
 def official_benchmarks(
-    project: Project, catalogue: pd.DataFrame, typed: pd.DataFrame, published_at=None
+    project: Project, catalogue: pd.DataFrame, typed: pd.DataFrame, published_at: dt.datetime | None = None
 ) -> pd.DataFrame:
     """Typed benchmarks, with gaps filled from imported DfE releases when there are any.
 
@@ -91,7 +232,6 @@ def official_benchmarks(
     if not sources.is_file() or not project.store_path.exists():
         return typed
     from .. import dfe
-    from ..errors import StoreError
 
     try:
         if dfe.releases(project.store_path).empty:
@@ -103,67 +243,26 @@ def official_benchmarks(
     return dfe.fill_benchmarks(typed, imported)
 
 
-def read_inputs(project: Project, month: Month) -> MonthInputs:
-    """Read the catalogue files and the values as published for ``month``.
-
-    The store is brought up to date with ``data/extracts`` first.
-    """
-    from . import load as loading
-    from .store import Store
-
-    loading.ensure_store(project)
-    catalogue = loading.read_catalogue(project)
-    with Store.open(project.store_path, read_only=True) as store:
-        values = store.values(as_at=month, as_published=False)  # a render publishes the latest loads
-        loads = store.loads()
-        first_published = store.first_published_at(month)
-    typed = loading.read_benchmarks(project, catalogue)
+def typed_inputs(project: Project, data: MonthData) -> MonthInputs:
+    """The month's tables typed for scoring; raises the first :class:`~cpblib.errors.InputError`
+    (which the checks, run first on the same data, have already reported)."""
+    for _, problem in data.problems:
+        raise problem
+    catalogue = data.catalogue
+    if isinstance(catalogue, InputError):
+        raise catalogue
+    typed = {name: load.typed_table(name, data.tables.get(name), catalogue) for name in TABLES[1:]}
+    benchmarks = official_benchmarks(project, catalogue, typed["benchmarks"], data.first_published).pipe(
+        benchmarks_known_by, data.month, project.config.comparators.publication_lag_months
+    )
     return MonthInputs(
-        month=month,
+        month=data.month,
         catalogue=catalogue,
-        values=values,
-        targets=loading.read_targets(project, catalogue),
-        benchmarks=official_benchmarks(project, catalogue, typed, first_published).pipe(
-            benchmarks_known_by, month, project.config.comparators.publication_lag_months
-        ),
-        overrides=loading.read_overrides(project, catalogue),
-        annotations=loading.read_annotations(project, catalogue),
+        values=data.values,
+        targets=typed["targets"],
+        benchmarks=benchmarks,
+        overrides=typed["overrides"],
+        annotations=typed["annotations"],
         exception_rules=read_exception_rules(project),
-        loads=loads,
+        loads=data.loads if data.loads is not None else pd.DataFrame(),
     )
-
-
-def score_month(inputs: MonthInputs, project: Project) -> pd.DataFrame:
-    """The scored month (pure: no I/O), columns :data:`SCORED_COLUMNS` first."""
-    config = project.config
-    scored = score(
-        inputs.values,
-        inputs.catalogue,
-        inputs.month,
-        targets=inputs.targets,
-        benchmarks=inputs.benchmarks,
-        overrides=inputs.overrides,
-        rules=config.rag,
-        calendar=config.calendar,
-        comparators=COMPARATORS,
-        exception_rules=inputs.exception_rules,
-    )
-    return scored.pipe(_without_float_noise).pipe(_ordered)
-
-
-def _without_float_noise(scored: pd.DataFrame) -> pd.DataFrame:
-    """Gaps are differences of printed figures: drop binary noise such as -5.450000000000003."""
-    gaps = [c for c in scored.columns if c.endswith("_gap")]
-    return scored.assign(**{c: scored[c].astype("float64").round(9) for c in gaps})
-
-
-def _ordered(scored: pd.DataFrame) -> pd.DataFrame:
-    rest = [c for c in scored.columns if c not in SCORED_COLUMNS]
-    return scored.loc[:, [c for c in SCORED_COLUMNS if c in scored.columns] + rest]
-
-
-def run_scoring(project_dir: Path | str | None, month: Month | str) -> pd.DataFrame:
-    """Open a project and score a month: the one call a notebook or script needs (``run_scoring(".", "2023-03")``)."""
-    project = Project.open(project_dir)
-    month = Month.parse(month)
-    return score_month(read_inputs(project, month), project)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._vocabulary import label
+from ..build import BuildFolder
 from ..month import Month
 from ..scoring import exceptions, headline_facts, summarise
 from ..scoring._periods import period_ordinals, to_periods
@@ -355,7 +356,7 @@ def show_appendix(pack: Pack) -> None:
 # -- data quality -----------------------------------------------------------------------------------
 def show_data_quality(pack: Pack) -> None:
     """The data-quality page written by the month's checks (``data-quality.md`` beside ``checks.json``)."""
-    path = pack.project.build_dir(pack.month) / "data-quality.md"
+    path = BuildFolder(pack.project, pack.month).data_quality_md
     if not path.is_file():
         show_markdown(
             markdown_escape(f"The data checks have not been run for {pack.month.label}.")

@@ -12,6 +12,20 @@ the same pack:
 * :func:`stage_quarto`: copy the month into ``pack/`` for ``quarto render``.
 """
 
+from ._month import (
+    EngineUnavailable,
+    Outcome,
+    Published,
+    RenderLocked,
+    choose_engine,
+    log_line,
+    published_current,
+    record_publication,
+    render_lock,
+    render_month,
+    render_stamp,
+    save_render_stamp,
+)
 from ._pdf import render_pdf
 from ._quarto import stage_quarto
 from ._site import archive_months, render_site
@@ -30,17 +44,29 @@ from ._typeset import PdfProcess
 
 __all__ = [
     "PACK_DIR",
+    "EngineUnavailable",
+    "Outcome",
     "Page",
     "PdfProcess",
+    "Published",
     "RenderError",
+    "RenderLocked",
     "SiteStructure",
     "archive_months",
+    "choose_engine",
     "default_quarto_file",
     "find_quarto_file",
     "load_structure",
+    "log_line",
+    "published_current",
+    "record_publication",
+    "render_lock",
+    "render_month",
     "render_pdf",
     "render_site",
+    "render_stamp",
     "resolve_pages",
+    "save_render_stamp",
     "slugify",
     "stage_quarto",
 ]

@@ -1,10 +1,12 @@
-"""Publishing a month: checks, notebooks, then the website and the PDF, under a lock, with a log.
+"""Rendering and publishing a month: the website and the PDF, the lock, the log, the record of publication.
 
-This is what ``cpb render`` runs, attended or from a scheduler. It
-re-uses every step whose inputs have not changed, so a second render of an
-unchanged month takes a few seconds; it records the publication in the store
-(the data "as published") and appends one line to ``_build/render.log``
-saying whether the pack was published, and if not, why.
+:func:`cpblib.workflow.publish_month` runs a month's whole build under the
+project's render lock (:func:`render_lock`) and appends one line to
+``_build/render.log`` (:func:`log_line`) saying whether the pack was
+published, and if not, why. This module renders the website and the PDF with
+the engine chosen (:func:`render_month`), says whether the published copy is
+still current (:func:`published_current`), and records the publication in the
+store (:func:`record_publication`).
 
 Exit codes (:class:`Outcome`): 0 published, 1 bad input or settings,
 2 data checks failed, 3 a notebook failed, 4 rendering failed, 5 another
@@ -17,25 +19,23 @@ import datetime as dt
 import enum
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..build import BuildFolder, code_hash, lock_file, log_file, read_json, write_json
 from ..errors import CpbError
 from ..month import Month
 from ..project import Project
 
-LOG_FILE = "render.log"
-LOCK_FILE = ".render.lock"
-STAMP_FILE = "render.json"
-CHECK_STAMP_FILE = "checks.key"
+if TYPE_CHECKING:
+    from ._typeset import PdfProcess
 
 
 class Outcome(enum.IntEnum):
@@ -69,14 +69,14 @@ class Published:
 @contextmanager
 def render_lock(project: Project) -> Iterator[None]:
     """Hold the project's render lock (a file lock released by the OS if the process dies)."""
-    folder = project.path("build")
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_FILE, "w") as handle:
+    path = lock_file(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RenderLocked(
-                f"another cpb render of {project.root} is running (lock {folder / LOCK_FILE}); nothing was changed"
+                f"another cpb render of {project.root} is running (lock {path}); nothing was changed"
             ) from None
         try:
             handle.write(f"{os.getpid()}\n")
@@ -88,14 +88,14 @@ def render_lock(project: Project) -> Iterator[None]:
 
 def log_line(project: Project, month: Month | str, outcome: Outcome, message: str) -> str:
     """Append one line to ``_build/render.log`` and return it."""
-    folder = project.path("build")
-    folder.mkdir(parents=True, exist_ok=True)
+    path = log_file(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     status = (
         "PUBLISHED" if outcome is Outcome.PUBLISHED else f"NOT PUBLISHED ({outcome.name.lower().replace('_', ' ')})"
     )
     line = f"{stamp} month={month} exit={int(outcome)} {status}: {' '.join(message.split())}"
-    with open(folder / LOG_FILE, "a", encoding="utf-8") as handle:
+    with open(path, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
     return line
 
@@ -113,39 +113,31 @@ def choose_engine(engine: str) -> str:
     return engine
 
 
-def _catalogue_domains(project: Project) -> list[str]:
-    from ..inputs.load import read_catalogue
-
-    return list(dict.fromkeys(read_catalogue(project)["domain"]))
-
-
-PDF_IN_SIDE_PROCESS = True
-"""Typeset the PDF in a second process while this one writes the website (off: one after the other, here)."""
-
-
-def _render_builtin(project: Project, month: Month, domains: list[str], side=None) -> Path:
+def _render_builtin(project: Project, month: Month, domains: list[str], side: PdfProcess | None) -> Path:
     """The website, and the PDF typeset meanwhile by ``side`` (a started :class:`~cpblib.publish.PdfProcess`)."""
-    from .. import publish as render
+    from ._pdf import render_pdf
+    from ._site import render_site
 
-    build = project.build_dir(month)
+    build = BuildFolder(project, month).root
     with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as scratch:
         target = Path(scratch) / f"board-pack-{month}.pdf"
         if side is not None:
             side.typeset(build, target, month, config=project.config, catalogue_domains=domains)
             pdf = side.wait
         else:
-            made = render.render_pdf(build, target, month, config=project.config, catalogue_domains=domains)
+            made = render_pdf(build, target, month, config=project.config, catalogue_domains=domains)
             pdf = lambda: made
-        return render.render_site(
+        return render_site(
             build, project.path("site"), month, config=project.config, catalogue_domains=domains, pdf=pdf
         )
 
 
 def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     """Stage the month for Quarto, let Quarto render the website, publish it at ``_site/<month>/``."""
-    from . import render_pdf, stage_quarto
+    from ._pdf import render_pdf
+    from ._quarto import stage_quarto
 
-    build = project.build_dir(month)
+    build = BuildFolder(project, month).root
     stage_quarto(build, project.root, month, config=project.config, catalogue_domains=domains)
     site = project.path("site")
     site.mkdir(parents=True, exist_ok=True)
@@ -172,112 +164,43 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     return target
 
 
-# -- re-use ----------------------------------------------------------------------------------------------
-def _stamp(project: Project, month: Month, engine: str) -> str:
-    from ..execute._execute import HASHES_FILE, code_hash
+def render_month(
+    project: Project, month: Month, engine: str, domains: list[str], side: PdfProcess | None = None
+) -> Path:
+    """Write the month's website and PDF into ``_site/<YYYY-MM>/`` with ``engine`` (chosen: quarto or builtin);
+    the folder is replaced in one rename, so a failed render leaves the previous one as it was."""
+    if engine == "quarto":
+        return _render_quarto(project, month, domains)
+    return _render_builtin(project, month, domains, side)
 
-    build = project.build_dir(month)
+
+# -- re-use ----------------------------------------------------------------------------------------------
+def render_stamp(project: Project, month: Month, engine: str) -> str:
+    """What the published website and PDF are made from: the engine, cpb's code, the executed pages'
+    hashes, the checks' result and the pack's settings."""
+    build = BuildFolder(project, month)
     digest = hashlib.sha256(f"{engine}|{code_hash()}".encode())
-    for path in (build / HASHES_FILE, build / "checks.json", project.root / "_quarto.yml", project.root / "cpb.toml"):
+    for path in (build.hashes, build.checks_json, project.root / "_quarto.yml", project.root / "cpb.toml"):
         digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()
 
 
-def _published_unchanged(project: Project, month: Month, stamp: str) -> bool:
-    path = project.build_dir(month) / STAMP_FILE
+def published_current(project: Project, month: Month, stamp: str) -> bool:
+    """Whether the month's published website and PDF were made from ``stamp`` and are still there."""
     site_month = project.path("site") / str(month)
-    if not (
-        path.is_file() and (site_month / "index.html").is_file() and (project.path("site") / "index.html").is_file()
-    ):
+    if not ((site_month / "index.html").is_file() and (project.path("site") / "index.html").is_file()):
         return False
-    return json.loads(path.read_text(encoding="utf-8")).get("stamp") == stamp
+    saved = read_json(BuildFolder(project, month).render_stamp) or {}
+    return saved.get("stamp") == stamp
 
 
-# -- checks, re-used while their inputs are unchanged --------------------------------------------------------
-def checks_key(project: Project, month: Month) -> str:
-    from ..execute._execute import code_hash
-    from ..present.pack import fingerprint
-
-    digest = hashlib.sha256(f"{fingerprint(project, month)}|{code_hash()}|{dt.date.today()}".encode())
-    folder = project.root / "expectations"
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        digest.update(path.name.encode() + path.read_bytes())
-    # The commentary checks look at which files exist and whether they are empty (not at their words),
-    # so adding a missing commentary file runs the checks again and the data-quality page follows.
-    commentary = project.path("commentary")
-    for path in sorted(commentary.glob("*/*.md")) if commentary.is_dir() else []:
-        digest.update(f"{path.relative_to(commentary).as_posix()}|{path.stat().st_size > 0}".encode())
-    return digest.hexdigest()
+def save_render_stamp(project: Project, month: Month, stamp: str, engine: str) -> None:
+    write_json(BuildFolder(project, month).render_stamp, {"stamp": stamp, "engine": engine})
 
 
-def check_month(project: Project, month: Month, console=None, meanwhile: Callable[[], object] | None = None) -> bool:
-    """Run the data checks (fail closed) unless they already passed on exactly these inputs today.
-
-    ``meanwhile`` is called just before the checks run (not when they are
-    re-used): ``cpb run`` starts its kernels then. Returns True when the
-    checks ran, False when the earlier result was re-used.
-    """
-    from ..inputs.load import ensure_store
-
-    ensure_store(project)
-    build = project.build_dir(month)
-    key = checks_key(project, month)
-    stamp = build / CHECK_STAMP_FILE
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (build / "checks.json").is_file():
-        return False
-    from ..checks import require_clean
-
-    if meanwhile is not None:
-        meanwhile()
-    stamp.unlink(missing_ok=True)
-    require_clean(project, month, console=console)  # raises ChecksFailed on any error; writes checks.json
-    build.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(key, encoding="utf-8")
-    return True
-
-
-def publish(
-    project: Project,
-    month: Month,
-    *,
-    engine: str = "auto",
-    run: Callable[[Project, Month], object],
-    force: bool = False,
-) -> Published:
-    """Run (or re-use) the month's notebooks through ``run`` and publish the site and the PDF.
-
-    Records the publication in the store. Raises the step's own error when
-    a step fails; the previous site stays as it was.
-    """
+def record_publication(project: Project, month: Month) -> None:
+    """Record in the store that ``month`` is published with the loads it has now (its figures as published)."""
     from ..inputs.store import Store
 
-    chosen = choose_engine(engine)
-    side = None
-    if chosen == "builtin" and PDF_IN_SIDE_PROCESS:
-        from . import PdfProcess
-
-        side = PdfProcess()  # loads its libraries while the notebooks run
-    try:
-        run(project, month)
-        stamp = _stamp(project, month, chosen)
-        site_month = project.path("site") / str(month)
-        rendered = force or not _published_unchanged(project, month, stamp)
-        started = time.perf_counter()
-        if rendered:
-            domains = _catalogue_domains(project)
-            if chosen == "quarto":
-                site_month = _render_quarto(project, month, domains)
-            else:
-                site_month = _render_builtin(project, month, domains, side)
-            (project.build_dir(month) / STAMP_FILE).write_text(
-                json.dumps({"stamp": stamp, "engine": chosen}), encoding="utf-8"
-            )
-    finally:
-        if side is not None:
-            side.close()
     with Store.open(project.store_path, read_only=False) as store:
         store.record_publication(month, republish=True)
-    return Published(
-        month=month, engine=chosen, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf", rendered=rendered,
-        seconds=time.perf_counter() - started if rendered else 0.0,
-    )  # fmt: skip

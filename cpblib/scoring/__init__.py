@@ -8,17 +8,20 @@ benchmark comparisons, exception list, trend); :func:`summarise`,
 :func:`suppress` the display strings for public output.
 """
 
-from ._exceptions import exceptions, packaged_exception_rules
+from ._compare import benchmarks_known_by, year_end
+from ._exceptions import check_exception_rules, exceptions, packaged_exception_rules
 from ._headline import headline_facts
 from ._numbers import round_half_away
 from ._periods import latest_period, previous_period
 from ._rollup import rollup
-from ._score import SCORED_COLUMNS, score
+from ._score import SCORED_COLUMNS, score, score_month
 from ._summary import summarise
 from ._suppress import suppress
 
 __all__ = [
     "SCORED_COLUMNS",
+    "benchmarks_known_by",
+    "check_exception_rules",
     "exceptions",
     "headline_facts",
     "latest_period",
@@ -27,6 +30,8 @@ __all__ = [
     "rollup",
     "round_half_away",
     "score",
+    "score_month",
     "summarise",
     "suppress",
+    "year_end",
 ]

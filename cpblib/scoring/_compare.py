@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..config import COMPARATORS
 from ..errors import InputError
+from ..month import Month
 from ._direction import decimals_of, sign_of
 from ._numbers import compare_rounded
 from ._text import choose, strings, text_column
@@ -119,3 +120,26 @@ def add_comparisons(frame: pd.DataFrame, comparators: Sequence[str] = COMPARATOR
         added[f"{comparator}_gap"] = value - benchmark
         added[f"{comparator}_comparison"] = text_column(comparison(value, benchmark, decimals, sign), frame.index)
     return frame.assign(**added)
+
+
+def year_end(label: str) -> Month:
+    """The month a benchmark year label ends: ``2021-22`` in March 2022, ``2022`` in December 2022.
+
+    >>> str(year_end("2021-22")), str(year_end("2022"))
+    ('2022-03', '2022-12')
+    """
+    first = int(label[:4])
+    return Month(first + 1, 3) if len(label) > 4 else Month(first, 12)
+
+
+def benchmarks_known_by(benchmarks: pd.DataFrame, month: Month, lag_months: int) -> pd.DataFrame:
+    """Only benchmark years a pack for ``month`` could have quoted: ended at least ``lag_months`` before it.
+
+    >>> b = pd.DataFrame({"indicator": ["x", "x"], "comparator": ["england"] * 2, "year": ["2021-22", "2022-23"], "value": [70.0, 71.0]})
+    >>> benchmarks_known_by(b, Month(2023, 3), 6)["year"].tolist()
+    ['2021-22']
+    """
+    if benchmarks.empty:
+        return benchmarks
+    usable = [year_end(str(label)) + lag_months <= month for label in benchmarks["year"]]
+    return benchmarks.loc[usable].reset_index(drop=True)

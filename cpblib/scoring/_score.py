@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,11 @@ from ._rag import add_rag, apply_overrides, resolve_rules
 from ._text import strings, text_column, whole_numbers
 from ._trend import TREND_PERIODS, add_trend
 
-SCORED_COLUMNS = (
+if TYPE_CHECKING:
+    from ..config import ProjectConfig
+    from ..inputs.month_data import MonthInputs
+
+_LEADING_COLUMNS = (
     "indicator",
     "name",
     "domain",
@@ -46,6 +51,12 @@ SCORED_COLUMNS = (
     "worsening_periods",
 )
 """Leading columns of a scored month; per comparator columns and extras follow."""
+
+SCORED_COLUMNS: tuple[str, ...] = _LEADING_COLUMNS + tuple(
+    f"{comparator}_{part}" for comparator in COMPARATORS for part in ("value", "year", "gap", "comparison")
+)
+"""The columns of a scored month, in the stable order ``cpb score --format csv|json`` prints them
+(:data:`EXTRA_COLUMNS` follow in the frame :func:`score` returns)."""
 
 EXTRA_COLUMNS = (
     "numerator",
@@ -140,7 +151,7 @@ _RULE_COLUMNS = ("rag_method", "tolerance", "tolerance_type", "red_rule", "red_t
 def _working_columns(indicators: pd.DataFrame, comparators: Sequence[str]) -> pd.DataFrame:
     """Only what scoring and the scored frame need, so repeating rows per key stays cheap."""
     wanted = [
-        *SCORED_COLUMNS[: SCORED_COLUMNS.index("period_type") + 1],
+        *_LEADING_COLUMNS[: _LEADING_COLUMNS.index("period_type") + 1],
         "period",
         "previous_period",
         "arrears_months",
@@ -182,7 +193,7 @@ def _attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None, mont
 def _finish(frame: pd.DataFrame, month: Month, comparators: Sequence[str], keys: tuple[str, ...]) -> pd.DataFrame:
     per_comparator = [f"{c}_{f}" for c in comparators for f in ("value", "year", "gap", "comparison")]
     out = frame.assign(month=text_column(np.full(len(frame), str(month), dtype=object), frame.index))
-    return out[[*keys, *SCORED_COLUMNS, *per_comparator, *EXTRA_COLUMNS]].reset_index(drop=True)
+    return out[[*keys, *_LEADING_COLUMNS, *per_comparator, *EXTRA_COLUMNS]].reset_index(drop=True)
 
 
 def score(
@@ -243,3 +254,31 @@ def score(
         .pipe(add_trend)
         .pipe(_finish, month, comparators, keys)
     )
+
+
+def score_month(inputs: MonthInputs, config: ProjectConfig) -> pd.DataFrame:
+    """Score a project's month from its typed inputs (:class:`cpblib.inputs.month_data.MonthInputs`):
+    :func:`score` with the project's rules, calendar and exception rules, gaps free of binary noise."""
+    scored = score(
+        inputs.values,
+        inputs.catalogue,
+        inputs.month,
+        targets=inputs.targets,
+        benchmarks=inputs.benchmarks,
+        overrides=inputs.overrides,
+        rules=config.rag,
+        calendar=config.calendar,
+        comparators=COMPARATORS,
+        exception_rules=inputs.exception_rules,
+    )
+    return _without_float_noise(scored)
+
+
+def _without_float_noise(scored: pd.DataFrame) -> pd.DataFrame:
+    """Gaps are differences of printed figures: drop binary noise such as -5.450000000000003.
+
+    >>> _without_float_noise(pd.DataFrame({"england_gap": [-5.450000000000003]}))["england_gap"].tolist()
+    [-5.45]
+    """
+    gaps = [c for c in scored.columns if c.endswith("_gap")]
+    return scored.assign(**{c: scored[c].astype("float64").round(9) for c in gaps})

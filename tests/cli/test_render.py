@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cpblib import workflow
 from cpblib.cli import app
 from cpblib.execute import _execute as run_module
 from cpblib.inputs.load import ensure_store
 from cpblib.inputs.store import Store
 from cpblib.project import Project
-from cpblib.publish import _month as publish_module
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "tests" / "notebooks" / "data" / "small-project"
@@ -148,17 +148,16 @@ def test_failing_checks_exit_2_and_publish_nothing(small, monkeypatch):
 
 # -- 3: a notebook failed ------------------------------------------------------------------------------------------
 def test_a_failing_notebook_exits_3_with_its_name_in_the_log(small, monkeypatch):
-    from cpblib.cli import _render
     from cpblib.execute._execute import NotebookFailed
 
-    def failing_run(project, month, **options):
+    def failing_run(job, *args, **kwargs):
         raise NotebookFailed(
             "notebook domains/01-profile.ipynb (Profile, from domain.ipynb) failed in cell 4 "
             "[pages.show_domain_charts(pack, domain)]: "
             "ValueError: no data. The executed notebook is kept at _build/2023-03/domains/01-profile.failed.ipynb"
         )
 
-    monkeypatch.setattr(_render, "run_pack", failing_run)
+    monkeypatch.setattr(run_module, "_execute", failing_run)
     result = render(small, "--engine", "builtin")
     assert result.exit_code == 3
     [(month, code, status, message)] = log_lines(small)
@@ -171,20 +170,20 @@ def test_a_failing_notebook_exits_3_with_its_name_in_the_log(small, monkeypatch)
 @pytest.mark.parametrize("error", ["render error", "disk full"])
 def test_a_render_that_fails_exits_4_and_leaves_the_site_as_it_was(rendered_demo, tmp_path, monkeypatch, error):
     import cpblib.publish
-    from cpblib.cli import _render
+    import cpblib.publish._pdf
 
     root = tmp_path / "demo"
     shutil.copytree(rendered_demo, root)
     site = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
-    monkeypatch.setattr(_render, "run_pack", lambda project, month, **options: None)  # notebooks as executed
+    monkeypatch.setattr(run_module, "_execute", lambda *args, **kwargs: None)  # notebooks as executed
 
     def broken(*args, **kwargs):
         if error == "disk full":
             raise OSError(28, "No space left on device")
         raise cpblib.publish.RenderError("typst could not lay out the pack")
 
-    monkeypatch.setattr(cpblib.publish, "render_pdf", broken)
-    monkeypatch.setattr(publish_module, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
+    monkeypatch.setattr(cpblib.publish._pdf, "render_pdf", broken)
+    monkeypatch.setattr(workflow, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
     result = render(root, "--engine", "builtin", "--force")
     assert result.exit_code == 4
     month, code, status, message = log_lines(root)[-1]

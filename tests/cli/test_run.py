@@ -123,12 +123,10 @@ def test_a_bad_catalogue_stops_the_run_before_any_notebook(small, monkeypatch, s
     result = cpb_run(small)
     assert result.exit_code == 1
     message = " ".join(result.stderr.split())
-    if store_built:
-        first = r"error: the data checks for 2023-03 found \d+ error\(s\); first: indicators.csv, row 6"
-        assert re.search(first, message)
-        assert json.loads((small / "_build" / "2023-03" / "checks.json").read_text(encoding="utf-8"))["ok"] is False
-    else:
-        assert "error: indicators.csv, row 6, column 'polarity': 'sideways' is not allowed" in message
+    first = r"error: the data checks for 2023-03 found \d+ error\(s\); first: indicators.csv, row 6"
+    assert re.search(first, message)
+    assert "polarity" in message
+    assert json.loads((small / "_build" / "2023-03" / "checks.json").read_text(encoding="utf-8"))["ok"] is False
     build = small / "_build" / "2023-03"
     assert not list(build.rglob("*.ipynb"))
     assert not (build / "hashes.json").exists() and not (build / "pack.pickle").exists()

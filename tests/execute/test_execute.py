@@ -6,6 +6,7 @@ these tests start no kernel; tests/cli/test_run.py runs real ones.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -13,13 +14,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from cpblib import build as build_module
+from cpblib.build import HASHES as HASHES_FILE
 from cpblib.execute import _execute as run_module
-from cpblib.execute._execute import HASHES_FILE, NotebookFailed, notebook_source, plan, run_month
+from cpblib.execute._execute import NotebookFailed, execute_pages, notebook_source, plan
 from cpblib.inputs.load import ensure_store
 from cpblib.month import Month
 from cpblib.present.commentary import commentary_path
 from cpblib.present.notebooks import notebook_text
-from cpblib.present.pack import build
+from cpblib.present.pack import save_pack, saved_pack, score_pack
 from cpblib.project import Project
 
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
@@ -55,10 +58,10 @@ class FakeKernel:
         self.executed: list[str] = []
         self.fail: set[str] = set()
 
-    def __call__(self, job, pack, build_dir: Path, kernel=None, finisher=None) -> None:
+    def __call__(self, job, pack, build, kernel=None, finisher=None) -> None:
         if job.output in self.fail:
             raise NotebookFailed(f"notebook {job.output} failed in cell 3")
-        target = build_dir / job.output
+        target = build.page(job.output)
         target.parent.mkdir(parents=True, exist_ok=True)
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(job.title)])
         nbformat.write(run_module._front_matter(nb, job, pack), target)
@@ -70,6 +73,16 @@ def kernel(monkeypatch) -> FakeKernel:
     fake = FakeKernel()
     monkeypatch.setattr(run_module, "_execute", fake)
     return fake
+
+
+def build(project, month):
+    return score_pack(project, month)
+
+
+def run_month(project, month, **options):
+    """Score the month when its saved pack is out of date (as a build does), then execute its pages."""
+    pack = saved_pack(project, month) or save_pack(score_pack(project, month))
+    return execute_pages(pack, **options)
 
 
 def run(project, kernel, **options) -> list[str]:
@@ -174,7 +187,7 @@ def test_changed_data_executes_every_page(project, kernel):
 
 def test_changed_cpb_code_executes_every_page(project, kernel, monkeypatch):
     run(project, kernel)
-    monkeypatch.setattr(run_module, "code_hash", lambda: "another version of cpb")
+    monkeypatch.setattr(build_module, "code_hash", lambda: "another version of cpb")
     assert run(project, kernel) == sorted(ALL)
 
 
@@ -223,3 +236,20 @@ def test_clean_removes_the_month_build(project, kernel):
     run(project, kernel)
     run_module.clean(project, MONTH)
     assert not project.build_dir(MONTH).exists()
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]"])
+def test_empty_or_corrupt_hashes_mean_every_page_executes_again(project, kernel, content):
+    run(project, kernel)
+    (project.build_dir(MONTH) / HASHES_FILE).write_text(content, encoding="utf-8")
+    assert run(project, kernel) == sorted(ALL)
+    assert run(project, kernel) == []
+
+
+def test_a_front_matter_title_with_quotes_stays_one_yaml_string(project):
+    import yaml
+
+    pack = build(project, MONTH)
+    job = dataclasses.replace(plan(pack)[1], title='Care "leavers": 18+')
+    nb = run_module._front_matter(nbformat.v4.new_notebook(), job, pack)
+    assert yaml.safe_load(nb.cells[0].source.strip("-\n"))["title"] == 'Care "leavers": 18+'

@@ -18,11 +18,8 @@ from cpblib.inputs.load import (
     load_file,
     month_from_filename,
     prepare_load,
-    read_annotations,
-    read_benchmarks,
     read_catalogue,
-    read_overrides,
-    read_targets,
+    read_typed_table,
 )
 from cpblib.inputs.store import Store
 from cpblib.month import Month
@@ -64,26 +61,26 @@ def test_catalogue_errors_name_the_row_as_the_file_has_it(project):
 
 
 def test_optional_tables_are_empty_and_typed_when_absent(project):
-    targets = read_targets(project)
+    targets = read_typed_table(project, "targets")
     assert targets.empty
     assert list(targets.columns) == [c.name for c in TARGET_COLUMNS]
     assert targets["target"].dtype == "float64"
-    assert read_benchmarks(project).empty
-    assert read_overrides(project).empty
-    assert read_annotations(project).empty
+    assert read_typed_table(project, "benchmarks").empty
+    assert read_typed_table(project, "overrides").empty
+    assert read_typed_table(project, "annotations").empty
 
 
 def test_optional_tables_with_only_a_header_are_empty(project):
     write(project.path("targets"), "indicator,from_month,target,range_lower,range_upper,source\n")
-    assert read_targets(project).empty
+    assert read_typed_table(project, "targets").empty
 
 
 def test_optional_tables_are_validated_against_the_catalogue(project):
     write(project.path("targets"), "indicator,from_month,target\ncic-rate,2022-04,60\niha-20-days,2022-04,95\n")
-    assert read_targets(project)["target"].tolist() == [60.0, 95.0]
+    assert read_typed_table(project, "targets")["target"].tolist() == [60.0, 95.0]
     write(project.path("overrides"), "month,indicator,rag,reason\n2023-03,no-such,red,because\n")
     with pytest.raises(InputError) as caught:
-        read_overrides(project)
+        read_typed_table(project, "overrides")
     assert (caught.value.file, caught.value.row, caught.value.column) == ("overrides.csv", 2, "indicator")
 
 

@@ -12,10 +12,11 @@ import nbformat
 import pandas as pd
 import pytest
 
+from cpblib.build import PACK_FILE
 from cpblib.month import Month
 from cpblib.present.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, commentary_path, without_placeholder
 from cpblib.present.format import period_text
-from cpblib.present.pack import APPENDIX_PERIODS, PACK_FILE
+from cpblib.present.pack import APPENDIX_PERIODS
 from cpblib.present.tables import markdown_escape
 
 MONTH = "2023-03"

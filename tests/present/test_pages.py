@@ -13,7 +13,8 @@ import pytest
 from cpblib.month import Month
 from cpblib.present import pages
 from cpblib.present.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, commentary_path
-from cpblib.present.pack import APPENDIX_PERIODS, Pack, build
+from cpblib.present.pack import APPENDIX_PERIODS, Pack
+from cpblib.present.pack import score_pack as build
 from cpblib.project import Project
 
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"

@@ -16,23 +16,24 @@ from pathlib import Path
 
 import pytest
 
+from cpblib import workflow
+from cpblib.build import LOCK_FILE, LOG_FILE, BuildFolder, checks_key, fingerprint
+from cpblib.build import RENDER_STAMP as STAMP_FILE
+from cpblib.execute import _execute as execute_module
 from cpblib.inputs.store import Store
 from cpblib.month import Month
 from cpblib.project import Project
-from cpblib.publish import _month as publish_module
-from cpblib.publish._month import (
-    LOCK_FILE,
-    LOG_FILE,
-    STAMP_FILE,
+from cpblib.publish import (
     EngineUnavailable,
     Outcome,
     RenderLocked,
-    checks_key,
     choose_engine,
     log_line,
-    publish,
+    published_current,
     render_lock,
+    render_stamp,
 )
+from cpblib.workflow import Run, Stage, build_month
 
 MARCH = Month(2023, 3)
 JANUARY = Month(2022, 1)
@@ -42,8 +43,14 @@ LINE = re.compile(
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
 
 
-def keep_notebooks(project, month) -> None:
-    """The notebook step of a render whose notebooks are already executed."""
+def publish(project, month, *, engine="builtin", force=False):
+    return build_month(Run(project, month, engine=engine, force=force)).published
+
+
+@pytest.fixture(autouse=True)
+def keep_notebooks(monkeypatch):
+    """Pages are not executed again: the rendered demo's executed notebooks are kept as they are."""
+    monkeypatch.setattr(execute_module, "_execute", lambda *args, **kwargs: None)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -153,16 +160,23 @@ def test_the_rendered_demo_is_recorded_in_the_store_and_logged(rendered_demo):
 
 def test_nothing_changed_means_nothing_rendered(published):
     site = published.path("site")
+    publish(published, MARCH)  # the copy's pages name its own folder: they are made again once
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-    done = publish(published, MARCH, engine="builtin", run=keep_notebooks)
+    done = publish(published, MARCH)
     assert done.rendered is False
     assert done.site_dir == site / "2023-03" and done.pdf == site / "2023-03" / "board-pack-2023-03.pdf"
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
 
 
-def test_a_changed_setting_or_engine_means_rendering_again(published):
-    from cpblib.publish._month import _published_unchanged, _stamp
+def _published_unchanged(project, month, stamp):
+    return published_current(project, month, stamp)
 
+
+def _stamp(project, month, engine):
+    return render_stamp(project, month, engine)
+
+
+def test_a_changed_setting_or_engine_means_rendering_again(published):
     assert _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
     assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "quarto"))
     toml = published.root / "cpb.toml"
@@ -171,19 +185,18 @@ def test_a_changed_setting_or_engine_means_rendering_again(published):
 
 
 def test_a_missing_site_means_rendering_again(published):
-    from cpblib.publish._month import _published_unchanged, _stamp
-
     shutil.rmtree(published.path("site") / "2023-03")
     assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
 
 
-def test_rendering_a_month_replaces_only_that_month(published):
+def test_rendering_a_month_replaces_only_that_month(published, monkeypatch):
+    monkeypatch.setattr(workflow, "check", lambda *args, **kwargs: (False, None))  # publishing, not checking
     build = published.path("build")
     shutil.copytree(build / "2023-03", build / "2022-01")  # executed notebooks for January 2022
     site = published.path("site")
     march = snapshot(site / "2023-03")
 
-    done = publish(published, JANUARY, engine="builtin", run=keep_notebooks)
+    done = publish(published, JANUARY)
     assert done.rendered and done.site_dir == site / "2022-01"
     assert snapshot(site / "2023-03") == march
     assert (site / "2022-01" / "index.html").is_file() and (site / "2022-01" / "board-pack-2022-01.pdf").is_file()
@@ -194,7 +207,7 @@ def test_rendering_a_month_replaces_only_that_month(published):
         assert store.published_months() == ["2022-01", "2023-03"]
 
     january = snapshot(site / "2022-01")
-    publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True)
+    publish(published, MARCH, force=True)
     assert snapshot(site / "2022-01") == january
     assert (site / "2023-03" / "index.html").is_file()
 
@@ -202,6 +215,7 @@ def test_rendering_a_month_replaces_only_that_month(published):
 @pytest.mark.parametrize("step", ["site page", "pdf"])
 def test_a_crash_mid_render_leaves_the_previous_site_as_it_was(published, monkeypatch, step):
     import cpblib.publish
+    import cpblib.publish._pdf as pdf_module
     import cpblib.publish._site as site_module
 
     site = published.path("site")
@@ -222,16 +236,16 @@ def test_a_crash_mid_render_leaves_the_previous_site_as_it_was(published, monkey
         def render_pdf(*args, **kwargs):
             raise cpblib.publish.RenderError("typst failed")
 
-        monkeypatch.setattr(cpblib.publish, "render_pdf", render_pdf)
-        monkeypatch.setattr(publish_module, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
+        monkeypatch.setattr(pdf_module, "render_pdf", render_pdf)
+        monkeypatch.setattr(workflow, "PDF_IN_SIDE_PROCESS", False)  # the stand-in lives in this process
     with pytest.raises((OSError, cpblib.publish.RenderError)):
-        publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True)
+        publish(published, MARCH, force=True)
     assert snapshot(site) == before
     assert not [p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}.")]  # no half-written copy
     assert (published.build_dir(MARCH) / STAMP_FILE).read_bytes() == stamp
     if step == "site page":  # the next render, with the fault gone, publishes
-        monkeypatch.undo()
-        assert publish(published, MARCH, engine="builtin", run=keep_notebooks, force=True).rendered
+        monkeypatch.setattr(site_module, "_write_page", real_write_page)
+        assert publish(published, MARCH, force=True).rendered
         assert snapshot(site)["2023-03/index.html"] and (site / "2023-03" / "board-pack-2023-03.pdf").is_file()
 
 
@@ -242,46 +256,55 @@ def small(tmp_path) -> Project:
     return Project.open(tmp_path / "small")
 
 
+def key_of(project):
+    return checks_key(project, MARCH, fingerprint(project, MARCH))
+
+
 def test_checks_run_again_when_commentary_files_come_or_go_not_when_words_change(small):
     folder = small.path("commentary") / "2023-03"
-    key = checks_key(small, MARCH)
+    key = key_of(small)
     profile = folder / "profile.md"
     profile.write_text(profile.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
-    assert checks_key(small, MARCH) == key
+    assert key_of(small) == key
     (folder / "health-emotional-wellbeing.md").unlink()
-    missing = checks_key(small, MARCH)
+    missing = key_of(small)
     assert missing != key
     (folder / "health-emotional-wellbeing.md").write_text("", encoding="utf-8")
-    assert checks_key(small, MARCH) not in (key, missing)  # an empty file is reported too
+    assert key_of(small) not in (key, missing)  # an empty file is reported too
     (folder / "health-emotional-wellbeing.md").write_text("Written now.", encoding="utf-8")
-    assert checks_key(small, MARCH) != missing
+    assert key_of(small) != missing
 
 
 def test_checks_run_again_when_the_data_or_the_expectations_change(small):
-    key = checks_key(small, MARCH)
+    key = key_of(small)
     (small.root / "expectations").mkdir()
     (small.root / "expectations" / "values.json").write_text("{}", encoding="utf-8")
-    with_expectations = checks_key(small, MARCH)
+    with_expectations = key_of(small)
     assert with_expectations != key
     targets = small.path("targets")
     targets.write_text(targets.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert checks_key(small, MARCH) != with_expectations
+    assert key_of(small) != with_expectations
 
 
-def test_check_month_reuses_a_clean_result_on_the_same_inputs(small, monkeypatch):
-    calls = []
-
-    def require_clean(project, month, console=None):
-        calls.append(month)
-        build = project.build_dir(month)
-        build.mkdir(parents=True, exist_ok=True)
-        (build / "checks.json").write_text('{"ok": true}', encoding="utf-8")
-
+def test_checks_are_reused_on_the_same_inputs_without_reading_them(small, monkeypatch):
     import cpblib.checks
+    import cpblib.inputs.month_data
 
-    monkeypatch.setattr(cpblib.checks, "require_clean", require_clean)
-    assert publish_module.check_month(small, MARCH) is True
-    assert publish_module.check_month(small, MARCH) is False
+    calls, real_run, real_read = [], cpblib.checks.run_checks, cpblib.inputs.month_data.read_month
+    monkeypatch.setattr(cpblib.checks, "run_checks", lambda project, data: calls.append(1) or real_run(project, data))
+    reads = []
+    monkeypatch.setattr(workflow, "read_month", lambda *args: reads.append(1) or real_read(*args))
+    run = Run(small, MARCH, until=Stage.CHECK)
+    assert build_month(run).checks_ran is True
+    assert build_month(run).checks_ran is False and reads == [1]
     (small.path("commentary") / "2023-03" / "profile.md").unlink()
-    assert publish_module.check_month(small, MARCH) is True
-    assert calls == [MARCH, MARCH]
+    assert build_month(run).checks_ran is True
+    assert calls == [1, 1]
+
+
+@pytest.mark.parametrize("damage", ["", "garbage"])
+def test_a_damaged_checks_key_means_checking_again(small, damage):
+    run = Run(small, MARCH, until=Stage.CHECK)
+    build_month(run)
+    BuildFolder(small, MARCH).checks_key.write_text(damage, encoding="utf-8")
+    assert build_month(run).checks_ran is True

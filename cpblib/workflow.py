@@ -1,0 +1,250 @@
+"""A month's build, as one recipe: load, check, score, prepare the pages, execute, render, publish.
+
+Every command that makes something of a month (``cpb check``, ``cpb score``,
+``cpb run``, ``cpb render``) calls :func:`build_month` with a :class:`Run`
+saying how far to go; the command line only parses its arguments. The steps
+read one :class:`~cpblib.inputs.month_data.MonthData` of the month: what the
+checks look at is what the scoring scores and what the pages show.
+
+Each step is kept when what it is made from has not changed (the month's
+:func:`~cpblib.build.fingerprint` covers the inputs, the settings and cpb's
+code), so a second build of an unchanged month reads nothing and executes
+nothing; ``force`` does every step again.
+
+>>> Stage.SCORE < Stage.PUBLISH
+True
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import ExitStack, nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import build as _build
+from .build import BuildFolder
+from .errors import CpbError, InputError
+from .inputs.month_data import Loaded, MonthData, load_new_extracts, read_month, typed_inputs
+from .month import Month
+from .project import Project
+
+if TYPE_CHECKING:
+    from .checks import CheckResult
+    from .execute import Executed, NotebookJob
+    from .present.pack import Pack
+    from .publish import Outcome, Published
+
+
+class Stage(enum.IntEnum):
+    """How far a build goes (each stage includes those before it)."""
+
+    CHECK = 1
+    SCORE = 2
+    EXECUTE = 3
+    PUBLISH = 4
+
+
+@dataclass(frozen=True)
+class Run:
+    """What to build: a project's month, how far, with which engine, reusing what is current unless ``force``."""
+
+    project: Project
+    month: Month
+    until: Stage = Stage.PUBLISH
+    engine: str = "auto"  # auto | quarto | builtin
+    force: bool = False
+    workers: int | None = None  # pages executed at once (default: one per core)
+
+
+@dataclass
+class Progress:
+    """What a build tells whoever runs it, as it goes (all optional)."""
+
+    checks: Callable[[CheckResult], None] | None = None
+    page_started: Callable[[NotebookJob], None] | None = None
+    page_done: Callable[[NotebookJob, bool], None] | None = None
+    executed: Callable[[Executed], None] | None = None
+
+
+@dataclass
+class Built:
+    """What a build did."""
+
+    run: Run
+    checks_ran: bool = False
+    checks: CheckResult | None = None  # None when an earlier clean result was kept
+    pack: Pack | None = None
+    executed: Executed | None = None
+    published: Published | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+PDF_IN_SIDE_PROCESS = True
+"""Typeset the PDF in a second process while this one works (off: after the website, in this process)."""
+
+
+def build_month(run: Run, progress: Progress | None = None) -> Built:
+    """Build ``run.month`` up to ``run.until``; raises the step's own error when a step fails
+    (:class:`~cpblib.checks.ChecksFailed`, :class:`~cpblib.execute.NotebookFailed`, a render error),
+    and nothing after that step is changed.
+    """
+    from .execute import execute_pages, kernel_pool, plan
+    from .present.pack import save_pack, saved_pack
+    from .publish import PdfProcess, choose_engine, render_month
+
+    project, month, progress = run.project, run.month, progress or Progress()
+    folder = BuildFolder(project, month)
+    built = Built(run)
+    engine = choose_engine(run.engine) if run.until >= Stage.PUBLISH else None
+    with ExitStack() as later:
+        side = later.enter_context(_closing(PdfProcess())) if engine == "builtin" and PDF_IN_SIDE_PROCESS else None
+        kernels = later.enter_context(kernel_pool(project, run.workers)) if run.until >= Stage.EXECUTE else None
+
+        loaded = load_new_extracts(project)  # 1. new extracts into the store (a bad one is reported by the checks)
+        current = _build.fingerprint(project, month)
+        data = _OnDemand(lambda: read_month(project, month, loaded))  # 2. the month's data, read once if needed
+
+        meanwhile = (lambda: kernels.start(one_at_a_time=True)) if kernels is not None else None
+        built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile)  # 3. check
+        if run.until is Stage.CHECK:
+            return built
+
+        pack = None if run.force else saved_pack(project, month, current)  # 4. score
+        built.pack = pack or save_pack(score(project, data.get(), current))
+        if run.until is Stage.SCORE:
+            return built
+
+        jobs = plan(built.pack)  # 5. prepare the pages, 6. execute the pages that changed
+        built.executed = execute_pages(
+            built.pack, jobs=jobs, force=run.force, on_start=progress.page_started, on_done=progress.page_done,
+            kernels=kernels,
+        )  # fmt: skip
+        if progress.executed is not None:
+            progress.executed(built.executed)
+        if run.until is Stage.EXECUTE:
+            return built
+
+        built.published = publish(run, engine, side, render_month)  # 7. render, 8. publish
+    return built
+
+
+def check(
+    run: Run, folder: BuildFolder, current: str, data: _OnDemand, progress: Progress,
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[bool, CheckResult | None]:  # fmt: skip
+    """Run the data checks on the month's data and write their report, unless they already passed on
+    exactly these inputs today (then nothing is read and Great Expectations is not imported).
+
+    Raises :class:`~cpblib.checks.ChecksFailed` on any error. ``meanwhile`` is called just before the
+    checks run: the kernels start then, beside them.
+    """
+    key = _build.checks_key(run.project, run.month, current)
+    if not run.force and _build.read_text(folder.checks_key) == key and folder.checks_json.is_file():
+        return False, None
+    from .checks import ChecksFailed, run_checks, write_reports
+
+    if meanwhile is not None:
+        meanwhile()
+    folder.checks_key.unlink(missing_ok=True)
+    result = run_checks(run.project, data.get())
+    write_reports(run.project, result)
+    if progress.checks is not None:
+        progress.checks(result)
+    if not result.ok:
+        raise ChecksFailed(result)
+    _build.write_text(folder.checks_key, key)
+    return True, result
+
+
+def score(project: Project, data: MonthData, current: str) -> Pack:
+    """Score the checked month: one scored frame that every page is built from (pure but for reading
+    the official DfE figures that fill benchmark gaps)."""
+    from .present.pack import Pack
+    from .scoring import score_month
+
+    inputs = typed_inputs(project, data)
+    return Pack(project, data.month, inputs, score_month(inputs, project.config), current)
+
+
+def publish(run: Run, engine: str, side, render: Callable) -> Published:
+    """Render the website and PDF unless the published copy is current, then record the publication."""
+    from .inputs.load import read_catalogue
+    from .publish import Published, published_current, record_publication, render_stamp, save_render_stamp
+
+    project, month = run.project, run.month
+    stamp = render_stamp(project, month, engine)
+    site_month = project.path("site") / str(month)
+    rendered = run.force or not published_current(project, month, stamp)
+    started = time.perf_counter()
+    if rendered:
+        domains = list(dict.fromkeys(read_catalogue(project)["domain"]))
+        site_month = render(project, month, engine, domains, side)
+        save_render_stamp(project, month, stamp, engine)
+    record_publication(project, month)
+    return Published(
+        month=month, engine=engine, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf",
+        rendered=rendered, seconds=time.perf_counter() - started if rendered else 0.0,
+    )  # fmt: skip
+
+
+def publish_month(run: Run, progress: Progress | None = None) -> tuple[Outcome, str]:
+    """``cpb render``: the whole build under the project's render lock, ending in one line appended to
+    ``_build/render.log`` and an :class:`~cpblib.publish.Outcome` (the exit code) with that line."""
+    from .checks import ChecksFailed
+    from .execute import NotebookFailed
+    from .publish import EngineUnavailable, Outcome, RenderLocked, log_line, render_lock
+
+    project, month = run.project, run.month
+    outcome, message = Outcome.PUBLISHED, ""
+    try:
+        with render_lock(project):
+            done = build_month(run, progress).published
+        index = done.site_dir / "index.html"
+        message = (
+            f"{month.label} published with the {done.engine} engine"
+            f"{'' if done.rendered else ' (unchanged since the last render)'}: open {index} ; PDF {done.pdf}"
+            f"{f' ; website and PDF written in {done.seconds:.1f} s' if done.rendered else ''}"
+        )
+    except RenderLocked as exc:
+        outcome, message = Outcome.LOCKED, str(exc)
+    except ChecksFailed as exc:
+        outcome, message = Outcome.CHECKS_FAILED, str(exc)
+    except NotebookFailed as exc:
+        outcome, message = Outcome.NOTEBOOK_FAILED, str(exc)
+    except EngineUnavailable as exc:
+        outcome, message = Outcome.BAD_INPUT, str(exc)
+    except CpbError as exc:
+        outcome = Outcome.BAD_INPUT if isinstance(exc, InputError) else Outcome.RENDER_FAILED
+        message = str(exc)
+    except Exception as exc:  # noqa: BLE001 (a crash, e.g. a full disk, is still logged and not published)
+        if os.environ.get("CPB_DEBUG"):
+            traceback.print_exc()
+        outcome, message = Outcome.RENDER_FAILED, f"unexpected {type(exc).__name__}: {exc}"
+    return outcome, log_line(project, month, outcome, message)
+
+
+class _OnDemand:
+    """A value made the first time it is asked for (the month's data: not read when every step is kept)."""
+
+    def __init__(self, make: Callable[[], MonthData]) -> None:
+        self._make, self._value = make, None
+
+    def get(self) -> MonthData:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+
+def _closing(process):
+    """A context that closes ``process`` (a :class:`~cpblib.publish.PdfProcess`) on the way out."""
+    from contextlib import closing
+
+    return closing(process) if process is not None else nullcontext()
+
+
+__all__ = ["Built", "Loaded", "Progress", "Run", "Stage", "build_month", "check", "publish_month", "score"]
