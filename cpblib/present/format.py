@@ -10,27 +10,25 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from .._vocabulary import label
-from ..scoring import round_half_away
+from ..scoring import format_numbers
 from ..scoring._text import UNIT_SUFFIX
 
 MISSING = "–"
 
 
 def format_values(values, decimals: int, unit: str | None = None, missing: str = "") -> list[str]:
-    """Figures as the pack prints them: rounded half away from zero, thousands separators, the unit's sign.
+    """Figures of one unit as the pack prints them (:func:`cpblib.scoring.format_numbers` with the unit's sign).
 
     >>> format_values([64.55, 1234.5, float("nan"), -0.04], 1, "percent")
     ['64.6%', '1,234.5%', '', '0.0%']
     """
-    numbers = np.asarray(pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce"), dtype="float64")
+    numbers = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").to_numpy(dtype="float64")
     places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
-    rounded = round_half_away(numbers, places) + 0.0 if numbers.size else numbers  # + 0.0 turns -0.0 into 0.0
-    suffix = UNIT_SUFFIX.get(unit or "", "")
-    return [missing if math.isnan(x) else f"{x:,.{places}f}{suffix}" for x in rounded.tolist()]
+    text = format_numbers(numbers, places, UNIT_SUFFIX.get(unit or "", ""))
+    return [missing if not cell else cell for cell in text.tolist()]
 
 
 def format_value(value: object, unit: str, decimals: int | None) -> str:

@@ -87,12 +87,14 @@ def saved_pack(project: Project, month: Month, current: str | None = None) -> Pa
 
 
 def score_pack(project: Project, month: Month) -> Pack:
-    """Read and score the month now, without the data checks (for a notebook opened by hand)."""
-    from ..inputs.month_data import read_month, typed_inputs
+    """Read and score the month now, without the data checks (for a notebook opened by hand); extracts
+    not in the store yet are loaded first."""
+    from ..inputs.month_data import load_new_extracts, read_month, typed_inputs
     from ..scoring import score_month
 
+    loaded = load_new_extracts(project)
     key = fingerprint(project, month)
-    inputs = typed_inputs(project, read_month(project, month))
+    inputs = typed_inputs(project, read_month(project, month, loaded))
     return Pack(project, month, inputs, score_month(inputs, project.config), key)
 
 

@@ -11,7 +11,7 @@ benchmark comparisons, exception list, trend); :func:`summarise`,
 from ._compare import benchmarks_known_by, year_end
 from ._exceptions import check_exception_rules, exceptions, packaged_exception_rules
 from ._headline import headline_facts
-from ._numbers import round_half_away
+from ._numbers import format_numbers, round_half_away
 from ._periods import latest_period, previous_period
 from ._rollup import rollup
 from ._score import SCORED_COLUMNS, score, score_month
@@ -23,6 +23,7 @@ __all__ = [
     "benchmarks_known_by",
     "check_exception_rules",
     "exceptions",
+    "format_numbers",
     "headline_facts",
     "latest_period",
     "packaged_exception_rules",

@@ -79,18 +79,20 @@ def compare_rounded(left: ArrayLike, right: ArrayLike, decimals: ArrayLike | int
 def _format_unique(scaled: np.ndarray, place: int) -> np.ndarray:
     """Text of already-rounded figures (whole numbers of the last place), formatting each distinct figure once."""
     unique, inverse = np.unique(scaled, return_inverse=True)
-    pattern = f"%.{place}f"
+    pattern = f"{{:,.{place}f}}"
     # No vectorised printf exists in numpy or pandas (numpy.char.mod loops per element, slower);
     # formatting the distinct figures once and spreading them back is the fast way.
-    text = np.array(list(map(pattern.__mod__, (unique / 10.0**place + 0.0).tolist())), dtype=object)
+    text = np.array(list(map(pattern.format, (unique / 10.0**place + 0.0).tolist())), dtype=object)
     return text[inverse.ravel()]
 
 
 def format_numbers(values: ArrayLike, decimals: ArrayLike | int, suffix: ArrayLike | str = "") -> np.ndarray:
-    """Display strings at each value's precision (an object array); missing values give ``""``.
+    """Figures as the pack prints them, everywhere (tables, charts, reasons, commentary): rounded half away
+    from zero at each value's precision, thousands separated, with ``suffix`` (an object array); missing
+    values give ``""``. This is cpb's one number formatter.
 
-    >>> format_numbers([9.5, 70], 1, "%").tolist()
-    ['9.5%', '70.0%']
+    >>> format_numbers([9.5, 70, 1234.5, -0.04], 1, "%").tolist()
+    ['9.5%', '70.0%', '1,234.5%', '0.0%']
     """
     x = _floats(values)
     places = _decimals(decimals, x.size)

@@ -43,7 +43,7 @@ from ._display import (
 )
 from ._summary import direction_count_chart, rag_count_chart
 from ._theme import THEME_NAME, house_style
-from ._trend import TrendData, format_value, trend_chart, trend_data, trend_description
+from ._trend import TrendData, trend_chart, trend_data, trend_description
 
 __all__ = [
     "DEFER_SVG_ENV",
@@ -61,7 +61,6 @@ __all__ = [
     "describe",
     "direction_count_chart",
     "display_chart",
-    "format_value",
     "house_style",
     "rag_count_chart",
     "spec_to_svg",

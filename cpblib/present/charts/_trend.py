@@ -33,7 +33,7 @@ from ..._vocabulary import label as vocabulary_label
 from ...config import Comparators
 from ...month import Month, month_range
 from ...scoring import round_half_away
-from ..format import format_values
+from ..format import format_value, format_values
 from . import _theme as theme
 
 FREQUENCY_STEP = {"monthly": 1, "quarterly": 3, "termly": 5, "annual": 12}
@@ -70,15 +70,6 @@ def _number(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
-
-
-def format_value(value: float, decimals: int, unit: str | None = None) -> str:
-    """A figure as the pack prints it ('' when missing); see :func:`cpblib.present.format.format_values`.
-
-    >>> format_value(64.55, 1), format_value(72.46, 1, "percent"), format_value(437, 0, "count")
-    ('64.6', '72.5%', '437')
-    """
-    return format_values([value], decimals, unit)[0]
 
 
 def _short(month: Month) -> str:
@@ -201,8 +192,8 @@ def _comparators(
                 "name": name,
                 "year": year,
                 "value": value,
-                "text": f"{name}{year_text}: {format_value(value, decimals, unit)}",
-                "sentence": f"{name}{year_text} {format_value(value, decimals, unit)}",
+                "text": f"{name}{year_text}: {format_value(value, unit, decimals)}",
+                "sentence": f"{name}{year_text} {format_value(value, unit, decimals)}",
             }
         )
     return pd.DataFrame.from_records(records, columns=["comparator", "name", "year", "value", "text", "sentence"])
@@ -314,7 +305,7 @@ def trend_data(
         code = None
     style = theme.RAG_STYLE.get(str(code).lower()) if code is not None else None
     latest_value = float(present["value"].iloc[-1])
-    latest_text = f"{_short(latest_month)}: {format_value(latest_value, decimals, unit)}"
+    latest_text = f"{_short(latest_month)}: {format_value(latest_value, unit, decimals)}"
     latest = pd.DataFrame(
         {
             "period": [str(latest_month)],
@@ -377,7 +368,7 @@ def describe_trend(data: TrendData) -> str:
     latest = data.latest.iloc[0]
     parts = [f"{data.name} from {_short(data.months[0])} to {_short(data.months[-1])}: "]
     rag = f" ({latest['rag_label']})" if latest["rag_label"] else ""
-    parts.append(f"{format_value(latest['value'], data.decimals, data.unit)} in {latest['label']}{rag}")
+    parts.append(f"{format_value(latest['value'], data.unit, data.decimals)} in {latest['label']}{rag}")
     if len(data.previous):
         before = data.previous.iloc[0]
         order = np.sign(
@@ -425,7 +416,7 @@ def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series,
         return f"{name}: not enough data to chart (no figures)."
     last = present.iloc[-1]
     decimals = int(_number(_field(indicator_row, "decimals")) or 0)
-    figure = format_value(last["value"], decimals, _field(indicator_row, "unit"))
+    figure = format_value(last["value"], _field(indicator_row, "unit"), decimals)
     when = _short(Month.from_ordinal(int(last["ordinal"])))
     return f"{name}: not enough data to chart (one figure: {figure} in {when})."
 
