@@ -65,14 +65,30 @@ ROUNDED = " (rounds to zero): counted as 0"
 GAP_COLUMNS = ("indicator", "year", "level", "area_code", "area_name", "measure", "source", "note")
 
 LA_CHANGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
-    ("2019-04-01", ("835", "836", "837"), ("838", "839"),
-     "Dorset (835), Poole (836) and Bournemouth (837) were replaced by Dorset (838) and "
-     "Bournemouth, Christchurch and Poole (839) on 1 April 2019"),
-    ("2021-04-01", ("928",), ("940", "941"),
-     "Northamptonshire (928) was replaced by North Northamptonshire (940) and West Northamptonshire (941) "
-     "on 1 April 2021"),
-    ("2023-04-01", ("909",), ("942", "943"),
-     "Cumbria (909) was replaced by Cumberland (942) and Westmorland and Furness (943) on 1 April 2023"),
+    (
+        "2019-04-01",
+        ("835", "836", "837"),
+        ("838", "839"),
+        (
+            "Dorset (835), Poole (836) and Bournemouth (837) were replaced by Dorset (838) and "
+            "Bournemouth, Christchurch and Poole (839) on 1 April 2019"
+        ),
+    ),
+    (
+        "2021-04-01",
+        ("928",),
+        ("940", "941"),
+        (
+            "Northamptonshire (928) was replaced by North Northamptonshire (940) and West Northamptonshire (941) "
+            "on 1 April 2021"
+        ),
+    ),
+    (
+        "2023-04-01",
+        ("909",),
+        ("942", "943"),
+        "Cumbria (909) was replaced by Cumberland (942) and Westmorland and Furness (943) on 1 April 2023",
+    ),
 )
 """Local government reorganisations that changed LA numbers: a council has no figures
 under its number for years before it existed (or after it ceased)."""
@@ -180,8 +196,11 @@ def _select_indicators(mapping: pd.DataFrame, indicators) -> tuple[pd.DataFrame,
     if isinstance(indicators, pd.DataFrame):
         slugs = list(indicators["indicator"])
         if "polarity" in indicators.columns:
-            polarity = {k: str(v).strip().lower() for k, v in zip(indicators["indicator"], indicators["polarity"])
-                        if isinstance(v, str) and v.strip()}
+            polarity = {
+                k: str(v).strip().lower()
+                for k, v in zip(indicators["indicator"], indicators["polarity"])
+                if isinstance(v, str) and v.strip()
+            }
     else:
         slugs = [indicators] if isinstance(indicators, str) else list(indicators)
     order = {slug: i for i, slug in enumerate(dict.fromkeys(slugs))}
@@ -226,8 +245,9 @@ def _match_filters(row, release: str, available: list[str], store: StoreReader, 
         measures = store.measures_of(release)
         close = difflib.get_close_matches(row.measure, measures, n=3)
         hint = f" (close: {', '.join(close)})" if close else ""
-        raise InputError(file, f"{row.measure!r} is not a measure of release {release}{hint}", row=line,
-                         column="measure")
+        raise InputError(
+            file, f"{row.measure!r} is not a measure of release {release}{hint}", row=line, column="measure"
+        )
     parsed = {text: parse_filter(text) for text in available}
     matched = [text for text, pairs in parsed.items() if all(pairs.get(k) == v for k, v in wanted.items())]
     if not matched:
@@ -235,14 +255,22 @@ def _match_filters(row, release: str, available: list[str], store: StoreReader, 
             printed = sorted({pairs.get(column) for pairs in parsed.values()} - {None})
             if value not in printed:
                 shown = "; ".join(printed[:12]) if printed else "none: no such column"
-                raise InputError(file, f"{column}={value!r} matches no rows of release {release}; "
-                                 f"values printed for {column}: {shown}", row=line, column="filter")
+                raise InputError(
+                    file,
+                    f"{column}={value!r} matches no rows of release {release}; values printed for {column}: {shown}",
+                    row=line,
+                    column="filter",
+                )
         raise InputError(file, f"no rows of release {release} match {row.filter!r}", row=line, column="filter")
     if len(matched) > 1:
-        varying = sorted({k for text in matched for k in parsed[text]
-                          if len({parsed[t].get(k) for t in matched}) > 1})
-        raise InputError(file, f"matches rows for several values of {', '.join(varying)} in release {release}; "
-                         "add the one wanted to the filter", row=line, column="filter")
+        varying = sorted({k for text in matched for k in parsed[text] if len({parsed[t].get(k) for t in matched}) > 1})
+        raise InputError(
+            file,
+            f"matches rows for several values of {', '.join(varying)} in release {release}; "
+            "add the one wanted to the filter",
+            row=line,
+            column="filter",
+        )
     return matched
 
 
@@ -266,22 +294,24 @@ def _mapping_values(row, frame: pd.DataFrame, release: str) -> pd.DataFrame:
         value = value * DAYS_PER_MONTH
     plain = {y: year_label(y, None, row.period) for y in pd.unique(frame["year_end"])}
     year = frame["span_label"].where(frame["span_label"].notna(), frame["year_end"].map(plain))
-    return pd.DataFrame({
-        "indicator": row.indicator,
-        "priority": int(row.priority),
-        "year_end": frame["year_end"].astype("int64"),
-        "year": year,
-        "level": frame["level"],
-        "area_code": frame["area_code"],
-        "area_name": frame["area_name"],
-        "region_name": frame["region_name"],
-        "value": value.astype("float64"),
-        "missing_reason": reason,
-        "flag": flag,
-        "flag_note": note,
-        "measure": row.measure,
-        "source": release,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": row.indicator,
+            "priority": int(row.priority),
+            "year_end": frame["year_end"].astype("int64"),
+            "year": year,
+            "level": frame["level"],
+            "area_code": frame["area_code"],
+            "area_name": frame["area_name"],
+            "region_name": frame["region_name"],
+            "value": value.astype("float64"),
+            "missing_reason": reason,
+            "flag": flag,
+            "flag_note": note,
+            "measure": row.measure,
+            "source": release,
+        }
+    )
 
 
 def _unique_map(series: pd.Series, func) -> pd.Series:
@@ -297,14 +327,21 @@ def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
         releases = store.releases()
         chosen = choose_releases(releases, release)
         rows = [row for row in mapping.itertuples(index=False) if row.source in chosen]
-        skipped = tuple(f"{row.indicator}: no {row.source} release imported"
-                        for row in mapping.itertuples(index=False) if row.source not in chosen)
+        skipped = tuple(
+            f"{row.indicator}: no {row.source} release imported"
+            for row in mapping.itertuples(index=False)
+            if row.source not in chosen
+        )
         sets = store.filter_sets([(chosen[row.source], row.measure) for row in rows])
         available = sets.groupby(["release", "measure"])["filters"].agg(list).to_dict()
         picked = [
-            (row, chosen[row.source],
-             _match_filters(row, chosen[row.source], available.get((chosen[row.source], row.measure), []),
-                            store, file)[0])
+            (
+                row,
+                chosen[row.source],
+                _match_filters(
+                    row, chosen[row.source], available.get((chosen[row.source], row.measure), []), store, file
+                )[0],
+            )
             for row in rows
         ]
         figures = store.values([(r, row.measure, f) for row, r, f in picked])
@@ -315,10 +352,25 @@ def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
     polarity, year_types = dictionary_terms(mapping, measures)
     polarity = {slug: catalogue_polarity.get(slug) or polarity.get(slug) or "none" for slug in order}
     groups = dict(tuple(figures.groupby(["release", "measure", "filters"], sort=False)))
-    frames = [_mapping_values(row, groups[(r, row.measure, f)], r) for row, r, f in picked
-              if (r, row.measure, f) in groups]
-    columns = ["indicator", "priority", "year_end", "year", "level", "area_code", "area_name", "region_name",
-               "value", "missing_reason", "flag", "flag_note", "measure", "source"]
+    frames = [
+        _mapping_values(row, groups[(r, row.measure, f)], r) for row, r, f in picked if (r, row.measure, f) in groups
+    ]
+    columns = [
+        "indicator",
+        "priority",
+        "year_end",
+        "year",
+        "level",
+        "area_code",
+        "area_name",
+        "region_name",
+        "value",
+        "missing_reason",
+        "flag",
+        "flag_note",
+        "measure",
+        "source",
+    ]
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     values["region_key"] = _unique_map(values["region_name"], region_key)
     if not values.empty:
@@ -329,16 +381,18 @@ def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
         values = values.loc[values["priority"] == values["_first"]].drop(columns="_first").reset_index(drop=True)
     ofsted = releases.loc[releases["release"] == chosen.get("ofsted"), "latest_period"]
     ofsted_as_at = str(ofsted.iloc[0])[:10] if len(ofsted) and pd.notna(ofsted.iloc[0]) else None
-    return _Loaded(values, chosen, _area_table(areas), neighbours, inspections, polarity, year_types, ofsted_as_at,
-                   order, skipped)
+    return _Loaded(
+        values, chosen, _area_table(areas), neighbours, inspections, polarity, year_types, ofsted_as_at, order, skipped
+    )
 
 
 def _area_table(areas: pd.DataFrame) -> pd.DataFrame:
     """One row per LA number: latest name and region; every ONS code seen for it."""
     if areas.empty:
         return pd.DataFrame(columns=["la_code", "la_name", "region_key", "new_la_codes"])
-    areas = areas.assign(region_key=_unique_map(areas["region_name"], region_key),
-                         _year=areas["year_end"].fillna(0)).sort_values(["la_code", "_year"], kind="stable")
+    areas = areas.assign(
+        region_key=_unique_map(areas["region_name"], region_key), _year=areas["year_end"].fillna(0)
+    ).sort_values(["la_code", "_year"], kind="stable")
     named = areas.loc[areas["la_name"].notna() & (areas["la_name"] != "")]
     name = named.groupby("la_code")["la_name"].last()
     regional = areas.loc[areas["region_key"].notna()]
@@ -358,8 +412,9 @@ def _as_at_date(as_at: str | None) -> pd.Timestamp | None:
             raise ValueError(as_at)
         return pd.Timestamp(as_at)
     except ValueError:
-        raise ConfigError(f"statistical_neighbours.good_outstanding_as_at: {as_at!r} is not a date "
-                          "(write it as YYYY-MM-DD)") from None
+        raise ConfigError(
+            f"statistical_neighbours.good_outstanding_as_at: {as_at!r} is not a date (write it as YYYY-MM-DD)"
+        ) from None
 
 
 def _inspections_by_la(inspections: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -368,17 +423,25 @@ def _inspections_by_la(inspections: pd.DataFrame, areas: pd.DataFrame) -> pd.Dat
     Ofsted lists LAs by ONS area code: they are matched to LA numbers through
     the codes the DfE files print beside each LA number, or failing that by name.
     """
-    by_code = {code: la for la, codes in zip(areas["la_code"], areas["new_la_codes"])
-               if isinstance(codes, list) for code in codes}
+    by_code = {
+        code: la
+        for la, codes in zip(areas["la_code"], areas["new_la_codes"])
+        if isinstance(codes, list)
+        for code in codes
+    }
     by_name = {name_key(n): la for la, n in zip(areas["la_code"], areas["la_name"]) if name_key(n)}
     la_code = inspections["area_code"].map(by_code)
     la_code = la_code.where(la_code.notna(), inspections["la_name"].map(name_key).map(by_name))
-    return (inspections.assign(la_code=la_code, _date=pd.to_datetime(inspections["inspection_date"]))
-            .loc[lambda f: f["la_code"].notna()].sort_values(["la_code", "_date"], kind="stable"))
+    return (
+        inspections.assign(la_code=la_code, _date=pd.to_datetime(inspections["inspection_date"]))
+        .loc[lambda f: f["la_code"].notna()]
+        .sort_values(["la_code", "_date"], kind="stable")
+    )
 
 
-def good_or_outstanding(inspections: pd.DataFrame, areas: pd.DataFrame, as_at: str | None = None
-                        ) -> tuple[pd.DataFrame, str | None]:
+def good_or_outstanding(
+    inspections: pd.DataFrame, areas: pd.DataFrame, as_at: str | None = None
+) -> tuple[pd.DataFrame, str | None]:
     """Each LA's judgement in force on ``as_at``: its latest overall effectiveness judgement inspected by then.
 
     Returns a frame (``la_code``, ``inspection_date``, ``overall``, ``good``) and the
@@ -423,8 +486,9 @@ def _la_label(code: str, areas: Mapping[str, str]) -> str:
     return f"{code} {name}" if name else str(code)
 
 
-def _neighbour_pairs(loaded: _Loaded, la_codes: Sequence[str], model: str,
-                     neighbours: Mapping[str, Sequence[str]] | None) -> tuple[pd.DataFrame, str, str | None]:
+def _neighbour_pairs(
+    loaded: _Loaded, la_codes: Sequence[str], model: str, neighbours: Mapping[str, Sequence[str]] | None
+) -> tuple[pd.DataFrame, str, str | None]:
     """(la_code, neighbour) pairs, a label for the model and its release (None if not imported)."""
     dataset = f"sn_{model}"
     release = loaded.chosen.get(dataset)
@@ -467,26 +531,33 @@ def _average_rows(grid: pd.DataFrame, pairs: pd.DataFrame, la_values: pd.DataFra
     if pairs.empty:
         return pd.DataFrame(columns=[*keys, "value", "n", "total", "missing", "gaps"])
     wide = (
-        grid.loc[:, keys].drop_duplicates()
+        grid.loc[:, keys]
+        .drop_duplicates()
         .merge(pairs, on=[k for k in keys if k in pairs.columns], how="inner")
-        .merge(la_values.rename(columns={"area_code": "neighbour"}), on=["indicator", "year_end", "neighbour"],
-               how="left")
+        .merge(
+            la_values.rename(columns={"area_code": "neighbour"}), on=["indicator", "year_end", "neighbour"], how="left"
+        )
     )
     stats = wide.groupby(keys, sort=False)["value"].agg(["mean", "median", "count", "size"]).reset_index()
     gap = wide["flag"].eq("zero_gap")
     for name, rows in (("missing", wide["value"].isna() & ~gap), ("gaps", gap)):
         listed = _listing(wide.loc[rows], keys, "neighbour", name)
         stats = stats.merge(listed.astype({"year_end": "int64"}), on=keys, how="left")
-    return pd.DataFrame({
-        **{k: stats[k] for k in keys},
-        "value": np.where(stats["count"] > 0, stats[average], np.nan),
-        "n": stats["count"], "total": stats["size"],
-        "missing": stats["missing"].fillna(""), "gaps": stats["gaps"].fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            **{k: stats[k] for k in keys},
+            "value": np.where(stats["count"] > 0, stats[average], np.nan),
+            "n": stats["count"],
+            "total": stats["size"],
+            "missing": stats["missing"].fillna(""),
+            "gaps": stats["gaps"].fillna(""),
+        }
+    )
 
 
-def _good_neighbours(loaded: _Loaded, grid: pd.DataFrame, pairs: pd.DataFrame, as_at: str | None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _good_neighbours(
+    loaded: _Loaded, grid: pd.DataFrame, pairs: pd.DataFrame, as_at: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Neighbours judged Good or Outstanding, per council, indicator and year.
 
     The judgement is the one in force on ``as_at`` when given, else at the end
@@ -505,15 +576,28 @@ def _good_neighbours(loaded: _Loaded, grid: pd.DataFrame, pairs: pd.DataFrame, a
         dates = [year_end_date(y, loaded.year_types.get(i)) for i, y in zip(as_of["indicator"], as_of["year_end"])]
     as_of = as_of.assign(as_at=dates)
     judged = judgements_in_force(loaded.inspections, loaded.areas, as_of["as_at"])
-    wide = (grid.loc[:, ["la_code", *keys]].drop_duplicates().merge(pairs, on="la_code").merge(as_of, on=keys)
-            .merge(judged.rename(columns={"la_code": "neighbour"}), on=["as_at", "neighbour"], how="left"))
+    wide = (
+        grid.loc[:, ["la_code", *keys]]
+        .drop_duplicates()
+        .merge(pairs, on="la_code")
+        .merge(as_of, on=keys)
+        .merge(judged.rename(columns={"la_code": "neighbour"}), on=["as_at", "neighbour"], how="left")
+    )
     good = wide.loc[wide["good"].eq(True), ["la_code", *keys, "neighbour"]]
     unknown = _listing(wide.loc[wide["overall"].isna()], ["la_code", *keys], "neighbour", "unknown")
     return good, unknown, as_of
 
 
-def _compute(loaded: _Loaded, la_codes: Sequence[str], *, model: str, average: str, as_at: str | None,
-             neighbours: Mapping[str, Sequence[str]] | None, regions: Mapping[str, str] | None) -> pd.DataFrame:
+def _compute(
+    loaded: _Loaded,
+    la_codes: Sequence[str],
+    *,
+    model: str,
+    average: str,
+    as_at: str | None,
+    neighbours: Mapping[str, Sequence[str]] | None,
+    regions: Mapping[str, str] | None,
+) -> pd.DataFrame:
     values = loaded.values
     columns = ["la_code", *OUTPUT_COLUMNS]
     if values.empty or not la_codes:
@@ -531,33 +615,52 @@ def _compute(loaded: _Loaded, la_codes: Sequence[str], *, model: str, average: s
     # a dataset published for England only (adoption timeliness) gives no LA, region or neighbour rows
     levels = values.drop_duplicates(["indicator", "level"]).groupby("indicator")["level"].agg(frozenset).to_dict()
     has_la = grid["indicator"].map({i: "la" in v for i, v in levels.items()}).fillna(False).to_numpy(dtype=bool)
-    has_region = grid["indicator"].map({i: bool({"la", "regional"} & v) for i, v in levels.items()}).fillna(
-        False).to_numpy(dtype=bool)
+    has_region = (
+        grid["indicator"]
+        .map({i: bool({"la", "regional"} & v) for i, v in levels.items()})
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
 
-    la_values = values.loc[values["level"] == "la",
-                           [*keys, "area_code", "value", "missing_reason", "flag", "flag_note", "region_key"]]
+    la_values = values.loc[
+        values["level"] == "la", [*keys, "area_code", "value", "missing_reason", "flag", "flag_note", "region_key"]
+    ]
     la_values = la_values.drop_duplicates([*keys, "area_code"])
     parts = []
 
     # the council itself
-    own = grid.merge(la_values.drop(columns="region_key").rename(columns={"area_code": "la_code"}),
-                     on=[*keys, "la_code"], how="left")
-    why = np.where(own["missing_reason"].notna(), own["missing_reason"],
-                   "no figure for " + _unique_map(own["la_code"], lambda c: _la_label(c, names)) + " in "
-                   + own["source"])
-    change = own["la_code"].map(_CHANGE_NOTE)
+    own = grid.merge(
+        la_values.drop(columns="region_key").rename(columns={"area_code": "la_code"}), on=[*keys, "la_code"], how="left"
+    )
+    why = np.where(
+        own["missing_reason"].notna(),
+        own["missing_reason"],
+        "no figure for " + _unique_map(own["la_code"], lambda c: _la_label(c, names)) + " in " + own["source"],
+    )
+    change = own["la_code"].map(_CHANGE_NOTE).where(own["flag"].ne("zero_gap"))
     why = np.where(change.notna(), why + "; " + change.fillna(""), why)
-    parts.append(own.assign(comparator="la", area=_unique_map(own["la_code"], lambda c: names.get(c, c)),
-                            n=own["value"].notna().astype(int),
-                            note=np.where(own["value"].isna(), why, own["flag_note"])).loc[has_la])
+    parts.append(
+        own.assign(
+            comparator="la",
+            area=_unique_map(own["la_code"], lambda c: names.get(c, c)),
+            n=own["value"].notna().astype(int),
+            note=np.where(own["value"].isna(), why, own["flag_note"]),
+        ).loc[has_la]
+    )
 
     # England
     national = values.loc[values["level"] == "national", [*keys, "value", "missing_reason", "flag_note"]]
     england = grid.merge(national.drop_duplicates(keys), on=keys, how="left")
-    parts.append(england.assign(comparator="england", area="England", n=england["value"].notna().astype(int),
-                                note=np.where(england["value"].isna(),
-                                              england["missing_reason"].fillna("no figure for England"),
-                                              england["flag_note"])))
+    parts.append(
+        england.assign(
+            comparator="england",
+            area="England",
+            n=england["value"].notna().astype(int),
+            note=np.where(
+                england["value"].isna(), england["missing_reason"].fillna("no figure for England"), england["flag_note"]
+            ),
+        )
+    )
 
     # region: the published regional figure, else the mean of the region's LAs
     regional = values.loc[values["level"] == "regional", [*keys, "region_key", "value", "missing_reason", "flag_note"]]
@@ -565,25 +668,30 @@ def _compute(loaded: _Loaded, la_codes: Sequence[str], *, model: str, average: s
     region = grid.merge(regional, on=[*keys, "region_key"], how="left", indicator="_published")
     published = (region["_published"] == "both").to_numpy()
     fallback = (
-        la_values.dropna(subset=["value"]).groupby([*keys, "region_key"])["value"]
-        .agg(["mean", "count"]).reset_index()
+        la_values.dropna(subset=["value"]).groupby([*keys, "region_key"])["value"].agg(["mean", "count"]).reset_index()
     )
     region = region.merge(fallback, on=[*keys, "region_key"], how="left")
     use_mean = ~published & region["mean"].notna().to_numpy()
     region_label = region["region_key"].map(region_names).fillna("an unknown region")
     region_note = np.where(
         use_mean,
-        "mean of " + region["count"].fillna(0).astype(int).astype(str) + " LAs in " + region_label
+        "mean of "
+        + region["count"].fillna(0).astype(int).astype(str)
+        + " LAs in "
+        + region_label
         + " (no regional figure published)",
-        np.where(region["value"].isna(),
-                 region["missing_reason"].where(region["missing_reason"].notna(),
-                                                "no regional figure for " + region_label),
-                 region["flag_note"]),
+        np.where(
+            region["value"].isna(),
+            region["missing_reason"].where(region["missing_reason"].notna(), "no regional figure for " + region_label),
+            region["flag_note"],
+        ),
     )
     region = region.assign(
         value=np.where(use_mean, region["mean"], region["value"]),
         n=np.where(use_mean, region["count"].fillna(0), region["value"].notna().astype(int)).astype(int),
-        comparator="region", note=region_note, area=region["region_key"].map(region_names),
+        comparator="region",
+        note=region_note,
+        area=region["region_key"].map(region_names),
     )
     parts.append(region.drop(columns=["_published", "mean", "count"]).loc[has_region])
 
@@ -602,12 +710,14 @@ def _compute(loaded: _Loaded, la_codes: Sequence[str], *, model: str, average: s
         total = rows["total"].fillna(0).astype(int)
 
         def named(codes: pd.Series) -> pd.Series:
-            return _unique_map(codes.fillna(""),
-                               lambda text: ", ".join(_la_label(c, names) for c in text.split(",") if c))
+            return _unique_map(
+                codes.fillna(""), lambda text: ", ".join(_la_label(c, names) for c in text.split(",") if c)
+            )
 
         missing, gaps = named(rows["missing"]), named(rows["gaps"])
-        detail = (np.where(missing != "", "; no figure for " + missing, "")
-                  + np.where(gaps != "", "; published 0 taken as a gap for " + gaps, ""))
+        detail = np.where(missing != "", "; no figure for " + missing, "") + np.where(
+            gaps != "", "; published 0 taken as a gap for " + gaps, ""
+        )
         if comparator == "sn":
             group = pd.Series(f"statistical neighbours ({model_label})", index=rows.index)
             empty = pd.Series("no neighbour has a figure", index=rows.index)
@@ -615,26 +725,42 @@ def _compute(loaded: _Loaded, la_codes: Sequence[str], *, model: str, average: s
             when = rows[keys].merge(as_of, on=keys, how="left")["as_at"].fillna("").to_numpy()
             unknown_rows = rows[["la_code", *keys]].merge(unknown, on=["la_code", *keys], how="left")
             not_on_record = named(unknown_rows["unknown"].set_axis(rows.index))
-            detail = detail + np.where(not_on_record != "",
-                                       "; no judgement on record at that date for " + not_on_record, "")
-            beyond = np.where((when > file_end) & (file_end != ""),
-                              " (the latest Ofsted file is as at " + file_end + ")", "")
-            group = ("neighbours judged Good or Outstanding by Ofsted as at " + pd.Series(when, index=rows.index)
-                     + beyond + f" ({model_label})")
-            empty = np.where(not_on_record != "",
-                             "no neighbour known to be judged Good or Outstanding as at " + when
-                             + " (the Ofsted file holds no judgement in force then for " + not_on_record + ")",
-                             "no neighbour judged Good or Outstanding as at " + when)
+            detail = detail + np.where(
+                not_on_record != "", "; no judgement on record at that date for " + not_on_record, ""
+            )
+            beyond = np.where(
+                (when > file_end) & (file_end != ""), " (the latest Ofsted file is as at " + file_end + ")", ""
+            )
+            group = (
+                "neighbours judged Good or Outstanding by Ofsted as at "
+                + pd.Series(when, index=rows.index)
+                + beyond
+                + f" ({model_label})"
+            )
+            empty = np.where(
+                not_on_record != "",
+                "no neighbour known to be judged Good or Outstanding as at "
+                + when
+                + " (the Ofsted file holds no judgement in force then for "
+                + not_on_record
+                + ")",
+                "no neighbour judged Good or Outstanding as at " + when,
+            )
         if not have_model:
             reason = np.full(len(rows), f"statistical-neighbour model {model} not imported", dtype=object)
         elif comparator == "good_sn" and not have_ofsted:
-            reason = np.where(~listed, f"no neighbours listed for this LA ({model_label})",
-                              "no Ofsted inspection outcomes imported")
+            reason = np.where(
+                ~listed, f"no neighbours listed for this LA ({model_label})", "no Ofsted inspection outcomes imported"
+            )
         else:
-            reason = np.where(~listed, f"no neighbours listed for this LA ({model_label})",
-                              np.where(total > 0, "no neighbour of the group has a figure" + detail, empty))
-        note = np.where(n > 0, average + " of " + n.astype(str) + " of " + total.astype(str) + " " + group + detail,
-                        reason)
+            reason = np.where(
+                ~listed,
+                f"no neighbours listed for this LA ({model_label})",
+                np.where(total > 0, "no neighbour of the group has a figure" + detail, empty),
+            )
+        note = np.where(
+            n > 0, average + " of " + n.astype(str) + " of " + total.astype(str) + " " + group + detail, reason
+        )
         source = rows["source"]
         if sn_release:
             source = source + "; " + sn_release
@@ -736,13 +862,20 @@ def all_comparators(
         raise ValueError("average must be mean or median")
     loaded = _load(store_path, sources, indicators, release, _file_name(sources))
     codes = list(la_codes) if la_codes is not None else _all_la_codes(loaded)
-    return _compute(loaded, codes, model=str(model), average=average, as_at=as_at, neighbours=neighbours,
-                    regions=regions)
+    return _compute(
+        loaded, codes, model=str(model), average=average, as_at=as_at, neighbours=neighbours, regions=regions
+    )
 
 
-def all_bands(store_path: Path | str, sources: pd.DataFrame | Path | str, la_codes: Iterable[str] | None = None, *,
-              indicators=None, release: str | Sequence[str] | None = None,
-              unranked: Iterable[str] = UNRANKED) -> pd.DataFrame:
+def all_bands(
+    store_path: Path | str,
+    sources: pd.DataFrame | Path | str,
+    la_codes: Iterable[str] | None = None,
+    *,
+    indicators=None,
+    release: str | Sequence[str] | None = None,
+    unranked: Iterable[str] = UNRANKED,
+) -> pd.DataFrame:
     """Rank and quartile band of every LA (or of ``la_codes``), per indicator and year.
 
     LAs in ``unranked`` (default :data:`UNRANKED`: City of London and the Isles
@@ -752,8 +885,12 @@ def all_bands(store_path: Path | str, sources: pd.DataFrame | Path | str, la_cod
     return _bands(loaded, None if la_codes is None else list(la_codes), unranked)
 
 
-def implausible_zeros(store_path: Path | str, sources: pd.DataFrame | Path | str, indicators=None,
-                      release: str | Sequence[str] | None = None) -> pd.DataFrame:
+def implausible_zeros(
+    store_path: Path | str,
+    sources: pd.DataFrame | Path | str,
+    indicators=None,
+    release: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Published zeros taken as gaps (mapping rows marked ``zero_is_gap``), for the data-quality page.
 
     One row per figure: ``indicator``, ``year`` (label), ``level`` (``LA``,
@@ -764,8 +901,13 @@ def implausible_zeros(store_path: Path | str, sources: pd.DataFrame | Path | str
     return _gaps(_load(store_path, sources, indicators, release, _file_name(sources)))
 
 
-def comparators(store_path: Path | str, config: ProjectConfig, sources: pd.DataFrame | Path | str,
-                indicators=None, release: str | Sequence[str] | None = None) -> pd.DataFrame:
+def comparators(
+    store_path: Path | str,
+    config: ProjectConfig,
+    sources: pd.DataFrame | Path | str,
+    indicators=None,
+    release: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
     """England, region, statistical-neighbour and Good/Outstanding-neighbour figures for the council.
 
     One row per indicator, comparator (``la``, ``england``, ``region``,
@@ -785,8 +927,13 @@ def comparators(store_path: Path | str, config: ProjectConfig, sources: pd.DataF
     return result.drop(columns="la_code").reset_index(drop=True)
 
 
-def bands(store_path: Path | str, config: ProjectConfig, sources: pd.DataFrame | Path | str,
-          indicators=None, release: str | Sequence[str] | None = None) -> pd.DataFrame:
+def bands(
+    store_path: Path | str,
+    config: ProjectConfig,
+    sources: pd.DataFrame | Path | str,
+    indicators=None,
+    release: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
     """The council's national rank and quartile band per indicator and year.
 
     Columns ``indicator``, ``year``, ``value`` (the council's figure),
@@ -796,8 +943,14 @@ def bands(store_path: Path | str, config: ProjectConfig, sources: pd.DataFrame |
     catalogue's ``polarity`` when ``indicators`` is the catalogue) and for the
     LAs of ``[comparators] exclude_from_ranks``.
     """
-    result = all_bands(store_path, sources, [config.authority.la_code], indicators=indicators, release=release,
-                       unranked=config.comparators.exclude_from_ranks)
+    result = all_bands(
+        store_path,
+        sources,
+        [config.authority.la_code],
+        indicators=indicators,
+        release=release,
+        unranked=config.comparators.exclude_from_ranks,
+    )
     return result.drop(columns="la_code").reset_index(drop=True)
 
 
@@ -855,8 +1008,12 @@ def fill_benchmarks(manual: pd.DataFrame, imported: pd.DataFrame, replace: bool 
     combined = combined.assign(_year=combined["year"].map(_year_key).astype(str))
     combined = combined.drop_duplicates(["indicator", "comparator", "_year"], keep="first")
     rank = {c: i for i, c in enumerate(COMPARATORS)}
-    combined = combined.assign(_c=combined["comparator"].map(rank)).sort_values(
-        ["indicator", "_c", "_year"], kind="stable").drop(columns=["_c", "_year"]).reset_index(drop=True)
+    combined = (
+        combined.assign(_c=combined["comparator"].map(rank))
+        .sort_values(["indicator", "_c", "_year"], kind="stable")
+        .drop(columns=["_c", "_year"])
+        .reset_index(drop=True)
+    )
     combined["value"] = pd.to_numeric(combined["value"]).astype("float64")
     for column in ("indicator", "comparator", "year", "source"):
         combined[column] = combined[column].astype("object").where(combined[column].notna(), None)

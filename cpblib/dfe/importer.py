@@ -61,8 +61,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_files(store_path: Path | str, paths: Iterable[Path | str],
-                 imported_at: _dt.datetime | None = None) -> pd.DataFrame:
+def import_files(
+    store_path: Path | str, paths: Iterable[Path | str], imported_at: _dt.datetime | None = None
+) -> pd.DataFrame:
     """Import DfE files into the store; returns one row per file (columns :data:`REPORT_COLUMNS`).
 
     ``status`` is ``imported``, ``already imported`` (same file stored

@@ -53,24 +53,48 @@ class EesDataset:
 
 
 EES_DATASETS: tuple[EesDataset, ...] = (
-    EesDataset("cla_rates", "Children looked after: numbers and rates per 10,000 children",
-               frozenset({"population_type", "rate_per_10000"})),
-    EesDataset("placement_stability", "Placement stability of children looked after",
-               frozenset({"cla_group", "placement_stability"})),
-    EesDataset("sw_stability", "Number of social workers of children looked after",
-               frozenset({"cla_group", "sw_stability"})),
-    EesDataset("care_leavers_accommodation", "Care leavers: suitability of accommodation",
-               frozenset({"care_leaver_age", "breakdown"}), ("breakdown", "accommodation considered suitable")),
-    EesDataset("care_leavers_activity", "Care leavers: activity (education, employment, training)",
-               frozenset({"care_leaver_age", "breakdown"}),
-               ("breakdown", "total in education, employment or training")),
-    EesDataset("health_outcomes", "Children looked after: health, SDQ, convictions, substance misuse",
-               frozenset({"characteristic", "breakdown"}), ("breakdown", "had their annual health assessment")),
+    EesDataset(
+        "cla_rates",
+        "Children looked after: numbers and rates per 10,000 children",
+        frozenset({"population_type", "rate_per_10000"}),
+    ),
+    EesDataset(
+        "placement_stability",
+        "Placement stability of children looked after",
+        frozenset({"cla_group", "placement_stability"}),
+    ),
+    EesDataset(
+        "sw_stability", "Number of social workers of children looked after", frozenset({"cla_group", "sw_stability"})
+    ),
+    EesDataset(
+        "care_leavers_accommodation",
+        "Care leavers: suitability of accommodation",
+        frozenset({"care_leaver_age", "breakdown"}),
+        ("breakdown", "accommodation considered suitable"),
+    ),
+    EesDataset(
+        "care_leavers_activity",
+        "Care leavers: activity (education, employment, training)",
+        frozenset({"care_leaver_age", "breakdown"}),
+        ("breakdown", "total in education, employment or training"),
+    ),
+    EesDataset(
+        "health_outcomes",
+        "Children looked after: health, SDQ, convictions, substance misuse",
+        frozenset({"characteristic", "breakdown"}),
+        ("breakdown", "had their annual health assessment"),
+    ),
     EesDataset("workforce", "Children's social work workforce", frozenset({"caseload_fte", "agency_rate_fte"})),
-    EesDataset("adoption_timeliness", "Adoption: average time between stages (England)",
-               frozenset({"stage_of_adoption_process"})),
-    EesDataset("population", "Mid-year population estimates (children aged 0 to 17)",
-               frozenset({"age_group", "population_estimate"})),
+    EesDataset(
+        "adoption_timeliness",
+        "Adoption: average time between stages (England)",
+        frozenset({"stage_of_adoption_process"}),
+    ),
+    EesDataset(
+        "population",
+        "Mid-year population estimates (children aged 0 to 17)",
+        frozenset({"age_group", "population_estimate"}),
+    ),
 )
 """Explore Education Statistics datasets cpb reads, tried in this order (extend here)."""
 
@@ -83,14 +107,39 @@ DATASETS: dict[str, str] = {
 }
 """Every dataset id with a title (statistical-neighbour models add ``sn_<year>``)."""
 
-_GEOGRAPHY = {"time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-              "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "la_code"}
+_GEOGRAPHY = {
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "la_code",
+}
 _LEVELS = {"national": "national", "regional": "regional", "local authority": "la"}
 _LAIT_COLUMNS = ("Short Desc", "Years", "LA and Regions", "Values", "LA Number")
 ENGLAND_CODE = "E92000001"
 
-VALUE_COLUMNS = ("time_period", "year_end", "span_label", "revision", "level", "area_code", "area_name",
-                 "region_name", "filters", "measure", "value", "value_kind", "missing_reason", "raw")
+VALUE_COLUMNS = (
+    "time_period",
+    "year_end",
+    "span_label",
+    "revision",
+    "level",
+    "area_code",
+    "area_name",
+    "region_name",
+    "filters",
+    "measure",
+    "value",
+    "value_kind",
+    "missing_reason",
+    "raw",
+)
 """Columns of the long table of figures every figure-holding reader returns (table ``values``).
 ``raw`` keeps the cell as printed when it is not a plain number (a symbol or a duration)."""
 
@@ -252,8 +301,9 @@ def _periods(name: str, periods: pd.Series, identifiers: pd.Series, rows: pd.Ser
         result = parse_period(period, identifier)
         if result is None:
             first = rows.iloc[int(np.flatnonzero(codes == position)[0])]
-            raise InputError(name, f"{period!r} is not a year this reader understands", row=int(first),
-                             column="time_period")
+            raise InputError(
+                name, f"{period!r} is not a year this reader understands", row=int(first), column="time_period"
+            )
         parsed.append(result)
     table = pd.DataFrame(parsed, columns=["year_end", "span_label", "revision"])
     picked = table.iloc[codes].set_axis(periods.index)
@@ -263,8 +313,15 @@ def _periods(name: str, periods: pd.Series, identifiers: pd.Series, rows: pd.Ser
 def _read_ees(name: str, frame: pd.DataFrame, sha: str) -> Release:
     dataset = _ees_dataset(name, frame)
     frame = frame.assign(_row=np.arange(len(frame)) + 2)
-    for column in ("time_identifier", "country_code", "region_code", "region_name", "old_la_code",
-                   "new_la_code", "la_name"):
+    for column in (
+        "time_identifier",
+        "country_code",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+    ):
         if column not in frame.columns:
             frame[column] = ""
     level = frame["geographic_level"].str.strip().str.lower().map(_LEVELS)
@@ -274,8 +331,11 @@ def _read_ees(name: str, frame: pd.DataFrame, sha: str) -> Release:
         raise InputError(name, "holds no national, regional or local authority rows")
 
     markers = set(missing_markers())
-    candidates = [c for c in frame.columns if c not in _GEOGRAPHY and c not in {"_row", "level"}
-                  and not c.endswith(("_code", "_name"))]
+    candidates = [
+        c
+        for c in frame.columns
+        if c not in _GEOGRAPHY and c not in {"_row", "level"} and not c.endswith(("_code", "_name"))
+    ]
     measures = [c for c in candidates if _is_measure(frame[c], markers)]
     filters = [c for c in candidates if c not in measures]
     if not measures:
@@ -307,8 +367,12 @@ def _read_ees(name: str, frame: pd.DataFrame, sha: str) -> Release:
     bad_la = (base["level"] == "la") & ~base["area_code"].fillna("").str.match(r"^\d{3}(\s*/\s*\d{3})*$")
     if bad_la.any():
         first = base.loc[bad_la].iloc[0]
-        raise InputError(name, f"local authority row without a 3-digit LA number ({first['area_code']!r})",
-                         row=int(first["_row"]), column="old_la_code")
+        raise InputError(
+            name,
+            f"local authority row without a 3-digit LA number ({first['area_code']!r})",
+            row=int(first["_row"]),
+            column="old_la_code",
+        )
     if filters:
         pieces = [(c + "=") + frame[c].str.strip() for c in filters]
         filter_text = pieces[0]
@@ -330,8 +394,9 @@ def _read_ees(name: str, frame: pd.DataFrame, sha: str) -> Release:
     areas = _areas_from_values(base)
     latest_year, latest_period = _latest(values)
     notes = (f"skipped {dropped} rows at other geographic levels",) if dropped else ()
-    return Release(name, "ees", dataset.dataset, sha, latest_period, latest_year,
-                   {"values": values, "areas": areas}, notes)
+    return Release(
+        name, "ees", dataset.dataset, sha, latest_period, latest_year, {"values": values, "areas": areas}, notes
+    )
 
 
 def _latest(values: pd.DataFrame) -> tuple[int | None, str | None]:
@@ -375,8 +440,9 @@ def _by_unique(series: pd.Series, func) -> pd.Series:
     ['a', 'b', 'a', None]
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = pd.Series(func(pd.Series(uniques, dtype="object")).to_numpy(dtype=object).tolist() + [None],
-                       dtype="object")
+    mapped = pd.Series(
+        func(pd.Series(uniques, dtype="object")).to_numpy(dtype=object).tolist() + [None], dtype="object"
+    )
     return pd.Series(mapped.to_numpy()[np.where(codes < 0, len(uniques), codes)], index=series.index, dtype="object")
 
 
@@ -400,34 +466,41 @@ def _read_lait(name: str, frame: pd.DataFrame, sha: str) -> Release:
     parsed = {y: parse_period(y) for y in pd.unique(years)}
     unreadable = sorted(y for y, p in parsed.items() if p is None)
     keep = ~years.isin(unreadable).to_numpy()
-    lookup = pd.DataFrame([parsed[y] or (0, None, 0) for y in parsed], index=list(parsed),
-                          columns=["year_end", "span_label", "revision"])
+    lookup = pd.DataFrame(
+        [parsed[y] or (0, None, 0) for y in parsed], index=list(parsed), columns=["year_end", "span_label", "revision"]
+    )
     period = lookup.reindex(years.to_numpy()).set_axis(frame.index)
     cells = parse_cells(frame["Values"], name, "Values", rows=rows)
-    values = pd.DataFrame(
-        {
-            "time_period": years,
-            "year_end": period["year_end"],
-            "span_label": period["span_label"].astype("object"),
-            "revision": period["revision"],
-            "level": level,
-            "area_code": area_code,
-            "area_name": area_name,
-            "region_name": region_name,
-            "filters": "",
-            "measure": _by_unique(frame["Short Desc"], lambda s: s.astype(str).str.strip()),
-            "value": cells["value"],
-            "value_kind": cells["value_kind"],
-            "missing_reason": cells["missing_reason"],
-            "raw": frame["Values"].where(cells["value_kind"] != "number", None),
-        },
-        index=frame.index,
-    ).loc[keep].reset_index(drop=True)
+    values = (
+        pd.DataFrame(
+            {
+                "time_period": years,
+                "year_end": period["year_end"],
+                "span_label": period["span_label"].astype("object"),
+                "revision": period["revision"],
+                "level": level,
+                "area_code": area_code,
+                "area_name": area_name,
+                "region_name": region_name,
+                "filters": "",
+                "measure": _by_unique(frame["Short Desc"], lambda s: s.astype(str).str.strip()),
+                "value": cells["value"],
+                "value_kind": cells["value_kind"],
+                "missing_reason": cells["missing_reason"],
+                "raw": frame["Values"].where(cells["value_kind"] != "number", None),
+            },
+            index=frame.index,
+        )
+        .loc[keep]
+        .reset_index(drop=True)
+    )
     values["year_end"] = values["year_end"].astype("int64")
     values["revision"] = values["revision"].astype("int64")
     areas = (
         values.loc[values["level"] == "la"]
-        .groupby(["area_code", "area_name", "region_name"], dropna=False)["year_end"].max().reset_index()
+        .groupby(["area_code", "area_name", "region_name"], dropna=False)["year_end"]
+        .max()
+        .reset_index()
         .rename(columns={"area_code": "la_code", "area_name": "la_name"})
         .assign(new_la_code=None)
         .loc[:, ["la_code", "new_la_code", "la_name", "region_name", "year_end"]]
@@ -453,8 +526,12 @@ def _read_dictionary(name: str, frame: pd.DataFrame, sha: str) -> Release:
     bad = polarity.isna()
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(name, f"polarity {frame['Polarity'].iloc[position]!r} is not High, Low or -",
-                         row=position + 2, column="Polarity")
+        raise InputError(
+            name,
+            f"polarity {frame['Polarity'].iloc[position]!r} is not High, Low or -",
+            row=position + 2,
+            column="Polarity",
+        )
     decimals = pd.to_numeric(column("dps").replace({"NA": ""}), errors="coerce").astype("Int64")
     measures = pd.DataFrame(
         {
@@ -541,14 +618,14 @@ def _model_year(name: str) -> str:
 def _read_sn(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Release:
     model = _model_year(name)
     frames, areas = [], []
-    for sheet, grid in sheets.items():
+    for grid in sheets.values():
         header = _find_header(grid, _is_sn_header)
         cells = _header_cells(grid, header)
         code_col = next(i for i, c in enumerate(cells) if c in _SN_CODE_HEADERS)
         name_col = next((i for i, c in enumerate(cells) if c in ("la name", "la_name")), None)
         region_col = next((i for i, c in enumerate(cells) if c in ("goreg", "region_name", "region")), None)
         ranks = [(i, int(m[1])) for i, c in enumerate(cells) if (m := re.fullmatch(r"sn_?(\d+)", c))]
-        body = grid.iloc[header + 1:]
+        body = grid.iloc[header + 1 :]
         codes = body.iloc[:, code_col].map(_cell_text)
         sheet_rows = pd.Series(body.index + 1, index=body.index)  # the sheet's own row number (row 1 = first line)
         neighbour_cells = body.iloc[:, [i for i, _ in ranks]].map(_cell_text)
@@ -556,8 +633,12 @@ def _read_sn(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Release:
         stray = ~is_la & neighbour_cells.ne("").any(axis=1)
         if stray.any():
             where = stray.idxmax()
-            raise InputError(name, f"row has neighbours but no 3-digit LA number ({codes[where]!r})",
-                             row=int(sheet_rows[where]), column=cells[code_col] or None)
+            raise InputError(
+                name,
+                f"row has neighbours but no 3-digit LA number ({codes[where]!r})",
+                row=int(sheet_rows[where]),
+                column=cells[code_col] or None,
+            )
         body, codes, sheet_rows = body.loc[is_la], codes[is_la], sheet_rows[is_la]
         for position, rank in ranks:
             neighbour = body.iloc[:, position].map(_cell_text)
@@ -566,27 +647,50 @@ def _read_sn(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Release:
             bad = listed & ~neighbour.str.fullmatch(r"\d{3}")
             if bad.any():
                 where = bad.idxmax()
-                raise InputError(name, f"neighbour {neighbour[where]!r} is not a 3-digit LA number",
-                                 row=int(sheet_rows[where]), column=f"SN{rank}")
-            frames.append(pd.DataFrame({
-                "model": model, "la_code": codes,
-                "la_name": body.iloc[:, name_col].map(_cell_text) if name_col is not None else None,
-                "rank": rank, "neighbour": neighbour, "closeness": closeness,
-            }).loc[listed])
-        areas.append(pd.DataFrame({
-            "la_code": codes, "new_la_code": None,
-            "la_name": body.iloc[:, name_col].map(_cell_text) if name_col is not None else None,
-            "region_name": body.iloc[:, region_col].map(_cell_text) if region_col is not None else None,
-            "year_end": int(model),
-        }))
+                raise InputError(
+                    name,
+                    f"neighbour {neighbour[where]!r} is not a 3-digit LA number",
+                    row=int(sheet_rows[where]),
+                    column=f"SN{rank}",
+                )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "model": model,
+                        "la_code": codes,
+                        "la_name": body.iloc[:, name_col].map(_cell_text) if name_col is not None else None,
+                        "rank": rank,
+                        "neighbour": neighbour,
+                        "closeness": closeness,
+                    }
+                ).loc[listed]
+            )
+        areas.append(
+            pd.DataFrame(
+                {
+                    "la_code": codes,
+                    "new_la_code": None,
+                    "la_name": body.iloc[:, name_col].map(_cell_text) if name_col is not None else None,
+                    "region_name": body.iloc[:, region_col].map(_cell_text) if region_col is not None else None,
+                    "year_end": int(model),
+                }
+            )
+        )
     neighbours = pd.concat(frames, ignore_index=True).sort_values(["la_code", "rank"], kind="stable")
     duplicate = neighbours.duplicated(["la_code", "rank"])
     if duplicate.any():
         code = neighbours.loc[duplicate, "la_code"].iloc[0]
         raise InputError(name, f"lists LA {code} twice")
     area_frame = pd.concat(areas, ignore_index=True).drop_duplicates("la_code")
-    return Release(name, "sn", f"sn_{model}", sha, model, int(model),
-                   {"neighbours": neighbours.reset_index(drop=True), "areas": area_frame})
+    return Release(
+        name,
+        "sn",
+        f"sn_{model}",
+        sha,
+        model,
+        int(model),
+        {"neighbours": neighbours.reset_index(drop=True), "areas": area_frame},
+    )
 
 
 JUDGEMENTS = {
@@ -637,31 +741,46 @@ def _read_ofsted(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Releas
         type_col = find(lambda c: c.startswith("inspection") and c.endswith("type"))
         if date_col is None:
             raise InputError(name, f"sheet {sheet!r} has no inspection date column", row=header + 1)
-        body = grid.iloc[header + 1:]
+        body = grid.iloc[header + 1 :]
         overall_text = body.iloc[:, overall_col].map(_cell_text)
         body = body.loc[overall_text != ""]
         overall_text = overall_text.loc[body.index]
         overall = overall_text.str.lower().map(JUDGEMENTS)
         if overall.isna().any():
             where = overall.isna().idxmax()
-            raise InputError(name, f"{overall_text[where]!r} is not an Ofsted judgement "
-                             "(Outstanding, Good, Requires improvement to be good, Inadequate)",
-                             row=int(where) + 1, column="Overall effectiveness")
+            raise InputError(
+                name,
+                f"{overall_text[where]!r} is not an Ofsted judgement "
+                "(Outstanding, Good, Requires improvement to be good, Inadequate)",
+                row=int(where) + 1,
+                column="Overall effectiveness",
+            )
         inspected = pd.to_datetime(body.iloc[:, date_col], errors="coerce")
         if inspected.isna().any():
             where = inspected.isna().idxmax()
-            raise InputError(name, f"{_cell_text(body.loc[where].iloc[date_col])!r} is not a date",
-                             row=int(where) + 1, column=cells[date_col])
-        published = (pd.to_datetime(body.iloc[:, published_col], errors="coerce")
-                     if published_col is not None else pd.Series(pd.NaT, index=body.index))
-        frames.append(pd.DataFrame({
-            "area_code": body.iloc[:, code_col].map(_cell_text),
-            "la_name": body.iloc[:, name_col].map(_cell_text) if name_col is not None else None,
-            "inspection_type": body.iloc[:, type_col].map(_cell_text) if type_col is not None else None,
-            "inspection_date": inspected.dt.date,
-            "publication_date": published.dt.date.where(published.notna(), None),
-            "overall": overall,
-        }))
+            raise InputError(
+                name,
+                f"{_cell_text(body.loc[where].iloc[date_col])!r} is not a date",
+                row=int(where) + 1,
+                column=cells[date_col],
+            )
+        published = (
+            pd.to_datetime(body.iloc[:, published_col], errors="coerce")
+            if published_col is not None
+            else pd.Series(pd.NaT, index=body.index)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_code": body.iloc[:, code_col].map(_cell_text),
+                    "la_name": body.iloc[:, name_col].map(_cell_text) if name_col is not None else None,
+                    "inspection_type": body.iloc[:, type_col].map(_cell_text) if type_col is not None else None,
+                    "inspection_date": inspected.dt.date,
+                    "publication_date": published.dt.date.where(published.notna(), None),
+                    "overall": overall,
+                }
+            )
+        )
     inspections = (
         pd.concat(frames, ignore_index=True)
         .sort_values(["area_code", "inspection_date", "inspection_type"], na_position="first", kind="stable")
@@ -680,15 +799,19 @@ def _read_code_list(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Rel
     for grid in sheets.values():
         header = _find_header(grid, _is_code_list_header)
         cells = _header_cells(grid, header)
-        body = grid.iloc[header + 1:]
+        body = grid.iloc[header + 1 :]
         codes = body.iloc[:, cells.index("la number")].map(_cell_text)
         keep = codes.str.fullmatch(r"\d{3}")
-        frames.append(pd.DataFrame({
-            "la_code": codes[keep],
-            "new_la_code": None,
-            "la_name": body.loc[keep].iloc[:, cells.index("la name")].map(_cell_text),
-            "region_name": body.loc[keep].iloc[:, cells.index("region")].map(_cell_text),
-            "year_end": None,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "la_code": codes[keep],
+                    "new_la_code": None,
+                    "la_name": body.loc[keep].iloc[:, cells.index("la name")].map(_cell_text),
+                    "region_name": body.loc[keep].iloc[:, cells.index("region")].map(_cell_text),
+                    "year_end": None,
+                }
+            )
+        )
     areas = pd.concat(frames, ignore_index=True).drop_duplicates("la_code")
     return Release(name, "la_codes", "la_codes", sha, None, None, {"areas": areas})

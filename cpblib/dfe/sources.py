@@ -95,24 +95,40 @@ def validate_sources(raw: pd.DataFrame, file: str = "benchmark_sources.csv") -> 
     [True]
     """
     if "polarity" in [str(c).strip() for c in raw.columns]:
-        raise InputError(file, "the polarity column is no longer read: polarity comes from DfE's data dictionary "
-                         "(or the catalogue's polarity column); delete the column", row=1, column="polarity")
+        raise InputError(
+            file,
+            "the polarity column is no longer read: polarity comes from DfE's data dictionary "
+            "(or the catalogue's polarity column); delete the column",
+            row=1,
+            column="polarity",
+        )
     if "zero_is_gap" in raw.columns:  # a mapping read before holds True / False: back to the file's words
-        raw = raw.assign(zero_is_gap=raw["zero_is_gap"].map(
-            lambda v: ("yes" if v else None) if isinstance(v, bool | np.bool_) else v))
+        raw = raw.assign(
+            zero_is_gap=raw["zero_is_gap"].map(
+                lambda v: ("yes" if v else None) if isinstance(v, bool | np.bool_) else v
+            )
+        )
     frame = validate_table(raw, SOURCE_COLUMNS, file)
     frame = frame.astype("object").where(frame.notna(), None)
     known = FIGURE_DATASETS
     for position, row in enumerate(frame.itertuples(index=False)):
         line = position + 2
         if row.source not in known:
-            raise InputError(file, f"{row.source!r} is not a dataset cpb reads; choose from {', '.join(sorted(known))}",
-                             row=line, column="source")
+            raise InputError(
+                file,
+                f"{row.source!r} is not a dataset cpb reads; choose from {', '.join(sorted(known))}",
+                row=line,
+                column="source",
+            )
         if row.period not in ("snapshot", "year"):
             raise InputError(file, f"{row.period!r} is not snapshot or year", row=line, column="period")
         if row.transform is not None and row.transform not in TRANSFORMS:
-            raise InputError(file, f"{row.transform!r} is not a transform; choose from {', '.join(TRANSFORMS)}",
-                             row=line, column="transform")
+            raise InputError(
+                file,
+                f"{row.transform!r} is not a transform; choose from {', '.join(TRANSFORMS)}",
+                row=line,
+                column="transform",
+            )
         try:
             filters = parse_filter(row.filter)
         except ValueError as exc:

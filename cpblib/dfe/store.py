@@ -28,30 +28,67 @@ from .readers import VALUE_COLUMNS, Release
 
 SCHEMA_VERSION = "1"
 
-RELEASE_COLUMNS = ("release", "dataset", "kind", "file_name", "sha256", "imported_at", "latest_period",
-                   "latest_year", "rows", "notes")
+RELEASE_COLUMNS = (
+    "release",
+    "dataset",
+    "kind",
+    "file_name",
+    "sha256",
+    "imported_at",
+    "latest_period",
+    "latest_year",
+    "rows",
+    "notes",
+)
 
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "values": (
-        ("time_period", "VARCHAR"), ("year_end", "INTEGER"), ("span_label", "VARCHAR"), ("revision", "INTEGER"),
-        ("level", "VARCHAR"), ("area_code", "VARCHAR"), ("area_name", "VARCHAR"), ("region_name", "VARCHAR"),
-        ("filters", "VARCHAR"), ("measure", "VARCHAR"), ("value", "DOUBLE"), ("value_kind", "VARCHAR"),
-        ("missing_reason", "VARCHAR"), ("raw", "VARCHAR"),
+        ("time_period", "VARCHAR"),
+        ("year_end", "INTEGER"),
+        ("span_label", "VARCHAR"),
+        ("revision", "INTEGER"),
+        ("level", "VARCHAR"),
+        ("area_code", "VARCHAR"),
+        ("area_name", "VARCHAR"),
+        ("region_name", "VARCHAR"),
+        ("filters", "VARCHAR"),
+        ("measure", "VARCHAR"),
+        ("value", "DOUBLE"),
+        ("value_kind", "VARCHAR"),
+        ("missing_reason", "VARCHAR"),
+        ("raw", "VARCHAR"),
     ),
     "measures": (
-        ("measure", "VARCHAR"), ("name", "VARCHAR"), ("topic", "VARCHAR"), ("polarity", "VARCHAR"),
-        ("unit", "VARCHAR"), ("decimals", "INTEGER"), ("year_type", "VARCHAR"), ("quartiles", "BOOLEAN"),
+        ("measure", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("topic", "VARCHAR"),
+        ("polarity", "VARCHAR"),
+        ("unit", "VARCHAR"),
+        ("decimals", "INTEGER"),
+        ("year_type", "VARCHAR"),
+        ("quartiles", "BOOLEAN"),
     ),
     "neighbours": (
-        ("model", "VARCHAR"), ("la_code", "VARCHAR"), ("la_name", "VARCHAR"), ("rank", "INTEGER"),
-        ("neighbour", "VARCHAR"), ("closeness", "VARCHAR"),
+        ("model", "VARCHAR"),
+        ("la_code", "VARCHAR"),
+        ("la_name", "VARCHAR"),
+        ("rank", "INTEGER"),
+        ("neighbour", "VARCHAR"),
+        ("closeness", "VARCHAR"),
     ),
     "inspections": (
-        ("area_code", "VARCHAR"), ("la_name", "VARCHAR"), ("inspection_type", "VARCHAR"),
-        ("inspection_date", "DATE"), ("publication_date", "DATE"), ("overall", "VARCHAR"),
+        ("area_code", "VARCHAR"),
+        ("la_name", "VARCHAR"),
+        ("inspection_type", "VARCHAR"),
+        ("inspection_date", "DATE"),
+        ("publication_date", "DATE"),
+        ("overall", "VARCHAR"),
     ),
     "areas": (
-        ("la_code", "VARCHAR"), ("new_la_code", "VARCHAR"), ("la_name", "VARCHAR"), ("region_name", "VARCHAR"),
+        ("la_code", "VARCHAR"),
+        ("new_la_code", "VARCHAR"),
+        ("la_name", "VARCHAR"),
+        ("region_name", "VARCHAR"),
         ("year_end", "INTEGER"),
     ),
 }
@@ -98,8 +135,9 @@ def _has_releases(connection: duckdb.DuckDBPyConnection) -> bool:
 
 
 # ----------------------------------------------------------------------------- writing
-def write_releases(store_path: Path | str, releases: Sequence[Release],
-                   imported_at: _dt.datetime | None = None) -> pd.DataFrame:
+def write_releases(
+    store_path: Path | str, releases: Sequence[Release], imported_at: _dt.datetime | None = None
+) -> pd.DataFrame:
     """Add ``releases`` to the store in one transaction; returns what happened to each.
 
     A release whose file (SHA-256) is already stored is left alone
@@ -124,8 +162,18 @@ def write_releases(store_path: Path | str, releases: Sequence[Release],
                     continue
                 connection.execute(
                     f"INSERT INTO dfe_releases ({', '.join(RELEASE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [item.release, item.dataset, item.kind, item.file, item.sha256, when, item.latest_period,
-                     item.latest_year, item.rows, "; ".join(item.notes) or None],
+                    [
+                        item.release,
+                        item.dataset,
+                        item.kind,
+                        item.file,
+                        item.sha256,
+                        when,
+                        item.latest_period,
+                        item.latest_year,
+                        item.rows,
+                        "; ".join(item.notes) or None,
+                    ],
                 )
                 for name, frame in item.tables.items():
                     columns = [c for c, _ in TABLES[name]]
@@ -190,9 +238,9 @@ class StoreReader:
         )
 
     def measures_of(self, release: str) -> list[str]:
-        return self._query(
-            "SELECT DISTINCT measure FROM dfe_values WHERE release = ? ORDER BY measure", [release]
-        )["measure"].tolist()
+        return self._query("SELECT DISTINCT measure FROM dfe_values WHERE release = ? ORDER BY measure", [release])[
+            "measure"
+        ].tolist()
 
     def values(self, keys: Iterable[tuple[str, str, str]]) -> pd.DataFrame:
         """Figures for each (release, measure, filter text) asked for.

@@ -113,11 +113,13 @@ def parse_cells(raw: pd.Series, file: str, column: str, rows: pd.Series | None =
     value = np.append(table["value"].to_numpy(dtype="float64"), np.nan)[take]
     kind = column_of("value_kind", None)
     reason = column_of("missing_reason", missing_markers()[""])
-    return pd.DataFrame({
-        "value": pd.Series(value, index=raw.index, dtype="float64"),
-        "value_kind": pd.Series(kind, index=raw.index, dtype=object),
-        "missing_reason": pd.Series(reason, index=raw.index, dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "value": pd.Series(value, index=raw.index, dtype="float64"),
+            "value_kind": pd.Series(kind, index=raw.index, dtype=object),
+            "missing_reason": pd.Series(reason, index=raw.index, dtype=object),
+        }
+    )
 
 
 def _parse_unique(uniques: pd.Series) -> pd.DataFrame:
@@ -144,8 +146,7 @@ def _parse_unique(uniques: pd.Series) -> pd.DataFrame:
         f"{t!r} is not a number, a duration (years:months) or a DfE symbol ({symbols})" for t in text[unknown]
     ]
     reason = reason.where(value.isna() & reason.notna(), None)
-    return pd.DataFrame({"text": text, "value": value, "value_kind": kind, "missing_reason": reason,
-                         "error": error})
+    return pd.DataFrame({"text": text, "value": value, "value_kind": kind, "missing_reason": reason, "error": error})
 
 
 _YEAR = re.compile(r"^(\d{4})$")

@@ -75,9 +75,7 @@ def dfe_store(dfe_dir: Path, read, tmp_path_factory: pytest.TempPathFactory) -> 
 def write_project(root: Path, config: str = "", store: Path | None = None, catalogue: bool = False) -> Path:
     """A tiny project for Dorset Council (LA 838) in ``root``: cpb.toml, the mapping, optionally a store copy."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "cpb.toml").write_text(
-        '[authority]\nname = "Dorset Council"\nla_code = "838"\n' + config, encoding="utf-8"
-    )
+    (root / "cpb.toml").write_text('[authority]\nname = "Dorset Council"\nla_code = "838"\n' + config, encoding="utf-8")
     (root / "data").mkdir(exist_ok=True)
     shutil.copy(SOURCES, root / "data" / "benchmark_sources.csv")
     if catalogue and CATALOGUE.is_file():

@@ -20,16 +20,27 @@ def run(*args: str):
 
 def test_import_then_show(dfe_dir, tmp_path):
     root = write_project(tmp_path / "project", catalogue=True)  # the demo catalogue: cic-rate is Low
-    result = run("benchmarks", "import", str(dfe_dir / "ees" / "cla_number_and_rate_per_10k_children.csv"),
-                 str(dfe_dir / "ees" / "New_Statistical_Neighbour_Groupings_April_2021.csv"),
-                 str(dfe_dir / "ees" / "LA_Inspection_Outcomes_as_at_31_March_2025.ods"), "--project", str(root))
+    result = run(
+        "benchmarks",
+        "import",
+        str(dfe_dir / "ees" / "cla_number_and_rate_per_10k_children.csv"),
+        str(dfe_dir / "ees" / "New_Statistical_Neighbour_Groupings_April_2021.csv"),
+        str(dfe_dir / "ees" / "LA_Inspection_Outcomes_as_at_31_March_2025.ods"),
+        "--project",
+        str(root),
+    )
     assert result.exit_code == 0, result.output
     assert "cla_rates-2025-8228ce8c" in result.output
     assert "3 new release(s)" in result.output
     assert (root / "data" / "cpb.duckdb").is_file()
 
-    again = run("benchmarks", "import", str(dfe_dir / "ees" / "cla_number_and_rate_per_10k_children.csv"),
-                "--project", str(root))
+    again = run(
+        "benchmarks",
+        "import",
+        str(dfe_dir / "ees" / "cla_number_and_rate_per_10k_children.csv"),
+        "--project",
+        str(root),
+    )
     assert again.exit_code == 0 and "already imported" in again.output
 
     shown = run("benchmarks", "show", "cic-rate", "--project", str(root))
@@ -53,8 +64,9 @@ def test_show_uses_the_catalogue_name(dfe_store, tmp_path):
 
 
 def test_show_more_years_with_a_pinned_release(project):
-    result = run("benchmarks", "show", "sw-caseload", "--project", str(project), "--years", "9",
-                 "--release", "workforce-2025")
+    result = run(
+        "benchmarks", "show", "sw-caseload", "--project", str(project), "--years", "9", "--release", "workforce-2025"
+    )
     assert result.exit_code == 0, result.output
     assert "2017" in result.output and "2025" in result.output
     assert "no figure for 838 Dorset" in result.output  # 2017 and 2018, before the council existed

@@ -129,7 +129,12 @@ def test_band_and_rank_low_is_better(dfe_store):
     # 152 LAs have a 2024 rate, 151 without City of London (76); 69 are below Dorset's 67 (four LAs share 67):
     # rank 70, band B
     assert ranked.loc["2023-24", ["value", "rank", "ranked", "band", "polarity"]].tolist() == [
-        67.0, 70, 151, "B", "low"]
+        67.0,
+        70,
+        151,
+        "B",
+        "low",
+    ]
 
 
 def test_band_and_rank_high_is_better(dfe_store):
@@ -148,7 +153,7 @@ def test_bands_split_all_las_into_quarters(dfe_store):
     assert counts.sum() == 151
     best = year.loc[year["rank"] == 1, "value"].iloc[0]
     assert best == year["value"].min()  # low is better
-    assert (year.loc[year["band"] == "A", "value"].max() <= year.loc[year["band"] == "D", "value"].min())
+    assert year.loc[year["band"] == "A", "value"].max() <= year.loc[year["band"] == "D", "value"].min()
 
 
 def test_no_polarity_means_no_rank(dfe_store):
@@ -166,8 +171,9 @@ def test_a_council_created_by_reorganisation_has_no_figures_before_it_existed(do
 
 def test_split_councils_say_which_years_they_lack(dfe_store):
     frame = all_comparators(dfe_store, SOURCES, ["942", "909"], indicators=["cic-rate"])
-    cumberland_2022 = frame.loc[(frame["la_code"] == "942") & (frame["comparator"] == "la")
-                                & (frame["year"] == "2021-22")].iloc[0]
+    cumberland_2022 = frame.loc[
+        (frame["la_code"] == "942") & (frame["comparator"] == "la") & (frame["year"] == "2021-22")
+    ].iloc[0]
     assert math.isnan(cumberland_2022["value"])
     assert cumberland_2022["note"].startswith("not applicable (z); Cumbria (909) was replaced by Cumberland (942)")
     cumbria = frame.loc[(frame["la_code"] == "909") & (frame["comparator"] == "la")].set_index("year")["value"]
@@ -196,7 +202,8 @@ def test_england_only_datasets_give_england_only(dorset):
     assert set(adoption["comparator"]) == {"england"}
     # 2024-25 stage 4, all ages: published as 1:07 (19 months)
     assert pick(dorset, "days-care-to-adoptive-family", "england", "2024-25")["value"] == pytest.approx(
-        19 * 365.25 / 12)
+        19 * 365.25 / 12
+    )
 
 
 def test_in_touch_is_the_complement_of_not_in_touch(dorset):
@@ -224,9 +231,11 @@ def test_ofsted_judgements_as_at_31_march_match_the_published_sheet(dfe_dir, rea
     ofsted = dfe_dir / "ees" / "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
     inspections = read(ofsted).tables["inspections"]
     areas = read(dfe_dir / "ees" / "cla_number_and_rate_per_10k_children.csv").tables["areas"]
-    areas = (areas.groupby("la_code").agg(la_name=("la_name", "last"),
-                                          new_la_codes=("new_la_code", lambda s: sorted(set(s.dropna()))))
-             .reset_index())
+    areas = (
+        areas.groupby("la_code")
+        .agg(la_name=("la_name", "last"), new_la_codes=("new_la_code", lambda s: sorted(set(s.dropna()))))
+        .reset_index()
+    )
     judged, as_at = good_or_outstanding(inspections, areas, "2025-03-31")
     assert as_at == "2025-03-31"
     sheet = pd.read_excel(ofsted, engine="odf", sheet_name="Inspections_as_at_31_March", header=2)
@@ -284,10 +293,15 @@ def test_reading_comparators_does_not_change_the_store(dfe_store, tmp_path):
 
 # ----------------------------------------------------------------------------- fill_benchmarks
 def test_typed_benchmarks_win_and_imported_ones_fill_the_gaps(dorset):
-    manual = pd.DataFrame({
-        "indicator": ["cic-rate", "cic-rate"], "comparator": ["england", "good_sn"],
-        "year": ["2023-24", "2023-24"], "value": [70.0, None], "source": ["Board pack", "Board pack"],
-    })
+    manual = pd.DataFrame(
+        {
+            "indicator": ["cic-rate", "cic-rate"],
+            "comparator": ["england", "good_sn"],
+            "year": ["2023-24", "2023-24"],
+            "value": [70.0, None],
+            "source": ["Board pack", "Board pack"],
+        }
+    )
     filled = fill_benchmarks(manual, dorset)
     assert list(filled.columns) == ["indicator", "comparator", "year", "value", "source"]
     row = filled.loc[(filled["indicator"] == "cic-rate") & (filled["year"] == "2023-24")].set_index("comparator")
@@ -297,13 +311,27 @@ def test_typed_benchmarks_win_and_imported_ones_fill_the_gaps(dorset):
     assert "la" not in set(filled["comparator"])
     assert filled["value"].notna().all()
     replaced = fill_benchmarks(manual, dorset, replace=True)
-    assert replaced.loc[(replaced["indicator"] == "cic-rate") & (replaced["year"] == "2023-24")
-                        & (replaced["comparator"] == "england"), "value"].item() == 69.0
+    assert (
+        replaced.loc[
+            (replaced["indicator"] == "cic-rate")
+            & (replaced["year"] == "2023-24")
+            & (replaced["comparator"] == "england"),
+            "value",
+        ].item()
+        == 69.0
+    )
 
 
 def test_fill_benchmarks_does_not_change_its_inputs(dorset):
-    manual = pd.DataFrame({"indicator": ["cic-rate"], "comparator": ["england"], "year": ["2023-24"],
-                           "value": [70.0], "source": ["typed"]})
+    manual = pd.DataFrame(
+        {
+            "indicator": ["cic-rate"],
+            "comparator": ["england"],
+            "year": ["2023-24"],
+            "value": [70.0],
+            "source": ["typed"],
+        }
+    )
     before_manual, before_imported = manual.copy(), dorset.copy()
     fill_benchmarks(manual, dorset)
     pd.testing.assert_frame_equal(manual, before_manual)
@@ -311,8 +339,15 @@ def test_fill_benchmarks_does_not_change_its_inputs(dorset):
 
 
 def test_a_typed_year_and_an_imported_year_ending_the_same_year_are_one_year(dorset):
-    manual = pd.DataFrame({"indicator": ["sw-caseload"], "comparator": ["england"], "year": ["2023-24"],
-                           "value": [15.0], "source": ["typed"]})
+    manual = pd.DataFrame(
+        {
+            "indicator": ["sw-caseload"],
+            "comparator": ["england"],
+            "year": ["2023-24"],
+            "value": [15.0],
+            "source": ["typed"],
+        }
+    )
     filled = fill_benchmarks(manual, dorset)
     england = filled.loc[(filled["indicator"] == "sw-caseload") & (filled["comparator"] == "england")]
     years = england.set_index("year")["value"]

@@ -55,8 +55,10 @@ def test_a_folder_stands_for_its_data_files(dfe_dir, tmp_path):
     shutil.copy(dfe_dir / "ees" / "la_cla_swcount.csv", folder)
     (folder / "README.md").write_text("notes", encoding="utf-8")
     report = import_files(tmp_path / "cpb.duckdb", [folder])
-    assert report.set_index("file")["status"].to_dict() == {"la_cla_swcount.csv": "imported",
-                                                           "README.md": "not a data file"}
+    assert report.set_index("file")["status"].to_dict() == {
+        "la_cla_swcount.csv": "imported",
+        "README.md": "not a data file",
+    }
 
 
 def test_a_failed_import_leaves_the_store_byte_for_byte_unchanged(dfe_dir, dfe_store, tmp_path):
@@ -95,7 +97,14 @@ def test_other_modules_tables_are_left_alone(dfe_dir, tmp_path):
         assert connection.execute("SELECT * FROM observations").fetchall() == [("cic-rate", 67.0)]
         tables = {row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {t for t in tables if t != "observations"} == {
-        "dfe_meta", "dfe_releases", "dfe_values", "dfe_measures", "dfe_neighbours", "dfe_inspections", "dfe_areas"}
+        "dfe_meta",
+        "dfe_releases",
+        "dfe_values",
+        "dfe_measures",
+        "dfe_neighbours",
+        "dfe_inspections",
+        "dfe_areas",
+    }
 
 
 def test_rows_are_tagged_with_their_release(dfe_dir, tmp_path):

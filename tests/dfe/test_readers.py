@@ -55,15 +55,18 @@ def test_care_leaver_files_with_the_same_columns_are_told_apart_by_content(dfe_d
 def test_ees_rows_carry_filters_levels_and_figures(dfe_dir, read):
     values = read(dfe_dir / "ees" / "cla_number_and_rate_per_10k_children.csv").tables["values"]
     england = values.loc[
-        (values["level"] == "national") & (values["measure"] == "rate_per_10000") & (values["year_end"] == 2024)
+        (values["level"] == "national")
+        & (values["measure"] == "rate_per_10000")
+        & (values["year_end"] == 2024)
         & (values["filters"] == "population_type=Children looked after on 31 March each year")
     ]
     assert england["value"].tolist() == [69.0]
     assert set(values["level"]) == {"national", "regional", "la"}
     assert set(values["measure"]) == {"population_estimate", "children_count", "rate_per_10000"}
     # ghost rows printed for LAs that did not exist that year keep their symbol as the reason
-    cumbria_2024 = values.loc[(values["area_code"] == "909") & (values["year_end"] == 2024)
-                              & (values["measure"] == "rate_per_10000")]
+    cumbria_2024 = values.loc[
+        (values["area_code"] == "909") & (values["year_end"] == 2024) & (values["measure"] == "rate_per_10000")
+    ]
     assert cumbria_2024["value"].isna().all()
     assert set(cumbria_2024["missing_reason"]) == {"not applicable (z)"}
 
@@ -77,9 +80,9 @@ def test_figures_shared_by_two_las_are_given_to_each(dfe_dir, read):
 
 
 def test_adoption_durations_are_read_as_months(dfe_dir, read):
-    values = read(
-        dfe_dir / "ees" / "national_cla_adopted_average_time_between_adoption_process_stages.csv"
-    ).tables["values"]
+    values = read(dfe_dir / "ees" / "national_cla_adopted_average_time_between_adoption_process_stages.csv").tables[
+        "values"
+    ]
     row = values.loc[
         (values["year_end"] == 2025)
         & values["filters"].str.contains("stage_of_adoption_process=1. Average time between entry", regex=False)
@@ -100,7 +103,11 @@ def test_lait_table_tells_england_regions_and_las_apart(dfe_dir, read):
     assert by_name.loc["South West", "level"] == "regional"
     assert by_name.loc["London (Inner)", "level"] == "regional"
     assert by_name.loc["Dorset", ["level", "area_code", "region_name", "value"]].tolist() == [
-        "la", "838", "South West", 67.0]
+        "la",
+        "838",
+        "South West",
+        67.0,
+    ]
     assert any("'0'" in note for note in release.notes)  # rows with a year of 0 are skipped and reported
 
 
@@ -140,10 +147,14 @@ def test_ofsted_outcomes(dfe_dir, read):
     [
         ("notes.csv", "a,b\n1,2\n", "not a DfE file cpb recognises (its columns are a, b)"),
         ("README.md", "# hello\n", "not a DfE data file cpb reads"),
-        ("other_stats.csv",
-         "time_period,time_identifier,geographic_level,country_code,country_name,pupils\n"
-         "2024,Academic year,National,E92000001,England,100\n",
-         "is an Explore Education Statistics file, but not one of the datasets cpb reads"),
+        (
+            "other_stats.csv",
+            (
+                "time_period,time_identifier,geographic_level,country_code,country_name,pupils\n"
+                "2024,Academic year,National,E92000001,England,100\n"
+            ),
+            "is an Explore Education Statistics file, but not one of the datasets cpb reads",
+        ),
         ("broken.parquet", "not parquet", "not a readable parquet file"),
         ("broken.xlsx", "not a workbook", "not a readable .xlsx workbook"),
     ],

@@ -35,10 +35,25 @@ def test_mapped_slugs_are_in_the_demo_catalogue_or_marked_as_extra():
 def test_the_required_topics_are_covered():
     mapped = set(read_sources(SOURCES)["indicator"])
     required = {
-        "cic-rate", "cic-starts-rate", "cic-ceased-rate", "cic-uasc-percent", "three-plus-placements",
-        "long-term-stability", "placed-over-20-miles", "health-assessment-annual", "dental-check", "immunisations",
-        "sdq-completed", "sdq-average-score", "cl-in-touch", "cl-suitable-accommodation",
-        "cl-eet", "days-care-to-adoptive-family", "days-order-to-match", "sw-caseload", "sw-agency-rate",
+        "cic-rate",
+        "cic-starts-rate",
+        "cic-ceased-rate",
+        "cic-uasc-percent",
+        "three-plus-placements",
+        "long-term-stability",
+        "placed-over-20-miles",
+        "health-assessment-annual",
+        "dental-check",
+        "immunisations",
+        "sdq-completed",
+        "sdq-average-score",
+        "cl-in-touch",
+        "cl-suitable-accommodation",
+        "cl-eet",
+        "days-care-to-adoptive-family",
+        "days-order-to-match",
+        "sw-caseload",
+        "sw-agency-rate",
     }
     assert required <= mapped
 
@@ -50,9 +65,16 @@ def test_every_mapping_row_finds_england_figures_in_the_shipped_files(dfe_store)
 
 
 def row(**cells) -> pd.DataFrame:
-    base = {"indicator": "cic-rate", "source": "cla_rates", "measure": "rate_per_10000",
-            "filter": "population_type=Children looked after on 31 March each year", "transform": None,
-            "period": "year", "zero_is_gap": None, "notes": None}
+    base = {
+        "indicator": "cic-rate",
+        "source": "cla_rates",
+        "measure": "rate_per_10000",
+        "filter": "population_type=Children looked after on 31 March each year",
+        "transform": None,
+        "period": "year",
+        "zero_is_gap": None,
+        "notes": None,
+    }
     base.update(cells)
     return pd.DataFrame([base])
 
@@ -91,7 +113,8 @@ def test_no_mapping_row_says_in_touch_is_100_minus_information_not_known():
     assert not mapping["filter"].fillna("").str.contains("information not known").any()
     in_touch = mapping.loc[mapping["indicator"] == "cl-in-touch"]
     assert in_touch[["source", "measure", "transform"]].values.tolist() == [
-        ["lait", "CareLeavers_LA_NotInTouch", "complement"]]
+        ["lait", "CareLeavers_LA_NotInTouch", "complement"]
+    ]
 
 
 def test_a_repeated_row_is_refused():
@@ -101,5 +124,7 @@ def test_a_repeated_row_is_refused():
 
 def test_filters_keep_commas_and_inner_spaces():
     text = "care_leaver_age=19 to 21 years; breakdown=Total in education, employment or training"
-    assert parse_filter(text) == {"care_leaver_age": "19 to 21 years",
-                                  "breakdown": "Total in education, employment or training"}
+    assert parse_filter(text) == {
+        "care_leaver_age": "19 to 21 years",
+        "breakdown": "Total in education, employment or training",
+    }

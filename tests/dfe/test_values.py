@@ -63,8 +63,9 @@ def test_bad_durations_are_refused(text):
 def test_a_duration_with_13_months_names_file_row_and_column():
     with pytest.raises(InputError) as caught:
         parse_cells(pd.Series(["00:09", "1:13"]), "adoption.csv", "number")
-    assert str(caught.value) == ("adoption.csv, row 3, column 'number': '1:13' is not a duration in years:months "
-                                 "(months must be 00 to 11)")
+    assert str(caught.value) == (
+        "adoption.csv, row 3, column 'number': '1:13' is not a duration in years:months (months must be 00 to 11)"
+    )
 
 
 def test_an_unknown_cell_names_the_row_the_person_sees():

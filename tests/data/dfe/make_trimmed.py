@@ -41,12 +41,19 @@ ROWS = {
     },
     "ees/la_care_leavers_accommodation_suitability.csv": {"breakdown": {"Accommodation considered suitable"}},
     "ees/la_cla_placement_stability.csv": {
-        "placement_stability": {"With 3 or more placements during the year",
-                                "Living with the same carer for at least 2 years"},
+        "placement_stability": {
+            "With 3 or more placements during the year",
+            "Living with the same carer for at least 2 years",
+        },
     },
     "ees/la_conviction_health_outcome_cla.csv": {
-        "breakdown": {"Had their annual health assessment", "Had their immunisations up to date",
-                      "Had their teeth checked by a dentist", "SDQ score was received", "SDQ average score"},
+        "breakdown": {
+            "Had their annual health assessment",
+            "Had their immunisations up to date",
+            "Had their teeth checked by a dentist",
+            "SDQ score was received",
+            "SDQ average score",
+        },
     },
     "ees/ons_mid-year_population_estimates_2012_to_2024.csv": {"time_period": {"2022", "2023", "2024"}},
 }
@@ -108,8 +115,9 @@ def keep_lait(source: Path, measures: set[str]) -> bytes:
     import pyarrow.parquet as pq
 
     table = pq.read_table(source)
-    mask = pc.or_(pc.is_in(table["Short Desc"], pa.array(sorted(measures))),
-                  pc.is_in(table["Years"], pa.array(sorted(ODD_YEARS))))
+    mask = pc.or_(
+        pc.is_in(table["Short Desc"], pa.array(sorted(measures))), pc.is_in(table["Years"], pa.array(sorted(ODD_YEARS)))
+    )
     sink = io.BytesIO()
     pq.write_table(table.filter(mask), sink, compression="zstd")
     return sink.getvalue()
