@@ -280,14 +280,15 @@ def _mapping_values(row, frame: pd.DataFrame, release: str) -> pd.DataFrame:
     A cell printed as ``k`` or ``low`` (rounds to zero) becomes 0; a published
     0 becomes a gap when the row says ``zero_is_gap``. ``flag`` says which.
     """
-    raw = frame["raw"].astype("object")
-    rounded = rounds_to_zero(raw).to_numpy()
+    symbols = frame["raw"].dropna()  # cells printed as something other than a plain number
+    symbols = symbols.loc[rounds_to_zero(symbols)].astype(str).str.strip()
+    rounded = frame.index.isin(symbols.index)
     zero_gap = bool(getattr(row, "zero_is_gap", False)) & (frame["value"] == 0).to_numpy()
     value = frame["value"].where(~rounded, 0.0).mask(zero_gap)
-    symbol = raw.fillna("").astype(str).str.strip()
     reason = frame["missing_reason"].where(~rounded, None).where(~zero_gap, ZERO_GAP)
     flag = np.where(zero_gap, "zero_gap", np.where(rounded, "rounds_to_zero", None))
-    note = np.where(rounded, "printed as " + symbol + ROUNDED, None)
+    note = ("printed as " + symbols + ROUNDED).reindex(frame.index).astype(object)
+    note = note.where(note.notna(), None)
     if row.transform == "complement":
         value = 100.0 - value
     elif row.transform == "months_to_days":
@@ -514,8 +515,11 @@ def _listing(frame: pd.DataFrame, keys: list[str], column: str, name: str) -> pd
     [[1, '878,908'], [2, '935']]
     """
     ordered = frame.loc[:, [*keys, column]].sort_values([*keys, column], kind="stable")
-    joined = ordered.groupby(keys, sort=False)[column].agg(",".join).rename(name).reset_index()
-    return joined
+    groups: dict[tuple, list[str]] = {}
+    for *key, code in zip(*(ordered[c].to_numpy(dtype=object) for c in (*keys, column))):
+        groups.setdefault(tuple(key), []).append(code)
+    joined = pd.DataFrame([(*key, ",".join(codes)) for key, codes in groups.items()], columns=[*keys, name])
+    return joined.astype(frame[keys].dtypes.to_dict())
 
 
 def _average_rows(grid: pd.DataFrame, pairs: pd.DataFrame, la_values: pd.DataFrame, average: str) -> pd.DataFrame:
@@ -542,7 +546,7 @@ def _average_rows(grid: pd.DataFrame, pairs: pd.DataFrame, la_values: pd.DataFra
     gap = wide["flag"].eq("zero_gap")
     for name, rows in (("missing", wide["value"].isna() & ~gap), ("gaps", gap)):
         listed = _listing(wide.loc[rows], keys, "neighbour", name)
-        stats = stats.merge(listed.astype({"year_end": "int64"}), on=keys, how="left")
+        stats = stats.merge(listed, on=keys, how="left")
     return pd.DataFrame(
         {
             **{k: stats[k] for k in keys},
