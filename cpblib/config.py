@@ -94,6 +94,18 @@ class Comparators(_Strict):
         le=36,
         description="A benchmark year is used from this many months after it ends (DfE publishes later)",
     )
+    exclude_from_ranks: list[str] = Field(
+        default_factory=lambda: ["201", "420"],
+        description="LA numbers left out of DfE ranks and quartile bands (default: City of London, Isles of Scilly)",
+    )
+
+    @field_validator("exclude_from_ranks")
+    @classmethod
+    def _la_numbers(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            if not (isinstance(code, str) and re.fullmatch(r"\d{3}", code)):
+                raise ValueError(f"{code!r} is not a 3-digit LA number")
+        return codes
 
     @field_validator("show")
     @classmethod

@@ -82,7 +82,7 @@ def init_project(
     written += write_notebooks(folder / "notebooks")
     sources = folder / config.paths.benchmark_sources
     if not sources.exists():
-        sources.write_text("indicator,source,measure,filter,transform,period,polarity,notes\n", encoding="utf-8")
+        sources.write_text("indicator,source,measure,filter,transform,period,zero_is_gap,notes\n", encoding="utf-8")
         written.append(sources)
     quarto = resources.files("cpblib").joinpath("_data/site/quarto")
     for file_name in ("_quarto.yml", "index.qmd"):

@@ -178,16 +178,19 @@ def _outcomes_frame(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     )
 
 
-def data_quality(result: CheckResult, loads: pd.DataFrame | None = None) -> dict[str, Any]:
+def data_quality(
+    result: CheckResult, loads: pd.DataFrame | None = None, official_gaps: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """What the pack says about its data: a summary, the rules, every warning,
     the revisions since the last published month and when the data was extracted.
 
     ``loads`` (the store's :meth:`~cpblib.inputs.store.Store.loads`) replaces the
-    load details the result carries, when given.
+    load details the result carries, when given. ``official_gaps`` lists the
+    published DfE figures taken as gaps (:func:`cpblib.dfe.implausible_zeros`).
 
     >>> content = data_quality(CheckResult(month="2023-03"))
     >>> content["summary"]["ok"], sorted(content)
-    (True, ['errors', 'inputs', 'loads', 'month', 'revisions', 'rules', 'summary', 'warnings'])
+    (True, ['errors', 'inputs', 'loads', 'month', 'official_gaps', 'revisions', 'rules', 'summary', 'warnings'])
     """
     extraction = result.extraction or {}
     if loads is not None:
@@ -239,6 +242,7 @@ def data_quality(result: CheckResult, loads: pd.DataFrame | None = None) -> dict
         "warnings": _outcomes_frame(result.warnings),
         "revisions": revisions,
         "loads": load_frame,
+        "official_gaps": official_gaps if official_gaps is not None else pd.DataFrame(),
     }
 
 
@@ -355,6 +359,16 @@ def render_markdown(content: dict[str, Any]) -> str:
         ]
     else:
         out += ["No extract has been loaded.", ""]
+    gaps = content.get("official_gaps")
+    if gaps is not None and len(gaps):
+        out += [
+            "### Official figures taken as gaps",
+            "",
+            "DfE published these figures as 0 where 0 cannot be true; the benchmarks count them as missing.",
+            "",
+            _md_table(gaps, {"indicator": "Indicator", "year": "Year", "area_name": "Area", "source": "Release"}),
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -385,8 +399,23 @@ def write_reports(project, result: CheckResult) -> tuple[Path, Path]:
 
     folder = BuildFolder(project, Month.parse(result.month))
     json_path = write_text(folder.checks_json, result.to_json() + "\n")
-    markdown_path = write_text(folder.data_quality_md, render_markdown(data_quality(result)))
+    content = data_quality(result, official_gaps=_official_gaps(project))
+    markdown_path = write_text(folder.data_quality_md, render_markdown(content))
     return json_path, markdown_path
+
+
+def _official_gaps(project) -> pd.DataFrame | None:
+    """Published DfE zeros the benchmarks take as gaps, when DfE data has been imported."""
+    sources = project.path("benchmark_sources")
+    if not sources.is_file() or not project.store_path.exists():
+        return None
+    from .. import dfe
+    from ..errors import StoreError
+
+    try:
+        return dfe.implausible_zeros(project.store_path, sources)
+    except StoreError:  # nothing imported from DfE
+        return None
 
 
 def require_clean(project, data, console=None) -> CheckResult:

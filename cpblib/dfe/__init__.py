@@ -28,15 +28,17 @@ band (:func:`bands`), then merge them under the council's own benchmarks
 >>> config = ProjectConfig.model_validate({"authority": {"name": "Dorset", "la_code": "838"},
 ...                                        "statistical_neighbours": {"la_codes": ["878", "908"]}})
 >>> sources = pd.DataFrame({"indicator": ["cic-rate"], "source": ["cla_rates"], "measure": ["rate_per_10000"],
-...     "filter": ["population_type=Children looked after on 31 March each year"], "period": ["year"],
-...     "polarity": ["low"]})
+...     "filter": ["population_type=Children looked after on 31 March each year"], "period": ["year"]})
 >>> frame = comparators(store, config, sources)
 >>> frame[["comparator", "year", "value"]].values.tolist()
 [['la', '2023-24', 67.0], ['england', '2023-24', 69.0], ['region', '2023-24', 63.0],
  ['sn', '2023-24', 59.0], ['good_sn', '2023-24', nan]]
 >>> frame.loc[frame["comparator"] == "sn", "note"].item()
 'mean of 1 of 2 statistical neighbours (as listed in cpb.toml); no figure for 908 Cornwall'
->>> bands(store, config, sources)[["year", "rank", "ranked", "band"]].values.tolist()
+>>> bands(store, config, sources)[["year", "rank", "band", "polarity"]].values.tolist()  # no polarity: no band
+[['2023-24', <NA>, None, 'none']]
+>>> catalogue = pd.DataFrame({"indicator": ["cic-rate"], "polarity": ["low"]})  # the catalogue's polarity
+>>> bands(store, config, sources, indicators=catalogue)[["year", "rank", "ranked", "band"]].values.tolist()
 [['2023-24', 2, 2, 'C']]
 
 Modules: :mod:`.values` (cells, suppression symbols, durations, year labels),
@@ -48,20 +50,24 @@ tables in DuckDB), :mod:`.importer`, :mod:`.sources` (the mapping) and
 from .comparators import (
     COMPARATOR_ORDER,
     LA_CHANGES,
+    UNRANKED,
     all_bands,
     all_comparators,
     bands,
     choose_releases,
     comparators,
+    dictionary_terms,
     fill_benchmarks,
     good_or_outstanding,
+    implausible_zeros,
+    judgements_in_force,
     ranks_and_bands,
 )
 from .importer import expand_paths, import_files
 from .readers import DATASETS, EES_DATASETS, Release, read_release
 from .sources import SOURCE_COLUMNS, parse_filter, read_sources, validate_sources
 from .store import open_store
-from .values import parse_cells, parse_duration, parse_period, year_label
+from .values import parse_cells, parse_duration, parse_period, rounds_to_zero, year_end_date, year_label
 
 
 def releases(store_path):
@@ -77,16 +83,20 @@ __all__ = [
     "EES_DATASETS",
     "LA_CHANGES",
     "SOURCE_COLUMNS",
+    "UNRANKED",
     "Release",
     "all_bands",
     "all_comparators",
     "bands",
     "choose_releases",
     "comparators",
+    "dictionary_terms",
     "expand_paths",
     "fill_benchmarks",
     "good_or_outstanding",
+    "implausible_zeros",
     "import_files",
+    "judgements_in_force",
     "parse_cells",
     "parse_duration",
     "parse_filter",
@@ -95,6 +105,8 @@ __all__ = [
     "read_release",
     "read_sources",
     "releases",
+    "rounds_to_zero",
     "validate_sources",
+    "year_end_date",
     "year_label",
 ]

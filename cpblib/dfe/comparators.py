@@ -9,13 +9,19 @@ the chosen release holds, cpb works out for a council:
   publishes no regional figure, the mean of the region's LAs, said so in ``note``);
 * ``sn``: the mean (or median, ``[statistical_neighbours] average``) of the
   published figures of the council's statistical neighbours that have one;
-* ``good_sn``: the same over the neighbours whose latest Ofsted overall
-  effectiveness judgement on or before ``good_outstanding_as_at`` is Good or
-  Outstanding;
+* ``good_sn``: the same over the neighbours whose Ofsted overall
+  effectiveness judgement in force at the end of that year (or on
+  ``good_outstanding_as_at``, when the council set one) is Good or Outstanding;
 
-and, among all LAs with a figure, the council's rank (1 = best, through the
-polarity; ties share the best rank of the tie) and quartile band A to D
+and, among all LAs with a figure (City of London and the Isles of Scilly left
+out unless the settings include them), the council's rank (1 = best, through
+the polarity; ties share the best rank of the tie) and quartile band A to D
 (band = ``ABCD[floor(4 * (rank - 1) / n)]`` for ``n`` LAs ranked).
+
+DfE's own conventions are followed: a figure printed as ``k`` or ``low``
+(rounds to zero) counts as 0; a published 0 where the mapping says a 0 cannot
+be true (``zero_is_gap``) is a gap, listed by :func:`implausible_zeros`;
+polarity comes from DfE's data dictionary unless the catalogue gives one.
 
 Every row carries the year label it belongs to (``2023-24``, or ``2024`` for a
 31 March snapshot) and its source (release ids).
@@ -40,7 +46,7 @@ from ..errors import ConfigError, InputError, StoreError
 from ..inputs.catalogue import BENCHMARK_COLUMNS, YEAR_LABEL
 from .sources import DAYS_PER_MONTH, as_sources, parse_filter
 from .store import StoreReader, open_store
-from .values import name_key, region_key, year_label
+from .values import name_key, region_key, rounds_to_zero, year_end_date, year_label
 
 COMPARATOR_ORDER = ("la", "england", "region", "sn", "good_sn")
 """Comparator ids in output order: the council itself, then the pack's comparators."""
@@ -49,6 +55,14 @@ OUTPUT_COLUMNS = ("indicator", "comparator", "year", "value", "source", "year_en
 BAND_COLUMNS = ("indicator", "year", "value", "rank", "ranked", "band", "polarity", "source", "year_end")
 BANDS = np.array(list("ABCD"), dtype=object)
 GOOD = ("good", "outstanding")
+UNRANKED = ("201", "420")
+"""LAs left out of ranks and bands by default: City of London (201) and the Isles of Scilly (420),
+whose few children make their percentages and rates swing from one extreme to the other."""
+FLIP = {"high": "low", "low": "high"}
+"""Polarity of ``100 minus`` a measure (the ``complement`` transform)."""
+ZERO_GAP = "published as 0, taken as a gap (0 is not a credible figure for this measure)"
+ROUNDED = " (rounds to zero): counted as 0"
+GAP_COLUMNS = ("indicator", "year", "level", "area_code", "area_name", "measure", "source", "note")
 
 LA_CHANGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
     (
@@ -161,32 +175,66 @@ def ranks_and_bands(values: pd.Series, polarity: str) -> tuple[np.ndarray, np.nd
 @dataclass(frozen=True)
 class _Loaded:
     values: pd.DataFrame  # indicator, priority, year_end, year, level, area_code, area_name, region_name,
-    #                       region_key, value, missing_reason, source
+    #                       region_key, value, missing_reason, flag, measure, source
     chosen: dict[str, str]
     areas: pd.DataFrame  # la_code, la_name, new_la_code, region_key
     neighbours: pd.DataFrame  # release, model, la_code, rank, neighbour
     inspections: pd.DataFrame
-    polarity: dict[str, str]
+    polarity: dict[str, str]  # every indicator: high, low or none
+    year_types: dict[str, str]  # LAIT's Year_Type of the indicator's measure, when the dictionary has it
+    ofsted_as_at: str | None  # the date the chosen Ofsted file is as at (YYYY-MM-DD)
     order: dict[str, int]
     skipped: tuple[str, ...]
 
 
 def _select_indicators(mapping: pd.DataFrame, indicators) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
-    polarity = {}
-    for row in mapping.itertuples(index=False):
-        if row.polarity and row.indicator not in polarity:
-            polarity[row.indicator] = row.polarity
+    """The mapping rows wanted, the catalogue's polarity (when given) and the output order."""
     if indicators is None:
         order = {slug: i for i, slug in enumerate(dict.fromkeys(mapping["indicator"]))}
-        return mapping, polarity, order
+        return mapping, {}, order
+    polarity = {}
     if isinstance(indicators, pd.DataFrame):
         slugs = list(indicators["indicator"])
         if "polarity" in indicators.columns:
-            polarity.update({k: v for k, v in zip(indicators["indicator"], indicators["polarity"]) if v})
+            polarity = {
+                k: str(v).strip().lower()
+                for k, v in zip(indicators["indicator"], indicators["polarity"])
+                if isinstance(v, str) and v.strip()
+            }
     else:
         slugs = [indicators] if isinstance(indicators, str) else list(indicators)
     order = {slug: i for i, slug in enumerate(dict.fromkeys(slugs))}
     return mapping.loc[mapping["indicator"].isin(order)], polarity, order
+
+
+def dictionary_terms(mapping: pd.DataFrame, measures: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """Each indicator's polarity and year type as DfE's data dictionary gives them.
+
+    An indicator is linked to the dictionary through its first LAIT row whose
+    measure the dictionary describes (the Explore Education Statistics files
+    carry no polarity). ``complement`` (100 minus the figure) turns High into
+    Low and back. Indicators without such a row are absent: no polarity.
+
+    >>> mapping = pd.DataFrame({"indicator": ["cl-in-touch", "cic-rate", "cic-rate"],
+    ...     "source": ["lait", "cla_rates", "lait"], "measure": ["NotInTouch", "rate_per_10000", "LAC"],
+    ...     "transform": ["complement", None, None]})
+    >>> measures = pd.DataFrame({"measure": ["NotInTouch", "LAC"], "polarity": ["low", "none"],
+    ...                          "year_type": ["Financial Year", "Annual"]})
+    >>> dictionary_terms(mapping, measures)
+    ({'cl-in-touch': 'high', 'cic-rate': 'none'}, {'cl-in-touch': 'Financial Year', 'cic-rate': 'Annual'})
+    """
+    entries = {m: (p, y) for m, p, y in zip(measures["measure"], measures["polarity"], measures["year_type"])}
+    polarity: dict[str, str] = {}
+    year_types: dict[str, str] = {}
+    for row in mapping.itertuples(index=False):
+        if row.source != "lait" or row.measure not in entries or row.indicator in polarity:
+            continue
+        sign, year_type = entries[row.measure]
+        sign = sign or "none"
+        polarity[row.indicator] = FLIP.get(sign, sign) if row.transform == "complement" else sign
+        if year_type:
+            year_types[row.indicator] = year_type
+    return polarity, year_types
 
 
 def _match_filters(row, release: str, available: list[str], store: StoreReader, file: str) -> list[str]:
@@ -227,8 +275,20 @@ def _match_filters(row, release: str, available: list[str], store: StoreReader, 
 
 
 def _mapping_values(row, frame: pd.DataFrame, release: str) -> pd.DataFrame:
-    """One mapping row's figures, transformed and labelled."""
-    value = frame["value"]
+    """One mapping row's figures, transformed and labelled.
+
+    A cell printed as ``k`` or ``low`` (rounds to zero) becomes 0; a published
+    0 becomes a gap when the row says ``zero_is_gap``. ``flag`` says which.
+    """
+    symbols = frame["raw"].dropna()  # cells printed as something other than a plain number
+    symbols = symbols.loc[rounds_to_zero(symbols)].astype(str).str.strip()
+    rounded = frame.index.isin(symbols.index)
+    zero_gap = bool(getattr(row, "zero_is_gap", False)) & (frame["value"] == 0).to_numpy()
+    value = frame["value"].where(~rounded, 0.0).mask(zero_gap)
+    reason = frame["missing_reason"].where(~rounded, None).where(~zero_gap, ZERO_GAP)
+    flag = np.where(zero_gap, "zero_gap", np.where(rounded, "rounds_to_zero", None))
+    note = ("printed as " + symbols + ROUNDED).reindex(frame.index).astype(object)
+    note = note.where(note.notna(), None)
     if row.transform == "complement":
         value = 100.0 - value
     elif row.transform == "months_to_days":
@@ -246,7 +306,10 @@ def _mapping_values(row, frame: pd.DataFrame, release: str) -> pd.DataFrame:
             "area_name": frame["area_name"],
             "region_name": frame["region_name"],
             "value": value.astype("float64"),
-            "missing_reason": frame["missing_reason"],
+            "missing_reason": reason,
+            "flag": flag,
+            "flag_note": note,
+            "measure": row.measure,
             "source": release,
         }
     )
@@ -260,7 +323,7 @@ def _unique_map(series: pd.Series, func) -> pd.Series:
 
 def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
     mapping = as_sources(sources)
-    mapping, polarity, order = _select_indicators(mapping, indicators)
+    mapping, catalogue_polarity, order = _select_indicators(mapping, indicators)
     with open_store(store_path) as store:
         releases = store.releases()
         chosen = choose_releases(releases, release)
@@ -286,12 +349,9 @@ def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
         areas = store.table("areas", chosen.values())
         neighbours = store.table("neighbours", [r for d, r in chosen.items() if d.startswith("sn_")])
         inspections = store.table("inspections", [chosen["ofsted"]] if "ofsted" in chosen else [])
-        if "lait_dictionary" in chosen:
-            measures = store.table("measures", [chosen["lait_dictionary"]])
-            lait_polarity = dict(zip(measures["measure"], measures["polarity"]))
-            for row in mapping.itertuples(index=False):
-                if row.source == "lait" and row.indicator not in polarity and row.measure in lait_polarity:
-                    polarity[row.indicator] = lait_polarity[row.measure]
+        measures = store.table("measures", [chosen["lait_dictionary"]] if "lait_dictionary" in chosen else [])
+    polarity, year_types = dictionary_terms(mapping, measures)
+    polarity = {slug: catalogue_polarity.get(slug) or polarity.get(slug) or "none" for slug in order}
     groups = dict(tuple(figures.groupby(["release", "measure", "filters"], sort=False)))
     frames = [
         _mapping_values(row, groups[(r, row.measure, f)], r) for row, r, f in picked if (r, row.measure, f) in groups
@@ -307,6 +367,9 @@ def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
         "region_name",
         "value",
         "missing_reason",
+        "flag",
+        "flag_note",
+        "measure",
         "source",
     ]
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
@@ -317,7 +380,11 @@ def _load(store_path, sources, indicators, release, file: str) -> _Loaded:
         first = has_value.groupby(["indicator", "year_end"])["priority"].min().rename("_first").reset_index()
         values = values.merge(first, on=["indicator", "year_end"], how="inner")
         values = values.loc[values["priority"] == values["_first"]].drop(columns="_first").reset_index(drop=True)
-    return _Loaded(values, chosen, _area_table(areas), neighbours, inspections, polarity, order, skipped)
+    ofsted = releases.loc[releases["release"] == chosen.get("ofsted"), "latest_period"]
+    ofsted_as_at = str(ofsted.iloc[0])[:10] if len(ofsted) and pd.notna(ofsted.iloc[0]) else None
+    return _Loaded(
+        values, chosen, _area_table(areas), neighbours, inspections, polarity, year_types, ofsted_as_at, order, skipped
+    )
 
 
 def _area_table(areas: pd.DataFrame) -> pd.DataFrame:
@@ -338,28 +405,25 @@ def _area_table(areas: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- Ofsted
-def good_or_outstanding(
-    inspections: pd.DataFrame, areas: pd.DataFrame, as_at: str | None = None
-) -> tuple[pd.DataFrame, str | None]:
-    """Each LA's latest overall effectiveness judgement inspected on or before ``as_at``.
-
-    Returns a frame (``la_code``, ``inspection_date``, ``overall``, ``good``) and the
-    date used (default: the latest inspection in the file). Ofsted lists LAs by
-    ONS area code: they are matched to LA numbers through the codes the DfE
-    files print beside each LA number, or failing that by name.
-    """
-    columns = ["la_code", "inspection_date", "overall", "good"]
-    if inspections.empty:
-        return pd.DataFrame(columns=columns), None
-    dates = pd.to_datetime(inspections["inspection_date"])
+def _as_at_date(as_at: str | None) -> pd.Timestamp | None:
+    if not as_at:
+        return None
     try:
-        if as_at and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_at)):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_at)):
             raise ValueError(as_at)
-        cutoff = pd.Timestamp(as_at) if as_at else dates.max()
+        return pd.Timestamp(as_at)
     except ValueError:
         raise ConfigError(
             f"statistical_neighbours.good_outstanding_as_at: {as_at!r} is not a date (write it as YYYY-MM-DD)"
         ) from None
+
+
+def _inspections_by_la(inspections: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Inspections with the LA number each belongs to (``la_code``) and the date as a timestamp (``_date``).
+
+    Ofsted lists LAs by ONS area code: they are matched to LA numbers through
+    the codes the DfE files print beside each LA number, or failing that by name.
+    """
     by_code = {
         code: la
         for la, codes in zip(areas["la_code"], areas["new_la_codes"])
@@ -369,12 +433,52 @@ def good_or_outstanding(
     by_name = {name_key(n): la for la, n in zip(areas["la_code"], areas["la_name"]) if name_key(n)}
     la_code = inspections["area_code"].map(by_code)
     la_code = la_code.where(la_code.notna(), inspections["la_name"].map(name_key).map(by_name))
-    judged = inspections.assign(la_code=la_code, _date=dates).loc[
-        lambda f: f["la_code"].notna() & (f["_date"] <= cutoff)
-    ]
-    latest = judged.sort_values(["la_code", "_date"], kind="stable").drop_duplicates("la_code", keep="last")
+    return (
+        inspections.assign(la_code=la_code, _date=pd.to_datetime(inspections["inspection_date"]))
+        .loc[lambda f: f["la_code"].notna()]
+        .sort_values(["la_code", "_date"], kind="stable")
+    )
+
+
+def good_or_outstanding(
+    inspections: pd.DataFrame, areas: pd.DataFrame, as_at: str | None = None
+) -> tuple[pd.DataFrame, str | None]:
+    """Each LA's judgement in force on ``as_at``: its latest overall effectiveness judgement inspected by then.
+
+    Returns a frame (``la_code``, ``inspection_date``, ``overall``, ``good``) and the
+    date used (default: the latest inspection in the file). An LA with no
+    inspection on or before the date in the file is absent: the file cannot say
+    which judgement was in force. A judgement counts from its inspection date
+    (as Ofsted's own "as at" tables count it), not from its publication.
+    """
+    columns = ["la_code", "inspection_date", "overall", "good"]
+    if inspections.empty:
+        return pd.DataFrame(columns=columns), None
+    cutoff = _as_at_date(as_at)
+    judged = _inspections_by_la(inspections, areas)
+    if cutoff is None:
+        cutoff = pd.to_datetime(inspections["inspection_date"]).max()
+    latest = judged.loc[judged["_date"] <= cutoff].drop_duplicates("la_code", keep="last")
     latest = latest.assign(good=latest["overall"].isin(GOOD))
     return latest.loc[:, columns].reset_index(drop=True), cutoff.date().isoformat()
+
+
+def judgements_in_force(inspections: pd.DataFrame, areas: pd.DataFrame, dates: Iterable[str]) -> pd.DataFrame:
+    """The judgement in force for every LA on each date (``as_at``, ``la_code``, ``overall``, ``good``).
+
+    An LA the file holds no inspection for on or before a date is absent for
+    that date (see :func:`good_or_outstanding`).
+    """
+    columns = ["as_at", "la_code", "overall", "good"]
+    dates = sorted(set(dates))
+    if inspections.empty or not dates:
+        return pd.DataFrame(columns=columns)
+    judged = _inspections_by_la(inspections, areas)
+    frames = []
+    for date in dates:
+        latest = judged.loc[judged["_date"] <= pd.Timestamp(date)].drop_duplicates("la_code", keep="last")
+        frames.append(latest.assign(as_at=date, good=latest["overall"].isin(GOOD)).loc[:, columns])
+    return pd.concat(frames, ignore_index=True)
 
 
 # ----------------------------------------------------------------------------- computing
@@ -403,34 +507,46 @@ def _neighbour_pairs(
     return pairs, f"{model} model", release
 
 
+def _listing(frame: pd.DataFrame, keys: list[str], column: str, name: str) -> pd.DataFrame:
+    """``column``'s codes joined by commas (sorted) per ``keys``, as column ``name``.
+
+    >>> f = pd.DataFrame({"k": [1, 1, 2], "c": ["908", "878", "935"]})
+    >>> _listing(f, ["k"], "c", "codes").values.tolist()
+    [[1, '878,908'], [2, '935']]
+    """
+    ordered = frame.loc[:, [*keys, column]].sort_values([*keys, column], kind="stable")
+    groups: dict[tuple, list[str]] = {}
+    for *key, code in zip(*(ordered[c].to_numpy(dtype=object) for c in (*keys, column))):
+        groups.setdefault(tuple(key), []).append(code)
+    joined = pd.DataFrame([(*key, ",".join(codes)) for key, codes in groups.items()], columns=[*keys, name])
+    return joined.astype(frame[keys].dtypes.to_dict())
+
+
 def _average_rows(grid: pd.DataFrame, pairs: pd.DataFrame, la_values: pd.DataFrame, average: str) -> pd.DataFrame:
     """Mean or median over each LA's neighbours (``pairs``) of the figures in ``la_values``.
 
-    Columns: la_code, indicator, year_end, value, n (neighbours with a figure),
-    total (neighbours in the group) and missing (codes of those without, comma-separated).
+    ``pairs`` holds ``la_code`` and ``neighbour``, and may hold ``indicator``
+    and ``year_end`` when the group changes with them. Columns: la_code,
+    indicator, year_end, value, n (neighbours with a figure), total
+    (neighbours in the group), missing (codes of those without a figure,
+    comma-separated) and gaps (those whose published 0 was taken as a gap).
     """
     keys = ["la_code", "indicator", "year_end"]
     if pairs.empty:
-        return pd.DataFrame(columns=[*keys, "value", "n", "total", "missing"])
+        return pd.DataFrame(columns=[*keys, "value", "n", "total", "missing", "gaps"])
     wide = (
         grid.loc[:, keys]
         .drop_duplicates()
-        .merge(pairs, on="la_code", how="inner")
+        .merge(pairs, on=[k for k in keys if k in pairs.columns], how="inner")
         .merge(
             la_values.rename(columns={"area_code": "neighbour"}), on=["indicator", "year_end", "neighbour"], how="left"
         )
     )
-    grouped = wide.groupby(keys, sort=False)
-    stats = grouped["value"].agg(["mean", "median", "count", "size"]).reset_index()
-    absent = wide.loc[wide["value"].isna(), [*keys, "neighbour"]].sort_values([*keys, "neighbour"], kind="stable")
-    listing: dict[tuple, list[str]] = {}
-    columns = [absent[c].to_numpy(dtype=object) for c in (*keys, "neighbour")]
-    for la, indicator, year_end, neighbour in zip(*columns):
-        listing.setdefault((la, indicator, year_end), []).append(neighbour)
-    missing = pd.DataFrame(
-        [(*key, ",".join(codes)) for key, codes in listing.items()], columns=[*keys, "missing"]
-    ).astype({"year_end": "int64"})
-    stats = stats.merge(missing, on=keys, how="left")
+    stats = wide.groupby(keys, sort=False)["value"].agg(["mean", "median", "count", "size"]).reset_index()
+    gap = wide["flag"].eq("zero_gap")
+    for name, rows in (("missing", wide["value"].isna() & ~gap), ("gaps", gap)):
+        listed = _listing(wide.loc[rows], keys, "neighbour", name)
+        stats = stats.merge(listed, on=keys, how="left")
     return pd.DataFrame(
         {
             **{k: stats[k] for k in keys},
@@ -438,8 +554,42 @@ def _average_rows(grid: pd.DataFrame, pairs: pd.DataFrame, la_values: pd.DataFra
             "n": stats["count"],
             "total": stats["size"],
             "missing": stats["missing"].fillna(""),
+            "gaps": stats["gaps"].fillna(""),
         }
     )
+
+
+def _good_neighbours(
+    loaded: _Loaded, grid: pd.DataFrame, pairs: pd.DataFrame, as_at: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Neighbours judged Good or Outstanding, per council, indicator and year.
+
+    The judgement is the one in force on ``as_at`` when given, else at the end
+    of each year (:func:`~cpblib.dfe.values.year_end_date`, by the measure's
+    year type in DfE's dictionary). Returns the pairs (``la_code``,
+    ``indicator``, ``year_end``, ``neighbour``), the neighbours whose
+    judgement on that date the file cannot give (``unknown``, comma-separated
+    codes) and the date used per indicator and year (``as_at``).
+    """
+    keys = ["indicator", "year_end"]
+    as_of = grid.loc[:, keys].drop_duplicates()
+    fixed = _as_at_date(as_at)
+    if fixed is not None:
+        dates = [fixed.date().isoformat()] * len(as_of)
+    else:
+        dates = [year_end_date(y, loaded.year_types.get(i)) for i, y in zip(as_of["indicator"], as_of["year_end"])]
+    as_of = as_of.assign(as_at=dates)
+    judged = judgements_in_force(loaded.inspections, loaded.areas, as_of["as_at"])
+    wide = (
+        grid.loc[:, ["la_code", *keys]]
+        .drop_duplicates()
+        .merge(pairs, on="la_code")
+        .merge(as_of, on=keys)
+        .merge(judged.rename(columns={"la_code": "neighbour"}), on=["as_at", "neighbour"], how="left")
+    )
+    good = wide.loc[wide["good"].eq(True), ["la_code", *keys, "neighbour"]]
+    unknown = _listing(wide.loc[wide["overall"].isna()], ["la_code", *keys], "neighbour", "unknown")
+    return good, unknown, as_of
 
 
 def _compute(
@@ -476,7 +626,9 @@ def _compute(
         .to_numpy(dtype=bool)
     )
 
-    la_values = values.loc[values["level"] == "la", [*keys, "area_code", "value", "missing_reason", "region_key"]]
+    la_values = values.loc[
+        values["level"] == "la", [*keys, "area_code", "value", "missing_reason", "flag", "flag_note", "region_key"]
+    ]
     la_values = la_values.drop_duplicates([*keys, "area_code"])
     parts = []
 
@@ -489,31 +641,33 @@ def _compute(
         own["missing_reason"],
         "no figure for " + _unique_map(own["la_code"], lambda c: _la_label(c, names)) + " in " + own["source"],
     )
-    change = own["la_code"].map(_CHANGE_NOTE)
+    change = own["la_code"].map(_CHANGE_NOTE).where(own["flag"].ne("zero_gap"))
     why = np.where(change.notna(), why + "; " + change.fillna(""), why)
     parts.append(
         own.assign(
             comparator="la",
             area=_unique_map(own["la_code"], lambda c: names.get(c, c)),
             n=own["value"].notna().astype(int),
-            note=np.where(own["value"].isna(), why, None),
+            note=np.where(own["value"].isna(), why, own["flag_note"]),
         ).loc[has_la]
     )
 
     # England
-    national = values.loc[values["level"] == "national", [*keys, "value", "missing_reason"]].drop_duplicates(keys)
-    england = grid.merge(national, on=keys, how="left")
+    national = values.loc[values["level"] == "national", [*keys, "value", "missing_reason", "flag_note"]]
+    england = grid.merge(national.drop_duplicates(keys), on=keys, how="left")
     parts.append(
         england.assign(
             comparator="england",
             area="England",
             n=england["value"].notna().astype(int),
-            note=np.where(england["value"].isna(), england["missing_reason"].fillna("no figure for England"), None),
+            note=np.where(
+                england["value"].isna(), england["missing_reason"].fillna("no figure for England"), england["flag_note"]
+            ),
         )
     )
 
     # region: the published regional figure, else the mean of the region's LAs
-    regional = values.loc[values["level"] == "regional", [*keys, "region_key", "value", "missing_reason"]]
+    regional = values.loc[values["level"] == "regional", [*keys, "region_key", "value", "missing_reason", "flag_note"]]
     regional = regional.drop_duplicates([*keys, "region_key"])
     region = grid.merge(regional, on=[*keys, "region_key"], how="left", indicator="_published")
     published = (region["_published"] == "both").to_numpy()
@@ -533,7 +687,7 @@ def _compute(
         np.where(
             region["value"].isna(),
             region["missing_reason"].where(region["missing_reason"].notna(), "no regional figure for " + region_label),
-            None,
+            region["flag_note"],
         ),
     )
     region = region.assign(
@@ -547,48 +701,69 @@ def _compute(
 
     # statistical neighbours, all and Good/Outstanding
     pairs, model_label, sn_release = _neighbour_pairs(loaded, la_codes, model, neighbours)
-    judged, cutoff = good_or_outstanding(loaded.inspections, loaded.areas, as_at)
-    good_codes = set(judged.loc[judged["good"], "la_code"])
-    neighbour_values = la_values.loc[:, [*keys, "area_code", "value"]]
+    neighbour_values = la_values.loc[:, [*keys, "area_code", "value", "flag"]]
     listed = grid["la_code"].isin(set(pairs["la_code"])).to_numpy()
     have_model = sn_release is not None or model_label == "as listed in cpb.toml"
-    for comparator, chosen_pairs in (("sn", pairs), ("good_sn", pairs.loc[pairs["neighbour"].isin(good_codes)])):
+    have_ofsted = not loaded.inspections.empty
+    file_end = loaded.ofsted_as_at or ""
+    good_pairs, unknown, as_of = _good_neighbours(loaded, grid, pairs, as_at)
+    for comparator, chosen_pairs in (("sn", pairs), ("good_sn", good_pairs)):
         stats = _average_rows(grid, chosen_pairs, neighbour_values, average)
         rows = grid.merge(stats, on=["la_code", *keys], how="left")
         n = rows["n"].fillna(0).astype(int)
         total = rows["total"].fillna(0).astype(int)
-        missing = _unique_map(
-            rows["missing"].fillna(""), lambda codes: ", ".join(_la_label(c, names) for c in codes.split(",") if c)
+
+        def named(codes: pd.Series) -> pd.Series:
+            return _unique_map(
+                codes.fillna(""), lambda text: ", ".join(_la_label(c, names) for c in text.split(",") if c)
+            )
+
+        missing, gaps = named(rows["missing"]), named(rows["gaps"])
+        detail = np.where(missing != "", "; no figure for " + missing, "") + np.where(
+            gaps != "", "; published 0 taken as a gap for " + gaps, ""
         )
         if comparator == "sn":
-            group = f"statistical neighbours ({model_label})"
-            empty = "no neighbour has a figure"
+            group = pd.Series(f"statistical neighbours ({model_label})", index=rows.index)
+            empty = pd.Series("no neighbour has a figure", index=rows.index)
         else:
-            group = f"neighbours judged Good or Outstanding by Ofsted as at {cutoff} ({model_label})" if cutoff else ""
-            empty = (
-                "no Ofsted inspection outcomes imported"
-                if cutoff is None
-                else f"no neighbour judged Good or Outstanding as at {cutoff}"
+            when = rows[keys].merge(as_of, on=keys, how="left")["as_at"].fillna("").to_numpy()
+            unknown_rows = rows[["la_code", *keys]].merge(unknown, on=["la_code", *keys], how="left")
+            not_on_record = named(unknown_rows["unknown"].set_axis(rows.index))
+            detail = detail + np.where(
+                not_on_record != "", "; no judgement on record at that date for " + not_on_record, ""
+            )
+            beyond = np.where(
+                (when > file_end) & (file_end != ""), " (the latest Ofsted file is as at " + file_end + ")", ""
+            )
+            group = (
+                "neighbours judged Good or Outstanding by Ofsted as at "
+                + pd.Series(when, index=rows.index)
+                + beyond
+                + f" ({model_label})"
+            )
+            empty = np.where(
+                not_on_record != "",
+                "no neighbour known to be judged Good or Outstanding as at "
+                + when
+                + " (the Ofsted file holds no judgement in force then for "
+                + not_on_record
+                + ")",
+                "no neighbour judged Good or Outstanding as at " + when,
             )
         if not have_model:
             reason = np.full(len(rows), f"statistical-neighbour model {model} not imported", dtype=object)
+        elif comparator == "good_sn" and not have_ofsted:
+            reason = np.where(
+                ~listed, f"no neighbours listed for this LA ({model_label})", "no Ofsted inspection outcomes imported"
+            )
         else:
             reason = np.where(
                 ~listed,
                 f"no neighbours listed for this LA ({model_label})",
-                np.where(total > 0, "no neighbour of the group has a figure", empty),
+                np.where(total > 0, "no neighbour of the group has a figure" + detail, empty),
             )
         note = np.where(
-            n > 0,
-            average
-            + " of "
-            + n.astype(str)
-            + " of "
-            + total.astype(str)
-            + " "
-            + group
-            + np.where(missing != "", "; no figure for " + missing, ""),
-            reason,
+            n > 0, average + " of " + n.astype(str) + " of " + total.astype(str) + " " + group + detail, reason
         )
         source = rows["source"]
         if sn_release:
@@ -616,7 +791,7 @@ def _sorted(frame: pd.DataFrame, order: Mapping[str, int], first: list[str]) -> 
     return frame.iloc[positions].reset_index(drop=True)
 
 
-def _bands(loaded: _Loaded, la_codes: Sequence[str] | None) -> pd.DataFrame:
+def _bands(loaded: _Loaded, la_codes: Sequence[str] | None, unranked: Iterable[str] = UNRANKED) -> pd.DataFrame:
     values = loaded.values
     columns = ["la_code", *BAND_COLUMNS]
     la = values.loc[(values["level"] == "la") & values["value"].notna()]
@@ -624,12 +799,13 @@ def _bands(loaded: _Loaded, la_codes: Sequence[str] | None) -> pd.DataFrame:
     if la.empty:
         return pd.DataFrame(columns=columns)
     polarity = la["indicator"].map(loaded.polarity).fillna("none")
-    signed = np.where(polarity == "high", -la["value"], la["value"])
+    left_out = la["area_code"].isin(set(unranked)).to_numpy()
+    signed = pd.Series(np.where(polarity == "high", -la["value"], la["value"]), index=la.index).mask(left_out)
     ranked = la.assign(polarity=polarity, _signed=signed)
     groups = ranked.groupby(["indicator", "year_end"])["_signed"]
     ranked = ranked.assign(rank=groups.rank(method="min"), ranked=groups.transform("count"))
-    banded = ranked["polarity"].isin(["high", "low"])
-    band_index = np.floor(4 * (ranked["rank"] - 1) / ranked["ranked"]).clip(0, 3).astype(int)
+    banded = ranked["polarity"].isin(["high", "low"]) & ranked["rank"].notna()
+    band_index = np.floor(4 * (ranked["rank"].fillna(1) - 1) / ranked["ranked"].clip(lower=1)).clip(0, 3).astype(int)
     ranked = ranked.assign(
         rank=ranked["rank"].where(banded).astype("Int64"),
         ranked=ranked["ranked"].where(banded).astype("Int64"),
@@ -639,6 +815,18 @@ def _bands(loaded: _Loaded, la_codes: Sequence[str] | None) -> pd.DataFrame:
     if la_codes is not None:
         ranked = ranked.loc[ranked["la_code"].isin(list(la_codes))]
     return _sorted(ranked.loc[:, columns], loaded.order, ["la_code"])
+
+
+def _gaps(loaded: _Loaded) -> pd.DataFrame:
+    flagged = loaded.values.loc[loaded.values["flag"].eq("zero_gap")]
+    frame = flagged.assign(
+        level=flagged["level"].map({"la": "LA", "regional": "region", "national": "England"}),
+        area_code=flagged["area_code"].where(flagged["level"] == "la", None),
+        note=flagged["missing_reason"],
+        _order=flagged["indicator"].map(loaded.order),
+    )
+    frame = frame.sort_values(["_order", "year_end", "level", "area_code"], kind="stable")
+    return frame.loc[:, list(GAP_COLUMNS)].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -690,10 +878,31 @@ def all_bands(
     *,
     indicators=None,
     release: str | Sequence[str] | None = None,
+    unranked: Iterable[str] = UNRANKED,
 ) -> pd.DataFrame:
-    """Rank and quartile band of every LA (or of ``la_codes``), per indicator and year."""
+    """Rank and quartile band of every LA (or of ``la_codes``), per indicator and year.
+
+    LAs in ``unranked`` (default :data:`UNRANKED`: City of London and the Isles
+    of Scilly) are left out: they get no rank or band and do not count in ``ranked``.
+    """
     loaded = _load(store_path, sources, indicators, release, _file_name(sources))
-    return _bands(loaded, None if la_codes is None else list(la_codes))
+    return _bands(loaded, None if la_codes is None else list(la_codes), unranked)
+
+
+def implausible_zeros(
+    store_path: Path | str,
+    sources: pd.DataFrame | Path | str,
+    indicators=None,
+    release: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Published zeros taken as gaps (mapping rows marked ``zero_is_gap``), for the data-quality page.
+
+    One row per figure: ``indicator``, ``year`` (label), ``level`` (``LA``,
+    ``region`` or ``England``), ``area_code`` (LA number, blank otherwise),
+    ``area_name``, ``measure``, ``source`` (release id) and ``note``. Each of
+    these counts as no figure in every comparator, rank and band.
+    """
+    return _gaps(_load(store_path, sources, indicators, release, _file_name(sources)))
 
 
 def comparators(
@@ -734,9 +943,18 @@ def bands(
     Columns ``indicator``, ``year``, ``value`` (the council's figure),
     ``rank`` (1 = best), ``ranked`` (how many LAs have a figure), ``band``
     (A = best quarter ... D), ``polarity``, ``source``, ``year_end``. Rank and
-    band are blank for an indicator without polarity.
+    band are blank for an indicator without polarity (DfE's dictionary, or the
+    catalogue's ``polarity`` when ``indicators`` is the catalogue) and for the
+    LAs of ``[comparators] exclude_from_ranks``.
     """
-    result = all_bands(store_path, sources, [config.authority.la_code], indicators=indicators, release=release)
+    result = all_bands(
+        store_path,
+        sources,
+        [config.authority.la_code],
+        indicators=indicators,
+        release=release,
+        unranked=config.comparators.exclude_from_ranks,
+    )
     return result.drop(columns="la_code").reset_index(drop=True)
 
 

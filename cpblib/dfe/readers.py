@@ -703,11 +703,32 @@ JUDGEMENTS = {
 """Ofsted overall effectiveness judgements as printed (lower case) and as stored."""
 
 
+_AS_AT = re.compile(r"\bas at (\d{1,2} [A-Za-z]+ \d{4})\b")
+
+
+def _as_at(grid: pd.DataFrame, header: int) -> pd.Timestamp | None:
+    """The date a sheet's title says its judgements are as at (``... as at 31 March 2025``), if it says one.
+
+    >>> _as_at(pd.DataFrame([["Local authority inspection judgements as at 31 March 2025"], ["Web link"]]), 1)
+    Timestamp('2025-03-31 00:00:00')
+    """
+    for row in range(header):
+        for cell in grid.iloc[row].tolist():
+            match = _AS_AT.search(_cell_text(cell))
+            if match:
+                moment = pd.to_datetime(match[1], format="%d %B %Y", errors="coerce")
+                if pd.notna(moment):
+                    return moment
+    return None
+
+
 def _read_ofsted(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Release:
     frames = []
+    stated = []
     for sheet, grid in sheets.items():
         header = _find_header(grid, _is_ofsted_header)
         cells = _header_cells(grid, header)
+        stated.append(_as_at(grid, header))
 
         def find(test, cells=cells) -> int | None:
             return next((i for i, c in enumerate(cells) if test(c)), None)
@@ -768,7 +789,8 @@ def _read_ofsted(name: str, sheets: dict[str, pd.DataFrame], sha: str) -> Releas
     )
     if inspections.empty:
         raise InputError(name, "holds no inspection judgements")
-    latest = max(inspections["inspection_date"])
+    # the release's period: the date the file says it is as at, else its latest inspection
+    latest = max([max(inspections["inspection_date"]), *(d.date() for d in stated if d is not None)])
     return Release(name, "ofsted", "ofsted", sha, latest.isoformat(), latest.year, {"inspections": inspections})
 
 

@@ -13,12 +13,16 @@ One row says where the official figure for one indicator comes from:
   the others) or ``months_to_days`` (a duration in months as days);
 * ``period``: ``snapshot`` (a count on a date, labelled ``2024``) or ``year``
   (events in the year ending 31 March, labelled ``2023-24``);
-* ``polarity``: ``high``, ``low`` or ``none``, used for quartile bands and ranks
-  when no catalogue is given;
+* ``zero_is_gap``: ``yes`` when a published 0 cannot be a true figure for the
+  measure (a percentage of children immunised, an average score): such a 0 is
+  taken as a gap, not a figure, and listed (:func:`~cpblib.dfe.implausible_zeros`);
 * ``notes``: anything a reader should know.
 
 An indicator may have several rows: for each year, the first row (in file
-order) whose source has a figure for that year is used.
+order) whose source has a figure for that year is used. Polarity (for ranks
+and bands) and the end of each year (for Ofsted judgements) come from DfE's
+data dictionary, through the indicator's LAIT row; the catalogue's polarity
+overrides it.
 
 >>> parse_filter("cla_group=CLA on 31 March; placement_stability=Total children")
 {'cla_group': 'CLA on 31 March', 'placement_stability': 'Total children'}
@@ -29,6 +33,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -42,7 +47,7 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("filter", "text", False, "column=value pairs separated by ; (EES files)"),
     Column("transform", "text", False, "blank, complement or months_to_days"),
     Column("period", "text", True, "snapshot (labelled 2024) or year (labelled 2023-24)"),
-    Column("polarity", "code:polarity", False, "high, low or none (for bands and ranks)"),
+    Column("zero_is_gap", "text", False, "yes: a published 0 is a gap, not a figure"),
     Column("notes", "text", False, "How the official measure relates to the local indicator"),
 )
 
@@ -83,10 +88,26 @@ def validate_sources(raw: pd.DataFrame, file: str = "benchmark_sources.csv") -> 
 
     >>> raw = pd.DataFrame({"indicator": ["cic-rate"], "source": ["cla_rates"], "measure": ["rate_per_10000"],
     ...                     "filter": ["population_type=Children looked after on 31 March each year"],
-    ...                     "period": ["snapshot"], "polarity": ["low"]})
+    ...                     "period": ["snapshot"]})
     >>> validate_sources(raw).loc[0, ["indicator", "source", "period"]].tolist()
     ['cic-rate', 'cla_rates', 'snapshot']
+    >>> validate_sources(raw.assign(zero_is_gap=["yes"]))["zero_is_gap"].tolist()
+    [True]
     """
+    if "polarity" in [str(c).strip() for c in raw.columns]:
+        raise InputError(
+            file,
+            "the polarity column is no longer read: polarity comes from DfE's data dictionary "
+            "(or the catalogue's polarity column); delete the column",
+            row=1,
+            column="polarity",
+        )
+    if "zero_is_gap" in raw.columns:  # a mapping read before holds True / False: back to the file's words
+        raw = raw.assign(
+            zero_is_gap=raw["zero_is_gap"].map(
+                lambda v: ("yes" if v else None) if isinstance(v, bool | np.bool_) else v
+            )
+        )
     frame = validate_table(raw, SOURCE_COLUMNS, file)
     frame = frame.astype("object").where(frame.notna(), None)
     known = FIGURE_DATASETS
@@ -114,11 +135,14 @@ def validate_sources(raw: pd.DataFrame, file: str = "benchmark_sources.csv") -> 
             raise InputError(file, f"filter {exc}", row=line, column="filter") from None
         if row.source == "lait" and filters:
             raise InputError(file, "LAIT measures take no filter", row=line, column="filter")
+        if row.zero_is_gap is not None and row.zero_is_gap.lower() != "yes":
+            raise InputError(file, f"{row.zero_is_gap!r} is not yes or blank", row=line, column="zero_is_gap")
     duplicate = frame.duplicated(["indicator", "source", "measure", "filter"], keep="first")
     if duplicate.any():
         line = int(duplicate.to_numpy().nonzero()[0][0]) + 2
         raise InputError(file, "repeats an earlier row", row=line, column="indicator")
-    return frame.assign(priority=range(len(frame)))
+    gap = frame["zero_is_gap"].map(lambda v: v is not None and v.lower() == "yes").astype(bool)
+    return frame.assign(zero_is_gap=gap, priority=range(len(frame)))
 
 
 def read_sources(path: Path | str) -> pd.DataFrame:

@@ -25,6 +25,22 @@ import pandas as pd
 from .._vocabulary import vocabulary
 from ..errors import InputError
 
+ROUNDS_TO_ZERO = frozenset({"k", "low"})
+"""Symbols DfE prints for a figure that is not zero but rounds to zero (fewer than 0.5 of the unit
+printed): ``k`` in the government-wide symbol set, ``low`` in Explore Education Statistics. The store
+keeps them as printed; comparators and ranks count them as 0, the figure DfE's own tools show."""
+
+YEAR_END_DAYS = {
+    "financial year": (3, 31),
+    "annual": (3, 31),
+    "annual (end of sept)": (9, 30),
+    "academic year": (8, 31),
+    "calendar year": (12, 31),
+    "annual - january": (1, 31),
+}
+"""Last day (month, day) of a year of each ``Year_Type`` of LAIT's data dictionary; any other
+type, or none, ends on 31 March (the reporting year of children's social care statistics)."""
+
 PERIOD_KINDS = ("snapshot", "year")
 """How a plain reporting year is labelled: ``snapshot`` (a count on a date: ``2024``)
 or ``year`` (events over the year ending 31 March: ``2023-24``)."""
@@ -232,3 +248,22 @@ def name_key(name: object) -> str | None:
     text = re.sub(r"\(pre lg\)|\bcity of\b|\bborough\b|\bcounty\b|\bcouncil\b", " ", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split()) or None
+
+
+def rounds_to_zero(raw: pd.Series) -> pd.Series:
+    """Which cells were printed as a rounds-to-zero symbol (``k`` or ``low``, any case).
+
+    >>> rounds_to_zero(pd.Series(["k", " LOW ", "0", None, "c"])).tolist()
+    [True, True, False, False, False]
+    """
+    return raw.astype("object").fillna("").astype(str).str.strip().str.lower().isin(ROUNDS_TO_ZERO)
+
+
+def year_end_date(year_end: int, year_type: str | None = None) -> str:
+    """The last day (``YYYY-MM-DD``) of a DfE year ending in ``year_end``, by LAIT's ``Year_Type``.
+
+    >>> year_end_date(2024), year_end_date(2024, "Academic Year"), year_end_date(2024, "Annual (end of Sept)")
+    ('2024-03-31', '2024-08-31', '2024-09-30')
+    """
+    month, day = YEAR_END_DAYS.get(" ".join(str(year_type or "").lower().split()), (3, 31))
+    return f"{int(year_end):04d}-{month:02d}-{day:02d}"

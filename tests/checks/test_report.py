@@ -154,6 +154,21 @@ def test_data_quality_content_and_markdown():
     assert "=HYPERLINK(" in text and "'=HYPERLINK" in text and '=HYPERLINK("' not in text
 
 
+def test_data_quality_lists_official_figures_taken_as_gaps():
+    gaps = pd.DataFrame(
+        {
+            "indicator": ["immunisations"],
+            "year": ["2023-24"],
+            "area_name": ["<b>North</b>"],
+            "source": ["health_outcomes-2025"],
+        }
+    )
+    text = render_markdown(data_quality(result(), official_gaps=gaps))
+    assert "### Official figures taken as gaps" in text
+    assert "| immunisations | 2023-24 | &lt;b&gt;North&lt;/b&gt; | health\\_outcomes-2025 |" in text
+    assert "Official figures" not in render_markdown(data_quality(result()))
+
+
 def test_data_quality_can_take_the_store_loads():
     loads = pd.DataFrame(
         {

@@ -1,4 +1,10 @@
-"""Fixtures for the DfE benchmark tests: the shipped DfE files, a store built from them, tiny projects."""
+"""Fixtures for the DfE benchmark tests: the trimmed DfE files in tests/data/dfe, a store built from them,
+tiny projects.
+
+The trimmed files are real DfE and Ofsted publications cut down to the series the tests and the shipped
+mapping use (every area, every year): see tests/data/dfe/README.md. Tests marked ``full_dfe`` need the full
+published files beside the repository (``../shared/dfe``) and are skipped without them.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +14,33 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DFE = REPO / ".." / "shared" / "dfe"
+DFE = REPO / "tests" / "data" / "dfe"
+FULL_DFE = REPO.parent / "shared" / "dfe"
 SOURCES = REPO / "data" / "benchmark_sources.csv"
 CATALOGUE = REPO / "data" / "indicators.csv"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "full_dfe: needs the full DfE files in ../shared/dfe (skipped without them)")
+
+
 def dfe_files() -> list[Path]:
-    """Every DfE data file shipped in the shared folder (not its README)."""
+    """Every trimmed DfE data file (not the README or the script that makes them)."""
     return sorted(p for folder in ("ees", "lait") for p in (DFE / folder).iterdir() if p.is_file())
 
 
 @pytest.fixture(scope="session")
 def dfe_dir() -> Path:
-    if not DFE.is_dir():
-        pytest.skip(f"the shared DfE open data folder is not here ({DFE.resolve()}); CI provides it")
-    return DFE.resolve()
+    """The folder of trimmed DfE files (``ees/`` and ``lait/``), part of the repository."""
+    return DFE
+
+
+@pytest.fixture(scope="session")
+def full_dfe_dir() -> Path:
+    """The full published DfE files, for the few tests marked ``full_dfe``."""
+    if not FULL_DFE.is_dir():
+        pytest.skip(f"the full DfE files are not here ({FULL_DFE}); the trimmed copies cover every other test")
+    return FULL_DFE
 
 
 @pytest.fixture(scope="session")

@@ -70,15 +70,17 @@ def test_statistical_neighbour_median_by_hand(dfe_store):
 
 
 def test_good_or_outstanding_neighbours_by_hand(dorset, dfe_store):
-    # latest judgements by 24 March 2025 (the last inspection in the file): Good or Outstanding are
-    # Cornwall 58, East Sussex 63, Norfolk 68, Shropshire 120, Somerset 52, Wiltshire 46, Worcestershire 87
+    # judgements in force on 31 March 2024, the end of 2023-24: Good or Outstanding are Cornwall 58, East Sussex 63,
+    # Norfolk 68, Shropshire 120, Somerset 52, Suffolk 61 (Outstanding 2019; Requires improvement only from June
+    # 2024), Wiltshire 46 (Outstanding 2023), Worcestershire 87 (Good from May 2023); not Devon or Gloucestershire
     good = pick(dorset, "cic-rate", "good_sn", "2023-24")
-    assert good["value"] == pytest.approx(494 / 7)
-    assert good["n"] == 7
-    assert "as at 2025-03-24" in good["note"]
-    # as at 31 March 2023: Suffolk (Outstanding 2019) counts, Worcestershire (RI 2019) does not
+    assert good["value"] == pytest.approx(555 / 8)
+    assert good["n"] == 8
+    assert "as at 2024-03-31" in good["note"]
+    # the date the council chose, for every year: as at 31 March 2023 Worcestershire (RI 2019) does not count
     earlier = comparators(dfe_store, config(good_outstanding_as_at="2023-03-31"), SOURCES, indicators=["cic-rate"])
     assert pick(earlier, "cic-rate", "good_sn", "2023-24")["value"] == pytest.approx(468 / 7)
+    assert "as at 2023-03-31" in pick(earlier, "cic-rate", "good_sn", "2024-25")["note"]
 
 
 def test_neighbours_listed_in_cpb_toml_replace_the_model(dfe_store):
@@ -117,13 +119,19 @@ def test_region_mean_when_a_file_publishes_no_regional_figure(dfe_dir, tmp_path)
     assert region["note"] == "mean of 14 LAs in South West (no regional figure published)"
 
 
+def catalogue(**polarity) -> pd.DataFrame:
+    """A catalogue giving each indicator (keyword, ``_`` for ``-``) its polarity."""
+    return pd.DataFrame({"indicator": [k.replace("_", "-") for k in polarity], "polarity": list(polarity.values())})
+
+
 def test_band_and_rank_low_is_better(dfe_store):
-    ranked = bands(dfe_store, config(), SOURCES, indicators=["cic-rate"]).set_index("year")
-    # 152 LAs have a 2024 rate; 69 are below Dorset's 67 (four LAs share 67): rank 70, band B
+    ranked = bands(dfe_store, config(), SOURCES, indicators=catalogue(cic_rate="low")).set_index("year")
+    # 152 LAs have a 2024 rate, 151 without City of London (76); 69 are below Dorset's 67 (four LAs share 67):
+    # rank 70, band B
     assert ranked.loc["2023-24", ["value", "rank", "ranked", "band", "polarity"]].tolist() == [
         67.0,
         70,
-        152,
+        151,
         "B",
         "low",
     ]
@@ -131,17 +139,18 @@ def test_band_and_rank_low_is_better(dfe_store):
 
 def test_band_and_rank_high_is_better(dfe_store):
     ranked = bands(dfe_store, config(), SOURCES, indicators=["health-assessment-annual"]).set_index("year")
-    # 151 LAs have a 2024 figure; 68 are above Dorset's 92 (seven share 92): rank 69, band B
+    # High in DfE's dictionary (LACHealth%). 151 LAs have a 2024 figure (not City of London or the Isles of
+    # Scilly); 68 are above Dorset's 92 (seven share 92): rank 69, band B
     assert ranked.loc["2023-24", ["value", "rank", "ranked", "band"]].tolist() == [92.0, 69, 151, "B"]
 
 
 def test_bands_split_all_las_into_quarters(dfe_store):
-    every = all_bands(dfe_store, SOURCES, indicators=["cic-rate"])
+    every = all_bands(dfe_store, SOURCES, indicators=catalogue(cic_rate="low"))
     year = every.loc[every["year"] == "2023-24"]
     assert year["rank"].min() == 1
     counts = year["band"].value_counts()
     assert set(counts.index) == {"A", "B", "C", "D"}
-    assert counts.sum() == 152
+    assert counts.sum() == 151
     best = year.loc[year["rank"] == 1, "value"].iloc[0]
     assert best == year["value"].min()  # low is better
     assert year.loc[year["band"] == "A", "value"].max() <= year.loc[year["band"] == "D", "value"].min()
@@ -197,9 +206,10 @@ def test_england_only_datasets_give_england_only(dorset):
     )
 
 
-def test_in_touch_is_the_complement_of_information_not_known(dorset):
-    # 2024 England, care leavers aged 19 to 21: 'Total information not known' is 7%
-    assert pick(dorset, "cl-in-touch", "england", "2023-24")["value"] == 93.0
+def test_in_touch_is_the_complement_of_not_in_touch(dorset):
+    # LAIT CareLeavers_LA_NotInTouch, England: 5% in 2024, 4% in 2025
+    assert pick(dorset, "cl-in-touch", "england", "2023-24")["value"] == 95.0
+    assert pick(dorset, "cl-in-touch", "england", "2024-25")["value"] == 96.0
 
 
 def test_comparators_for_every_council_at_once(dfe_store):
@@ -211,11 +221,10 @@ def test_comparators_for_every_council_at_once(dfe_store):
 
 
 def test_catalogue_order_and_polarity_are_used(dfe_store):
-    catalogue = pd.DataFrame({"indicator": ["sw-caseload", "cic-rate"], "polarity": ["high", "low"]})
-    frame = comparators(dfe_store, config(), SOURCES, indicators=catalogue)
+    frame = comparators(dfe_store, config(), SOURCES, indicators=catalogue(sw_caseload="high", cic_rate="low"))
     assert list(dict.fromkeys(frame["indicator"])) == ["sw-caseload", "cic-rate"]
-    ranked = bands(dfe_store, config(), SOURCES, indicators=catalogue)
-    assert set(ranked.loc[ranked["indicator"] == "sw-caseload", "polarity"]) == {"high"}
+    ranked = bands(dfe_store, config(), SOURCES, indicators=catalogue(sw_caseload="high", cic_rate="low"))
+    assert set(ranked.loc[ranked["indicator"] == "sw-caseload", "polarity"]) == {"high"}  # DfE says Low
 
 
 def test_ofsted_judgements_as_at_31_march_match_the_published_sheet(dfe_dir, read):
@@ -297,7 +306,7 @@ def test_typed_benchmarks_win_and_imported_ones_fill_the_gaps(dorset):
     assert list(filled.columns) == ["indicator", "comparator", "year", "value", "source"]
     row = filled.loc[(filled["indicator"] == "cic-rate") & (filled["year"] == "2023-24")].set_index("comparator")
     assert row.loc["england", ["value", "source"]].tolist() == [70.0, "Board pack"]
-    assert row.loc["good_sn", "value"] == pytest.approx(494 / 7)  # blank in the typed file: filled
+    assert row.loc["good_sn", "value"] == pytest.approx(555 / 8)  # blank in the typed file: filled
     assert row.loc["sn", "value"] == pytest.approx(67.8)
     assert "la" not in set(filled["comparator"])
     assert filled["value"].notna().all()

@@ -48,7 +48,6 @@ def test_the_required_topics_are_covered():
         "sdq-completed",
         "sdq-average-score",
         "cl-in-touch",
-        "cl-in-touch-17-18",
         "cl-suitable-accommodation",
         "cl-eet",
         "days-care-to-adoptive-family",
@@ -73,7 +72,7 @@ def row(**cells) -> pd.DataFrame:
         "filter": "population_type=Children looked after on 31 March each year",
         "transform": None,
         "period": "year",
-        "polarity": "low",
+        "zero_is_gap": None,
         "notes": None,
     }
     base.update(cells)
@@ -89,7 +88,7 @@ def row(**cells) -> pd.DataFrame:
         ({"filter": "population_type"}, "filter", "filter 'population_type' is not column=value"),
         ({"filter": "a=1;a=2"}, "filter", "filter names 'a' twice"),
         ({"source": "lait", "measure": "LAC"}, "filter", "LAIT measures take no filter"),
-        ({"polarity": "up"}, "polarity", "'up' is not allowed"),
+        ({"zero_is_gap": "no"}, "zero_is_gap", "'no' is not yes or blank"),
         ({"indicator": "CIC rate"}, "indicator", "is not an indicator id"),
     ],
 )
@@ -98,6 +97,24 @@ def test_bad_rows_are_reported_by_row_and_column(cells, column, message):
         validate_sources(row(**cells))
     assert (caught.value.row, caught.value.column) == (2, column)
     assert message in str(caught.value)
+
+
+def test_a_mapping_with_the_old_polarity_column_is_refused_with_what_to_do():
+    with pytest.raises(InputError) as caught:
+        validate_sources(row().assign(polarity="low"))
+    assert (caught.value.row, caught.value.column) == (1, "polarity")
+    assert "polarity comes from DfE's data dictionary" in str(caught.value)
+
+
+def test_no_mapping_row_says_in_touch_is_100_minus_information_not_known():
+    # DfE's figure counts only young people the LA is not in touch with (LAIT CareLeavers_LA_NotInTouch);
+    # 'information not known' also counts those who refused contact or no longer need services
+    mapping = read_sources(SOURCES)
+    assert not mapping["filter"].fillna("").str.contains("information not known").any()
+    in_touch = mapping.loc[mapping["indicator"] == "cl-in-touch"]
+    assert in_touch[["source", "measure", "transform"]].values.tolist() == [
+        ["lait", "CareLeavers_LA_NotInTouch", "complement"]
+    ]
 
 
 def test_a_repeated_row_is_refused():
