@@ -22,7 +22,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -93,17 +93,15 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
     (:class:`~cpblib.checks.ChecksFailed`, :class:`~cpblib.execute.NotebookFailed`, a render error),
     and nothing after that step is changed.
     """
-    from .execute import execute_pages, kernel_pool, plan
     from .present.pack import save_pack, saved_pack
-    from .publish import PdfProcess, choose_engine, render_month
 
     project, month, progress = run.project, run.month, progress or Progress()
     folder = BuildFolder(project, month)
     built = Built(run)
-    engine = choose_engine(run.engine) if run.until >= Stage.PUBLISH else None
+    engine = _engine(run)
     with ExitStack() as later:
-        side = later.enter_context(_closing(PdfProcess())) if engine == "builtin" and PDF_IN_SIDE_PROCESS else None
-        kernels = later.enter_context(kernel_pool(project, run.workers)) if run.until >= Stage.EXECUTE else None
+        side = later.enter_context(_pdf_process()) if engine == "builtin" and PDF_IN_SIDE_PROCESS else None
+        kernels = later.enter_context(_kernels(run)) if run.until >= Stage.EXECUTE else None
 
         loaded = load_new_extracts(project)  # 1. new extracts into the store (a bad one is reported by the checks)
         current = _build.fingerprint(project, month)
@@ -119,6 +117,8 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         if run.until is Stage.SCORE:
             return built
 
+        from .execute import execute_pages, plan
+
         jobs = plan(built.pack)  # 5. prepare the pages, 6. execute the pages that changed
         built.executed = execute_pages(
             built.pack, jobs=jobs, force=run.force, on_start=progress.page_started, on_done=progress.page_done,
@@ -128,6 +128,8 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
             progress.executed(built.executed)
         if run.until is Stage.EXECUTE:
             return built
+
+        from .publish import render_month
 
         built.published = publish(run, engine, side, render_month)  # 7. render, 8. publish
     return built
@@ -240,11 +242,28 @@ class _OnDemand:
         return self._value
 
 
-def _closing(process):
-    """A context that closes ``process`` (a :class:`~cpblib.publish.PdfProcess`) on the way out."""
+def _engine(run: Run) -> str | None:
+    """The engine a build that publishes will use (None for a build that does not)."""
+    if run.until < Stage.PUBLISH:
+        return None
+    from .publish import choose_engine
+
+    return choose_engine(run.engine)
+
+
+def _pdf_process():
+    """A second process that loads the PDF's libraries now and typesets it later (closed on the way out)."""
     from contextlib import closing
 
-    return closing(process) if process is not None else nullcontext()
+    from .publish import PdfProcess
+
+    return closing(PdfProcess())
+
+
+def _kernels(run: Run):
+    from .execute import kernel_pool
+
+    return kernel_pool(run.project, run.workers)
 
 
 __all__ = ["Built", "Loaded", "Progress", "Run", "Stage", "build_month", "check", "publish_month", "score"]

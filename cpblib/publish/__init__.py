@@ -26,9 +26,6 @@ from ._month import (
     render_stamp,
     save_render_stamp,
 )
-from ._pdf import render_pdf
-from ._quarto import stage_quarto
-from ._site import archive_months, render_site
 from ._structure import (
     PACK_DIR,
     Page,
@@ -40,7 +37,6 @@ from ._structure import (
     resolve_pages,
     slugify,
 )
-from ._typeset import PdfProcess
 
 __all__ = [
     "PACK_DIR",
@@ -70,3 +66,21 @@ __all__ = [
     "slugify",
     "stage_quarto",
 ]
+
+
+_HEAVY = {
+    "render_pdf": "._pdf",
+    "stage_quarto": "._quarto",
+    "archive_months": "._site",
+    "render_site": "._site",
+    "PdfProcess": "._typeset",
+}
+"""Names whose modules load nbconvert, pandoc or BeautifulSoup: imported when first used."""
+
+
+def __getattr__(name: str):
+    if name in _HEAVY:
+        import importlib
+
+        return getattr(importlib.import_module(_HEAVY[name], __name__), name)
+    raise AttributeError(name)

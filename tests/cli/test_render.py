@@ -349,3 +349,26 @@ def test_deploy_readme_documents_every_exit_code_and_the_log_line():
     for reason in ("bad input", "checks failed", "notebook failed", "render failed", "locked"):
         assert f"`{reason}`" in text
     assert "_build/.render.lock" in text
+
+
+# -- what is checked is what is published --------------------------------------------------------------------------
+def test_a_bad_correction_to_a_published_month_is_refused_and_the_page_keeps_its_figure(rendered_demo, tmp_path):
+    """A correction loaded after a month was published is checked like the first load: it cannot reach a page."""
+    root = tmp_path / "demo"
+    shutil.copytree(rendered_demo, root)
+    site = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    with Store.open(root / "data" / "cpb.duckdb") as store:
+        publication = store.publication("2023-03")
+    (root / "data" / "extracts" / "2023-03-correction.csv").write_text(
+        "indicator,period,value\ncic-rate,2023-03,5000\n", encoding="utf-8"
+    )
+    result = render(root, "--engine", "builtin")
+    assert result.exit_code == 2, result.output
+    month, code, status, message = log_lines(root)[-1]
+    assert (month, code, status) == ("2023-03", "2", "NOT PUBLISHED (checks failed)")
+    assert "2023-03-correction.csv" in message and "cic-rate" in message
+    assert {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()} == site
+    profile = next((root / "_site" / "2023-03").glob("domains/*profile*.html")).read_text(encoding="utf-8")
+    assert "64.6" in profile and "5,000" not in profile
+    with Store.open(root / "data" / "cpb.duckdb") as store:
+        assert store.publication("2023-03") == publication
