@@ -109,7 +109,7 @@ def combine(tables: list[RawTable], population: dict[int, float] | None = None, 
     uasc = _latest(by_name.get("uasc", []), ["CHILD"], ["CHILD", "DUC"])
     missing = _latest(by_name.get("missing", []), ["CHILD", "MIS_START", "MISSING"], ["CHILD", "MISSING", "MIS_START"])
     oc2 = pd.concat(by_name["oc2"], ignore_index=True) if "oc2" in by_name else pd.DataFrame(
-        columns=["CHILD", "DOB", "SDQ_SCORE", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "_year"]
+        columns=["CHILD", "DOB", "SDQ_SCORE", "HEALTH_ASSESSMENT", "IMMUNISATIONS", "TEETH_CHECK", "_year"]
     )
     oc3 = pd.concat(by_name["oc3"], ignore_index=True) if "oc3" in by_name else pd.DataFrame(
         columns=["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM", "_year"]
@@ -368,7 +368,7 @@ def _annual(data: Dataset, year: int, rows: list) -> None:
         yes = CODES["oc2"]["yes"]
         total = len(oc2)
         for code, column in (
-            ("ssda903:health-assessment", "HEALTH_CHECK"),
+            ("ssda903:health-assessment", "HEALTH_ASSESSMENT"),
             ("ssda903:dental-check", "TEETH_CHECK"),
             ("ssda903:immunisations", "IMMUNISATIONS"),
         ):

@@ -58,7 +58,7 @@ SPECS: dict[str, TableSpec] = {
                   ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
                    "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
                    "INTERVENTION_OFFERED"),
-                  ("CHILD", "DOB", "SDQ_SCORE", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK"), ("DOB",),
+                  ("CHILD", "DOB", "SDQ_SCORE", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT"), ("DOB",),
                   ("SDQ_SCORE",)),
         TableSpec("oc3", "OC3", ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
                   ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"), ("DOB",)),
