@@ -603,6 +603,9 @@ def run_checks(project: Project, month: Month | str, *, load: bool = True) -> Ch
         result.checked[name] = 0 if source is None else len(source)
     _strict_gate(project, result, inputs)
     result.files = {name: defaults.get(name, "") for name in SUITES if name in frames}
+    from ..derive import add_findings_to_checks  # rule findings of the child-level (903) data, as warnings
+
+    add_findings_to_checks(project, month, result)
     result.extraction = extraction_info(inputs)
     if "values" in frames:
         result.revisions = revision_list(frames["values"])

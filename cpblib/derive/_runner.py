@@ -83,7 +83,7 @@ def run(request):
     try:
         registry = import_module(f"lac_validator.rules.{ruleset}").registry
     except ModuleNotFoundError:
-        return {"ok": False, "reason": f"the installed rules have no ruleset for {int(year) - 1}-{year[2:4]}"}
+        return {"ok": False, "reason": "the installed rules have no ruleset for that year"}
     _recode_sex(request)
     files = []
     for description, key in (("This year", "tables"), ("Prev year", "previous")):
