@@ -66,6 +66,8 @@ class Dataset:
     oc3: pd.DataFrame
     ad1: pd.DataFrame
     population: dict[int, float] = field(default_factory=dict)
+    children: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per child (index CHILD): DOB, uasc (ever an unaccompanied asylum seeker), DUC."""
 
     def covers(self, first: pd.Timestamp, last: pd.Timestamp) -> bool:
         """Whether every collection year from ``first`` to ``last`` is loaded."""
@@ -116,7 +118,11 @@ def combine(tables: list[RawTable], population: dict[int, float] | None = None, 
     )
     ad1 = _latest(by_name.get("ad1", []), ["CHILD"], ["CHILD", "DATE_MATCH", "FOSTER_CARE"])
     years = tuple(sorted({raw.year for raw in tables}))
-    return Dataset(years, _with_spells(episodes), header, uasc, missing, oc2, oc3, ad1, dict(population or {}))
+    missing = missing.loc[missing["MISSING"].isin(CODES["missing"]["missing"]) & missing["MIS_START"].notna()]
+    flagged = set(header.loc[header["UASC"].astype(str).eq("1"), "CHILD"]) | set(uasc["CHILD"])
+    children = header.set_index("CHILD")[["DOB"]].join(uasc.set_index("CHILD")[["DUC"]], how="outer")
+    children["uasc"] = children.index.isin(list(flagged))
+    return Dataset(years, _with_spells(episodes), header, uasc, missing, oc2, oc3, ad1, dict(population or {}), children)
 
 
 def _with_spells(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -140,7 +146,13 @@ def _with_spells(episodes: pd.DataFrame) -> pd.DataFrame:
     is_adoption = eps["PLACE"].isin(placement["adoption"])
     new_run = is_adoption & (new_period | ~is_adoption.shift(fill_value=False) | ~same_child)
     run = new_run.cumsum().where(is_adoption)
+    order = eps["DECOM"].where(eps["LS"].isin(CODES["legal_status"]["placement_order"]))
+    ceased = eps["REC"].notna() & ~eps["REC"].isin(CODES["reason_ceased"]["continuing"])
     return eps.assign(
+        started=eps["RNE"].isin(CODES["reason_new_episode"]["started"]),
+        ceased=ceased,
+        adopted=eps["REC"].isin(CODES["reason_ceased"]["adopted"]) & eps["DEC"].notna(),
+        placement_order=order.groupby(period).transform("min"),
         period_start=eps.groupby(period)["DECOM"].transform("min"),
         period_known=first.isin(CODES["reason_new_episode"]["started"]),
         placement_start=eps.groupby(new_place.cumsum())["DECOM"].transform("min"),
@@ -181,10 +193,8 @@ def _looked_after_during(eps: pd.DataFrame, first: pd.Timestamp, last: pd.Timest
 
 
 def _uasc_at(data: Dataset, children: pd.Index, day: pd.Timestamp) -> pd.Series:
-    flagged = set(data.header.loc[data.header["UASC"].astype(str).eq("1"), "CHILD"]) | set(data.uasc["CHILD"])
-    ceased = data.uasc.set_index("CHILD")["DUC"]
-    duc = pd.Series(children.map(ceased), index=children) if len(ceased) else pd.Series(pd.NaT, index=children)
-    return pd.Series(children.isin(list(flagged)), index=children) & ~(pd.to_datetime(duc) <= day)
+    known = data.children.reindex(children)
+    return known["uasc"].fillna(False).astype(bool) & ~(known["DUC"] <= day)
 
 
 def _population_year(day: pd.Timestamp) -> int:
@@ -236,13 +246,9 @@ def _monthly(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     else:
         _record(rows, "ssda903:cla-rate", period, None, count, None, f"no ONS mid-{year} population estimate given")
 
-    started = eps["RNE"].isin(CODES["reason_new_episode"]["started"]) & eps["DECOM"].between(first_of_month, day)
+    started = eps["started"] & eps["DECOM"].between(first_of_month, day)
     _record(rows, "ssda903:started", period, eps.loc[started, "CHILD"].nunique())
-    ceased = (
-        eps["DEC"].between(first_of_month, day)
-        & eps["REC"].notna()
-        & ~eps["REC"].isin(CODES["reason_ceased"]["continuing"])
-    )
+    ceased = eps["ceased"] & eps["DEC"].between(first_of_month, day)
     _record(rows, "ssda903:ceased", period, eps.loc[ceased, "CHILD"].nunique())
 
     uasc = _uasc_at(data, children, day)
@@ -260,8 +266,7 @@ def _monthly(data: Dataset, day: pd.Timestamp, rows: list) -> None:
         _record(rows, "ssda903:three-plus-placements", period, None, note=_needs(start))
 
     # long-term stability: under 16, looked after 30 months or more, same placement 24 months or more
-    dob = pd.Series(children.map(data.header.set_index("CHILD")["DOB"]), index=children)
-    under_16 = _ages(pd.to_datetime(dob), day) < 16
+    under_16 = _ages(data.children["DOB"].reindex(children), day) < 16
     long_enough = current["period_start"] <= _months_back(day, 30)
     unsure = under_16 & ~long_enough & ~current["period_known"]
     cohort = under_16 & long_enough
@@ -304,7 +309,7 @@ def _needs(start: pd.Timestamp) -> str:
 def _missing(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     period = f"{day:%Y-%m}"
     eps = data.episodes
-    went = data.missing.loc[data.missing["MISSING"].isin(CODES["missing"]["missing"]) & data.missing["MIS_START"].notna()]
+    went = data.missing
     year_ago, half_year_ago = _months_back(day, 12), _months_back(day, 6)
     if data.covers(year_ago + pd.Timedelta(days=1), day):
         in_year = went.loc[(went["MIS_START"] > year_ago) & (went["MIS_START"] <= day), "CHILD"]
@@ -323,7 +328,7 @@ def _missing(data: Dataset, day: pd.Timestamp, rows: list) -> None:
 def _adoption(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     period = f"{day:%Y-%m}"
     eps = data.episodes
-    adopted = eps["REC"].isin(CODES["reason_ceased"]["adopted"]) & eps["DEC"].notna()
+    adopted = eps["adopted"]
     first_of_month = day.replace(day=1)
     _record(rows, "ssda903:adoptions", period, int((adopted & eps["DEC"].between(first_of_month, day)).sum()))
     year_ago = _months_back(day, 12)
@@ -349,10 +354,7 @@ def _adoption(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     moved_in = known["adoption_start"].where(~with_carer, known["placement_start"])
     _average(rows, codes[1], period, (moved_in - known["period_start"]).dt.days, _join(start_note, placed_note))
     # A2: placement order (first E1 episode of the period of care) to the match with adopters
-    order = eps.loc[eps["LS"].isin(CODES["legal_status"]["placement_order"])].groupby(["CHILD", "period_start"])["DECOM"].min()
-    placement_order = pd.Series(
-        [order.get((c, s), pd.NaT) for c, s in zip(done["CHILD"], done["period_start"])], index=done.index, dtype="datetime64[ns]"
-    )
+    placement_order = done["placement_order"]
     match = done["CHILD"].map(data.ad1.set_index("CHILD")["DATE_MATCH"]) if len(data.ad1) else pd.Series(pd.NaT, index=done.index)
     days = (pd.to_datetime(match) - placement_order).dt.days
     lacking = int(days.isna().sum())

@@ -273,7 +273,8 @@ def type_table(year: int, spec: TableSpec, table: Table) -> RawTable:
             )
             typed[column] = numbers.astype("float64")
         else:
-            typed[column] = typed[column].map(lambda v: v.strip().upper() if isinstance(v, str) else v)
+            cleaned = [v.strip().upper() if isinstance(v, str) else None for v in typed[column]]
+            typed[column] = pd.Series(cleaned, index=typed.index, dtype="object")
     for column in (*spec.columns, *spec.extra):  # absent optional columns read as blank
         if column not in typed.columns:
             typed[column] = pd.NaT if column in spec.dates else np.nan if column in spec.numbers else None
