@@ -38,7 +38,9 @@ def _through(value: str | None) -> Month | None:
 def ssda903(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="903 tables: folders (one per collection year, e.g. 2022-23/) or CSV files.", show_default=False),
+        typer.Argument(
+            help="903 tables: folders (one per collection year, e.g. 2022-23/) or CSV files.", show_default=False
+        ),
     ],
     through: Annotated[
         str | None,
@@ -72,7 +74,9 @@ def ssda903(
     table.add_row("Indicators", str(len(done.indicators)))
     table.add_row("Load", f"{done.load_id}" + (" (already loaded; nothing changed)" if done.skipped else ""))
     table.add_row("DfE's rules", escape(done.validator))
-    table.add_row("Findings", f"{done.rows_flagged} row(s) under {done.rules_failing} rule(s): {escape(done.findings.name)}")
+    table.add_row(
+        "Findings", f"{done.rows_flagged} row(s) under {done.rules_failing} rule(s): {escape(done.findings.name)}"
+    )
     if done.ignored:
         table.add_row("Files left aside", escape(", ".join(done.ignored)))
     console.print(f"Derived {len(done.indicators)} indicators from the 903 data through {done.month}.", highlight=False)
@@ -92,7 +96,9 @@ def setup(
     from ..derive import setup as make
 
     proj = open_project(project)
-    console.print("Installing DfE's 903 rules (csc-validator-be-903) in the project; this takes a minute.", highlight=False)
+    console.print(
+        "Installing DfE's 903 rules (csc-validator-be-903) in the project; this takes a minute.", highlight=False
+    )
     made = make(proj, python)
     console.print(f"Ready: {escape(str(made))}", highlight=False)
 
@@ -101,14 +107,20 @@ def setup(
 @reports_errors
 def demo_ssda903(
     out: Annotated[Path, typer.Argument(help="Folder to write the collection years into.", show_default=False)],
-    children: Annotated[int, typer.Option("--children", min=1, max=20000, help="About how many children are looked after on a day.")] = 300,
+    children: Annotated[
+        int, typer.Option("--children", min=1, max=20000, help="About how many children are looked after on a day.")
+    ] = 300,
     years: Annotated[int, typer.Option("--years", min=1, max=15, help="Collection years to write.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
-    last_year: Annotated[int, typer.Option("--last-year", min=2010, max=2100, help="Year the last collection ends (31 March).")] = 2025,
+    last_year: Annotated[
+        int, typer.Option("--last-year", min=2010, max=2100, help="Year the last collection ends (31 March).")
+    ] = 2025,
 ) -> None:
     """Write a synthetic council's SSDA903 return (nobody in it exists), one folder per year."""
     from ..derive import write_synthetic
 
     folders = write_synthetic(out, children=children, years=years, seed=seed, last_year=last_year)
-    console.print(f"Wrote {len(folders)} collection year(s) into {escape(str(out))}: "
-                  + ", ".join(f.name for f in folders), highlight=False)
+    console.print(
+        f"Wrote {len(folders)} collection year(s) into {escape(str(out))}: " + ", ".join(f.name for f in folders),
+        highlight=False,
+    )

@@ -89,9 +89,11 @@ def mapped_definitions(catalogue: pd.DataFrame, file: str = "indicators.csv") ->
 def extract_frame(figures: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     """The long extract: each mapped indicator with its definition's figures (pure)."""
     joined = mapping.merge(figures, on="definition", how="inner")
-    return joined[["indicator", "period", "value", "numerator", "denominator", "note"]].sort_values(
-        ["indicator", "period"], kind="stable"
-    ).reset_index(drop=True)
+    return (
+        joined[["indicator", "period", "value", "numerator", "denominator", "note"]]
+        .sort_values(["indicator", "period"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _display_file(raw) -> str:
@@ -165,15 +167,17 @@ def derive_ssda903(
     tables, ignored = read_tables(paths)
     pop_path = Path(population) if population else project.root / POPULATION_FILE
     authority = project.config.authority
-    people = read_population(pop_path, [authority.la_code, authority.new_la_code or ""]) if (population or pop_path.is_file()) else {}
+    people = (
+        read_population(pop_path, [authority.la_code, authority.new_la_code or ""])
+        if (population or pop_path.is_file())
+        else {}
+    )
     status, found, places = _run_validator(project, tables, validate)
     data = combine(tables, people, places)
     current = Month.today(today)
     month = default_through(data, current) if through is None else Month.parse(through)
     if month < start_month(data):
-        raise InputError(
-            "--through", f"{month} is before the first month of the 903 data ({start_month(data)})"
-        )
+        raise InputError("--through", f"{month} is before the first month of the 903 data ({start_month(data)})")
     figures = derive(data, month)
     extract = extract_frame(figures, mapping)
     if extract.empty:
@@ -265,7 +269,11 @@ def add_findings_to_checks(project: Project, month: Month | str, result) -> None
     try:
         document = read_findings(path)
     except InputError as exc:
-        result.add(CheckOutcome("the 903 findings can be read", "warning", file=path.name, suite="ssda903", message=exc.message))
+        result.add(
+            CheckOutcome(
+                "the 903 findings can be read", "warning", file=path.name, suite="ssda903", message=exc.message
+            )
+        )
         return
     validator = document.get("validator") or {}
     if validator.get("status") != "ran":

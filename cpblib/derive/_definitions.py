@@ -86,7 +86,9 @@ def _latest(frames: list[pd.DataFrame], keys: list[str], columns: list[str]) -> 
     return joined.sort_values("_year", kind="stable").drop_duplicates(keys, keep="last").reset_index(drop=True)
 
 
-def combine(tables: list[RawTable], population: dict[int, float] | None = None, places: pd.DataFrame | None = None) -> Dataset:
+def combine(
+    tables: list[RawTable], population: dict[int, float] | None = None, places: pd.DataFrame | None = None
+) -> Dataset:
     """Join the years' tables (pure). ``places``: distance and location per (year, file row) worked out
     from postcodes elsewhere, used where the episodes file does not carry them."""
     by_name: dict[str, list[pd.DataFrame]] = {}
@@ -110,11 +112,17 @@ def combine(tables: list[RawTable], population: dict[int, float] | None = None, 
     header = _latest(by_name.get("header", []), ["CHILD"], ["CHILD", "DOB", "UASC"])
     uasc = _latest(by_name.get("uasc", []), ["CHILD"], ["CHILD", "DUC"])
     missing = _latest(by_name.get("missing", []), ["CHILD", "MIS_START", "MISSING"], ["CHILD", "MISSING", "MIS_START"])
-    oc2 = pd.concat(by_name["oc2"], ignore_index=True) if "oc2" in by_name else pd.DataFrame(
-        columns=["CHILD", "DOB", "SDQ_SCORE", "HEALTH_ASSESSMENT", "IMMUNISATIONS", "TEETH_CHECK", "_year"]
+    oc2 = (
+        pd.concat(by_name["oc2"], ignore_index=True)
+        if "oc2" in by_name
+        else pd.DataFrame(
+            columns=["CHILD", "DOB", "SDQ_SCORE", "HEALTH_ASSESSMENT", "IMMUNISATIONS", "TEETH_CHECK", "_year"]
+        )
     )
-    oc3 = pd.concat(by_name["oc3"], ignore_index=True) if "oc3" in by_name else pd.DataFrame(
-        columns=["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM", "_year"]
+    oc3 = (
+        pd.concat(by_name["oc3"], ignore_index=True)
+        if "oc3" in by_name
+        else pd.DataFrame(columns=["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM", "_year"])
     )
     ad1 = _latest(by_name.get("ad1", []), ["CHILD"], ["CHILD", "DATE_MATCH", "FOSTER_CARE"])
     years = tuple(sorted({raw.year for raw in tables}))
@@ -122,7 +130,9 @@ def combine(tables: list[RawTable], population: dict[int, float] | None = None, 
     flagged = set(header.loc[header["UASC"].astype(str).eq("1"), "CHILD"]) | set(uasc["CHILD"])
     children = header.set_index("CHILD")[["DOB"]].join(uasc.set_index("CHILD")[["DUC"]], how="outer")
     children["uasc"] = children.index.isin(list(flagged))
-    return Dataset(years, _with_spells(episodes), header, uasc, missing, oc2, oc3, ad1, dict(population or {}), children)
+    return Dataset(
+        years, _with_spells(episodes), header, uasc, missing, oc2, oc3, ad1, dict(population or {}), children
+    )
 
 
 def _with_spells(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +151,9 @@ def _with_spells(episodes: pd.DataFrame) -> pd.DataFrame:
     period = new_period.cumsum()
     first = eps.groupby(period)["RNE"].transform("first")
     placement = CODES["placement"]
-    continues_with_carer = eps["PLACE"].isin(placement["adoption_with_foster_carer"]) & prev_place.isin(placement["foster"])
+    continues_with_carer = eps["PLACE"].isin(placement["adoption_with_foster_carer"]) & prev_place.isin(
+        placement["foster"]
+    )
     new_place = new_period | (eps["RNE"].isin(CODES["reason_new_episode"]["new_placement"]) & ~continues_with_carer)
     is_adoption = eps["PLACE"].isin(placement["adoption"])
     new_run = is_adoption & (new_period | ~is_adoption.shift(fill_value=False) | ~same_child)
@@ -271,7 +283,11 @@ def _monthly(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     unsure = under_16 & ~long_enough & ~current["period_known"]
     cohort = under_16 & long_enough
     stable = cohort & (current["placement_start"] <= _months_back(day, 24))
-    note = f"{int(unsure.sum())} children whose care began before the earliest year loaded were left out" if unsure.any() else None
+    note = (
+        f"{int(unsure.sum())} children whose care began before the earliest year loaded were left out"
+        if unsure.any()
+        else None
+    )
     _share(rows, "ssda903:long-term-stability", period, int(stable.sum()), int(cohort.sum()), note)
 
     # distance and location of the placement
@@ -280,22 +296,50 @@ def _monthly(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     unknown = int(distance.isna().sum())
     if count and unknown == count:
         for code in ("ssda903:placed-over-20-miles", "ssda903:placed-over-20-miles-excl-uasc"):
-            _record(rows, code, period, None, None, count, "no placement distance is known (no PL_DISTANCE and no postcodes worked out)")
+            _record(
+                rows,
+                code,
+                period,
+                None,
+                None,
+                count,
+                "no placement distance is known (no PL_DISTANCE and no postcodes worked out)",
+            )
     else:
         far = distance > far_miles
         note = f"distance not known for {unknown} children" if unknown else None
         _share(rows, "ssda903:placed-over-20-miles", period, int(far.sum()), count, note)
         keep = ~uasc
         unknown_kept = int((distance.isna() & keep).sum())
-        _share(rows, "ssda903:placed-over-20-miles-excl-uasc", period, int((far & keep).sum()), int(keep.sum()),
-               f"distance not known for {unknown_kept} children" if unknown_kept else None)
+        _share(
+            rows,
+            "ssda903:placed-over-20-miles-excl-uasc",
+            period,
+            int((far & keep).sum()),
+            int(keep.sum()),
+            f"distance not known for {unknown_kept} children" if unknown_kept else None,
+        )
     location = current["PL_LOCATION"].astype("object")
     if count and location.isna().all():
-        _record(rows, "ssda903:placed-outside-area", period, None, None, count, "no placement location is known (no PL_LOCATION and no postcodes worked out)")
+        _record(
+            rows,
+            "ssda903:placed-outside-area",
+            period,
+            None,
+            None,
+            count,
+            "no placement location is known (no PL_LOCATION and no postcodes worked out)",
+        )
     else:
         missing_location = int(location.isna().sum())
-        _share(rows, "ssda903:placed-outside-area", period, int(location.eq("OUT").sum()), count,
-               f"location not known for {missing_location} children" if missing_location else None)
+        _share(
+            rows,
+            "ssda903:placed-outside-area",
+            period,
+            int(location.eq("OUT").sum()),
+            count,
+            f"location not known for {missing_location} children" if missing_location else None,
+        )
 
     _missing(data, day, rows)
     _adoption(data, day, rows)
@@ -333,7 +377,12 @@ def _adoption(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     _record(rows, "ssda903:adoptions", period, int((adopted & eps["DEC"].between(first_of_month, day)).sum()))
     year_ago = _months_back(day, 12)
     if data.covers(year_ago + pd.Timedelta(days=1), day):
-        _record(rows, "ssda903:adoptions-12-months", period, int((adopted & (eps["DEC"] > year_ago) & (eps["DEC"] <= day)).sum()))
+        _record(
+            rows,
+            "ssda903:adoptions-12-months",
+            period,
+            int((adopted & (eps["DEC"] > year_ago) & (eps["DEC"] <= day)).sum()),
+        )
     else:
         _record(rows, "ssda903:adoptions-12-months", period, None, note=_needs(year_ago))
     three_years_ago = _months_back(day, 36)
@@ -344,22 +393,45 @@ def _adoption(data: Dataset, day: pd.Timestamp, rows: list) -> None:
         return
     done = eps.loc[adopted & (eps["DEC"] > three_years_ago) & (eps["DEC"] <= day)]
     unknown_start = int((~done["period_known"]).sum())
-    start_note = f"{unknown_start} children whose care began before the earliest year loaded were left out" if unknown_start else None
+    start_note = (
+        f"{unknown_start} children whose care began before the earliest year loaded were left out"
+        if unknown_start
+        else None
+    )
     known = done.loc[done["period_known"]]
     not_placed = int(known["adoption_start"].isna().sum())
-    placed_note = f"{not_placed} adopted children with no placement for adoption (A3 to A6) were left out" if not_placed else None
-    _average(rows, codes[0], period, (known["adoption_start"] - known["period_start"]).dt.days, _join(start_note, placed_note))
-    foster_carer = known["CHILD"].map(data.ad1.set_index("CHILD")["FOSTER_CARE"]).astype(str).eq("1") if len(data.ad1) else False
+    placed_note = (
+        f"{not_placed} adopted children with no placement for adoption (A3 to A6) were left out" if not_placed else None
+    )
+    _average(
+        rows,
+        codes[0],
+        period,
+        (known["adoption_start"] - known["period_start"]).dt.days,
+        _join(start_note, placed_note),
+    )
+    foster_carer = (
+        known["CHILD"].map(data.ad1.set_index("CHILD")["FOSTER_CARE"]).astype(str).eq("1") if len(data.ad1) else False
+    )
     with_carer = known["PLACE"].isin(CODES["placement"]["adoption_with_foster_carer"]) | foster_carer
     moved_in = known["adoption_start"].where(~with_carer, known["placement_start"])
     _average(rows, codes[1], period, (moved_in - known["period_start"]).dt.days, _join(start_note, placed_note))
     # A2: placement order (first E1 episode of the period of care) to the match with adopters
     placement_order = done["placement_order"]
-    match = done["CHILD"].map(data.ad1.set_index("CHILD")["DATE_MATCH"]) if len(data.ad1) else pd.Series(pd.NaT, index=done.index)
+    match = (
+        done["CHILD"].map(data.ad1.set_index("CHILD")["DATE_MATCH"])
+        if len(data.ad1)
+        else pd.Series(pd.NaT, index=done.index)
+    )
     days = (pd.to_datetime(match) - placement_order).dt.days
     lacking = int(days.isna().sum())
-    _average(rows, codes[2], period, days.where(days >= 0),
-             f"{lacking} adopted children without a placement order or match date were left out" if lacking else None)
+    _average(
+        rows,
+        codes[2],
+        period,
+        days.where(days >= 0),
+        f"{lacking} adopted children without a placement order or match date were left out" if lacking else None,
+    )
 
 
 def _annual(data: Dataset, year: int, rows: list) -> None:
@@ -392,7 +464,9 @@ def _annual(data: Dataset, year: int, rows: list) -> None:
         suitable = cohort["ACCOM"].fillna("").astype(str).str.endswith(codes["suitable_suffix"])
         _share(rows, "ssda903:care-leavers-suitable-accommodation", period, int(suitable.sum()), total)
         _share(rows, "ssda903:care-leavers-eet", period, int(cohort["ACTIV"].isin(codes["eet"]).sum()), total)
-        _share(rows, "ssda903:care-leavers-in-touch", period, int(cohort["IN_TOUCH"].isin(codes["in_touch"]).sum()), total)
+        _share(
+            rows, "ssda903:care-leavers-in-touch", period, int(cohort["IN_TOUCH"].isin(codes["in_touch"]).sum()), total
+        )
 
 
 def covered_months(data: Dataset, through: Month) -> list[Month]:

@@ -45,8 +45,15 @@ def aggregate(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         key = (str(item["code"]), str(item["file"]))
         group = groups.setdefault(
             key,
-            {"code": key[0], "message": str(item.get("message") or ""), "file": key[1],
-             "table": item.get("table"), "count": 0, "rows": set(), "children": set()},
+            {
+                "code": key[0],
+                "message": str(item.get("message") or ""),
+                "file": key[1],
+                "table": item.get("table"),
+                "count": 0,
+                "rows": set(),
+                "children": set(),
+            },
         )
         group["count"] += 1
         if item.get("row") is not None:
@@ -56,12 +63,14 @@ def aggregate(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for key in sorted(groups, key=lambda k: (_rule_order(k[0]), k[1])):
         group = groups[key]
-        out.append({
-            **group,
-            "rows": sorted(group["rows"])[:MAX_LISTED],
-            "children_count": len(group["children"]),
-            "children": sorted(group["children"])[:MAX_LISTED],
-        })
+        out.append(
+            {
+                **group,
+                "rows": sorted(group["rows"])[:MAX_LISTED],
+                "children_count": len(group["children"]),
+                "children": sorted(group["children"])[:MAX_LISTED],
+            }
+        )
     return out
 
 
@@ -87,7 +96,11 @@ def read_findings(path: Path) -> dict[str, Any]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(path.name, f"cannot read the 903 findings: {exc}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("rules"), list):
+    if (
+        not isinstance(document, dict)
+        or document.get("format") != FORMAT
+        or not isinstance(document.get("rules"), list)
+    ):
         raise InputError(path.name, "not a findings file written by 'cpb derive ssda903'")
     return document
 

@@ -103,14 +103,19 @@ class _Simulation:
         self.rate = children / (ENTRY_STAY_YEARS * 365.25)
         codes = _postcodes()
         self.home_posts = codes.loc[codes["la"] == HOME_LA, "postcode"].tolist()
-        self.near_posts = codes.loc[(codes["la"] != HOME_LA) & codes["postcode"].str.startswith("BH"), "postcode"].tolist()
+        self.near_posts = codes.loc[
+            (codes["la"] != HOME_LA) & codes["postcode"].str.startswith("BH"), "postcode"
+        ].tolist()
         self.far_posts = codes.loc[~codes["postcode"].isin(self.home_posts + self.near_posts), "postcode"].tolist()
         self.where = codes.set_index("postcode")[["easting", "northing", "la"]]
         self.serial = 0
         local = self.where.loc[self.home_posts]
         self.nearest = {  # the eight postcodes of the council's area nearest each home postcode
             home: np.hypot(local["easting"] - row["easting"], local["northing"] - row["northing"])
-            .drop(home).sort_values().index[:8].tolist()
+            .drop(home)
+            .sort_values()
+            .index[:8]
+            .tolist()
             for home, row in local.iterrows()
         }
 
@@ -145,13 +150,19 @@ class _Simulation:
     def child(self, entry: pd.Timestamp) -> Child:
         self.serial += 1
         uasc = self.rng.random() < 0.06
-        age = float(self.rng.uniform(15, 17.9)) if uasc else float(
-            self.pick([0.2, 2.5, 7.0, 12.5, 16.5], [22, 18, 20, 30, 10]) + self.rng.uniform(-0.2, 1.8)
+        age = (
+            float(self.rng.uniform(15, 17.9))
+            if uasc
+            else float(self.pick([0.2, 2.5, 7.0, 12.5, 16.5], [22, 18, 20, 30, 10]) + self.rng.uniform(-0.2, 1.8))
         )
         age = max(age, 0.01)
         dob = (entry - pd.Timedelta(days=int(age * 365.25))).normalize()
         sex = "1" if uasc and self.rng.random() < 0.94 else self.pick(["1", "2"], [54, 46])
-        ethnic = "OOTH" if uasc else self.pick(["WBRI", "WOTH", "MWBC", "MOTH", "BAFR", "AOTH", "NOBT"], [78, 5, 5, 4, 2, 3, 3])
+        ethnic = (
+            "OOTH"
+            if uasc
+            else self.pick(["WBRI", "WOTH", "MWBC", "MOTH", "BAFR", "AOTH", "NOBT"], [78, 5, 5, 4, 2, 3, 3])
+        )
         home = self.pick(self.home_posts)
         kid = Child(f"C{self.serial:06d}", sex, dob, ethnic, upn(self.la, self.serial), uasc, home)
         kid.short_breaks = (not uasc) and self.rng.random() < 0.03
@@ -249,10 +260,14 @@ class _Simulation:
         kid.health = tuple(int(self.rng.random() < p) for p in (0.9, 0.82, 0.86))
         kid.sdq = float(np.clip(np.round(self.rng.normal(15, 7)), 0, 40)) if self.rng.random() < 0.8 else None
         in_touch = self.pick(["YES", "NO", "REFU", "NREQ", "RHOM"], [88, 4, 3, 3, 2])
-        activity = self.pick(["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"],
-                             [6, 1, 18, 3, 12, 6, 4, 2, 10, 26, 8, 4])
-        accommodation = self.pick(["C1", "D1", "E1", "H1", "K1", "T1", "U1", "V1", "Y1", "B2", "D2", "Z2", "0"],
-                                  [10, 10, 10, 12, 8, 10, 8, 10, 10, 2, 3, 3, 4])
+        activity = self.pick(
+            ["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"],
+            [6, 1, 18, 3, 12, 6, 4, 2, 10, 26, 8, 4],
+        )
+        accommodation = self.pick(
+            ["C1", "D1", "E1", "H1", "K1", "T1", "U1", "V1", "Y1", "B2", "D2", "Z2", "0"],
+            [10, 10, 10, 12, 8, 10, 8, 10, 10, 2, 3, 3, 4],
+        )
         kid.leaver = (in_touch, activity, accommodation)
 
     def run(self) -> list[Child]:
@@ -285,8 +300,16 @@ SEX_CODES_FROM = 2025
 
 def _header(kid: Child, year: int, mother: str) -> dict:
     sex = {"1": "M", "2": "F"}[kid.sex] if year >= SEX_CODES_FROM else kid.sex
-    return {"CHILD": kid.child, "SEX": sex, "DOB": _date(kid.dob), "ETHNIC": kid.ethnic, "UPN": kid.upn,
-            "MOTHER": mother, "MC_DOB": "", "UASC": "1" if kid.uasc else "0"}
+    return {
+        "CHILD": kid.child,
+        "SEX": sex,
+        "DOB": _date(kid.dob),
+        "ETHNIC": kid.ethnic,
+        "UPN": kid.upn,
+        "MOTHER": mother,
+        "MC_DOB": "",
+        "UASC": "1" if kid.uasc else "0",
+    }
 
 
 def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str, list[dict]]:
@@ -303,22 +326,45 @@ def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str
         for e in during:
             closed = e.end is not None and e.end <= end
             distance, location = _distance(sim, kid.home_post, e.pl_post) if e.pl_post else ("", "")
-            rows["episodes"].append({
-                "CHILD": kid.child, "DECOM": _date(e.start), "RNE": e.rne, "LS": e.ls,
-                "CIN": "N1" if int(kid.child[1:]) % 3 else "N4", "PLACE": e.place, "PLACE_PROVIDER": e.provider,
-                "DEC": _date(e.end) if closed else "", "REC": (e.rec or "") if closed else "",
-                "REASON_PLACE_CHANGE": e.reason_change or "", "HOME_POST": kid.home_post if e.pl_post else "", "PL_POST": e.pl_post,
-                "URN": e.urn, "PL_DISTANCE": distance, "PL_LOCATION": location,
-            })
+            rows["episodes"].append(
+                {
+                    "CHILD": kid.child,
+                    "DECOM": _date(e.start),
+                    "RNE": e.rne,
+                    "LS": e.ls,
+                    "CIN": "N1" if int(kid.child[1:]) % 3 else "N4",
+                    "PLACE": e.place,
+                    "PLACE_PROVIDER": e.provider,
+                    "DEC": _date(e.end) if closed else "",
+                    "REC": (e.rec or "") if closed else "",
+                    "REASON_PLACE_CHANGE": e.reason_change or "",
+                    "HOME_POST": kid.home_post if e.pl_post else "",
+                    "PL_POST": e.pl_post,
+                    "URN": e.urn,
+                    "PL_DISTANCE": distance,
+                    "PL_LOCATION": location,
+                }
+            )
         if kid.uasc and start <= kid.dob + pd.DateOffset(years=18) <= end:
-            rows["uasc"].append({"CHILD": kid.child, "SEX": kid.sex, "DOB": dob, "DUC": _date(kid.dob + pd.DateOffset(years=18))})
+            rows["uasc"].append(
+                {"CHILD": kid.child, "SEX": kid.sex, "DOB": dob, "DUC": _date(kid.dob + pd.DateOffset(years=18))}
+            )
         for code, went, back in kid.missing:
             if start <= went <= end:
-                rows["missing"].append({"CHILD": kid.child, "DOB": dob, "MISSING": code, "MIS_START": _date(went),
-                                        "MIS_END": _date(back) if back <= end else ""})
+                rows["missing"].append(
+                    {
+                        "CHILD": kid.child,
+                        "DOB": dob,
+                        "MISSING": code,
+                        "MIS_START": _date(went),
+                        "MIS_END": _date(back) if back <= end else "",
+                    }
+                )
         first = kid.episodes[0]
         if kid.short_breaks and any(e.rne == "S" and start <= e.start <= end for e in during):
-            rows["previous_permanence"].append({"CHILD": kid.child, "DOB": dob, "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""})
+            rows["previous_permanence"].append(
+                {"CHILD": kid.child, "DOB": dob, "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""}
+            )
         if not kid.short_breaks:
             # reviews: 20 working days after entering care, three months later, then every six months
             review = first.start + pd.Timedelta(days=28)
@@ -327,34 +373,60 @@ def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str
             while review <= min(end, last_day):
                 if review >= start:
                     code = "PN0" if _age(kid.dob, review) < 4 else "PN1"
-                    rows["reviews"].append({"CHILD": kid.child, "DOB": dob, "REVIEW": _date(review), "REVIEW_CODE": code})
+                    rows["reviews"].append(
+                        {"CHILD": kid.child, "DOB": dob, "REVIEW": _date(review), "REVIEW_CODE": code}
+                    )
                 review, step = review + step, pd.Timedelta(days=182)
             if start <= first.start <= end:
-                rows["previous_permanence"].append({"CHILD": kid.child, "DOB": dob, "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""})
+                rows["previous_permanence"].append(
+                    {"CHILD": kid.child, "DOB": dob, "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""}
+                )
             last = kid.episodes[-1]
             still_in_care = last.end is None or last.end > end
             if still_in_care and first.start <= end - pd.DateOffset(years=1):  # looked after for the whole year
                 assessed, immunised, teeth = kid.health
                 sdq_age = 4 <= age_end <= 16
                 scored = sdq_age and kid.sdq is not None
-                rows["oc2"].append({
-                    "CHILD": kid.child, "DOB": dob, "SDQ_SCORE": f"{kid.sdq:.0f}" if scored else "",
-                    "SDQ_REASON": "SDQ2" if sdq_age and not scored else "",
-                    "CONVICTED": "0" if age_end >= 10 else "", "HEALTH_CHECK": "1" if age_end < 5 else "",
-                    "IMMUNISATIONS": str(immunised), "TEETH_CHECK": str(teeth), "HEALTH_ASSESSMENT": str(assessed),
-                    "SUBSTANCE_MISUSE": "0",
-                    "INTERVENTION_RECEIVED": "", "INTERVENTION_OFFERED": "",
-                })
+                rows["oc2"].append(
+                    {
+                        "CHILD": kid.child,
+                        "DOB": dob,
+                        "SDQ_SCORE": f"{kid.sdq:.0f}" if scored else "",
+                        "SDQ_REASON": "SDQ2" if sdq_age and not scored else "",
+                        "CONVICTED": "0" if age_end >= 10 else "",
+                        "HEALTH_CHECK": "1" if age_end < 5 else "",
+                        "IMMUNISATIONS": str(immunised),
+                        "TEETH_CHECK": str(teeth),
+                        "HEALTH_ASSESSMENT": str(assessed),
+                        "SUBSTANCE_MISUSE": "0",
+                        "INTERVENTION_RECEIVED": "",
+                        "INTERVENTION_OFFERED": "",
+                    }
+                )
             if kid.decision is not None and start <= kid.decision <= end:
-                rows["placed_for_adoption"].append({"CHILD": kid.child, "DOB": dob, "DATE_PLACED": _date(kid.decision),
-                                                    "DATE_PLACED_CEASED": "", "REASON_PLACED_CEASED": ""})
+                rows["placed_for_adoption"].append(
+                    {
+                        "CHILD": kid.child,
+                        "DOB": dob,
+                        "DATE_PLACED": _date(kid.decision),
+                        "DATE_PLACED_CEASED": "",
+                        "REASON_PLACED_CEASED": "",
+                    }
+                )
             last = kid.episodes[-1]
             if last.rec in ("E11", "E12") and start <= last.end <= end:
-                rows["ad1"].append({
-                    "CHILD": kid.child, "DOB": dob, "DATE_INT": _date(kid.decision), "DATE_MATCH": _date(kid.match),
-                    "FOSTER_CARE": "1" if kid.foster_carer_adoption else "0", "NB_ADOPTR": "2",
-                    "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0",
-                })
+                rows["ad1"].append(
+                    {
+                        "CHILD": kid.child,
+                        "DOB": dob,
+                        "DATE_INT": _date(kid.decision),
+                        "DATE_MATCH": _date(kid.match),
+                        "FOSTER_CARE": "1" if kid.foster_carer_adoption else "0",
+                        "NB_ADOPTR": "2",
+                        "SEX_ADOPTR": "MF",
+                        "LS_ADOPTR": "L0",
+                    }
+                )
     # care leavers: left care at 16 or over after a long enough stay, whose 17th to 21st birthday falls in the year
     for kid in children:
         last = kid.episodes[-1] if kid.episodes else None
@@ -368,13 +440,21 @@ def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str
                 in_touch, activity, accommodation = kid.leaver
                 blank = in_touch in ("RHOM", "DIED")
                 rows["header"].append(_header(kid, year, ""))
-                rows["oc3"].append({"CHILD": kid.child, "DOB": _date(kid.dob), "IN_TOUCH": in_touch,
-                                    "ACTIV": "" if blank else activity, "ACCOM": "" if blank else accommodation})
+                rows["oc3"].append(
+                    {
+                        "CHILD": kid.child,
+                        "DOB": _date(kid.dob),
+                        "IN_TOUCH": in_touch,
+                        "ACTIV": "" if blank else activity,
+                        "ACCOM": "" if blank else accommodation,
+                    }
+                )
     return rows
 
 
-def write_synthetic(out: Path | str, children: int = 300, years: int = 5, seed: int = 1, last_year: int = 2025,
-                    la: str = "838") -> list[Path]:
+def write_synthetic(
+    out: Path | str, children: int = 300, years: int = 5, seed: int = 1, last_year: int = 2025, la: str = "838"
+) -> list[Path]:
     """Write ``years`` collection years of a synthetic council's 903 return under ``out`` (one folder per year).
 
     ``children`` is about how many are looked after on any one day. Returns the folders written.

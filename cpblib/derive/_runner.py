@@ -38,7 +38,9 @@ def _csv(columns, table):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for record in table["data"]:
-        writer.writerow(["" if position.get(c) is None or record[position[c]] is None else record[position[c]] for c in columns])
+        writer.writerow(
+            ["" if position.get(c) is None or record[position[c]] is None else record[position[c]] for c in columns]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -57,9 +59,11 @@ def _recode_sex(request):
     last = (request.get("previous") or {}).get("Header")
     if not this or not last:
         return
+
     def sexes(table):
         columns = [str(c).strip().upper() for c in table["columns"]]
         return columns.index("SEX") if "SEX" in columns else None
+
     now, before = sexes(this), sexes(last)
     if now is None or before is None:
         return
@@ -73,7 +77,6 @@ def run(request):
     from importlib import import_module, metadata
 
     import pandas as pd
-
     from lac_validator import lac_validator
     from lac_validator.config import column_names
 
@@ -89,8 +92,9 @@ def run(request):
     for description, key in (("This year", "tables"), ("Prev year", "previous")):
         for name, table in (request.get(key) or {}).items():
             if name in column_names:
-                files.append({"name": f"{name}.csv", "description": description,
-                              "file_content": _csv(column_names[name], table)})
+                files.append(
+                    {"name": f"{name}.csv", "description": description, "file_content": _csv(column_names[name], table)}
+                )
     metadata_ = {"collectionYear": year, "localAuthority": request.get("local_authority") or ""}
     validator = lac_validator.LacValidator(metadata=metadata_, files=files, registry=registry, selected_rules=None)
     rows = {name: table["rows"] for name, table in request["tables"].items()}
@@ -107,14 +111,18 @@ def run(request):
                 if not 0 <= position < len(rows[name]):
                     continue
                 child = frame.at[index, "CHILD"] if "CHILD" in frame.columns else None
-                findings.append({
-                    "code": str(code),
-                    "message": str(getattr(rule, "message", "")),
-                    "table": name,
-                    "row": rows[name][position],
-                    "child": None if child is None or (isinstance(child, float) and math.isnan(child)) else str(child),
-                    "fields": sorted(str(f) for f in (getattr(rule, "affected_fields", None) or [])),
-                })
+                findings.append(
+                    {
+                        "code": str(code),
+                        "message": str(getattr(rule, "message", "")),
+                        "table": name,
+                        "row": rows[name][position],
+                        "child": None
+                        if child is None or (isinstance(child, float) and math.isnan(child))
+                        else str(child),
+                        "fields": sorted(str(f) for f in (getattr(rule, "affected_fields", None) or [])),
+                    }
+                )
     places = []
     episodes = validator.ds_results.get("Episodes")
     if isinstance(episodes, pd.DataFrame) and "Episodes" in rows:

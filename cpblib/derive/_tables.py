@@ -46,31 +46,88 @@ class TableSpec:
 SPECS: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("header", "Header", ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"), ("CHILD", "DOB"),
-                  ("DOB",), extra=("UASC",)),
-        TableSpec("episodes", "Episodes",
-                  ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                   "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
-                  ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"), ("DECOM", "DEC"),
-                  ("PL_DISTANCE",), ("PL_DISTANCE", "PL_LOCATION")),
+        TableSpec(
+            "header",
+            "Header",
+            ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+            ("CHILD", "DOB"),
+            ("DOB",),
+            extra=("UASC",),
+        ),
+        TableSpec(
+            "episodes",
+            "Episodes",
+            (
+                "CHILD",
+                "DECOM",
+                "RNE",
+                "LS",
+                "CIN",
+                "PLACE",
+                "PLACE_PROVIDER",
+                "DEC",
+                "REC",
+                "REASON_PLACE_CHANGE",
+                "HOME_POST",
+                "PL_POST",
+                "URN",
+            ),
+            ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
+            ("DECOM", "DEC"),
+            ("PL_DISTANCE",),
+            ("PL_DISTANCE", "PL_LOCATION"),
+        ),
         TableSpec("uasc", "UASC", ("CHILD", "SEX", "DOB", "DUC"), ("CHILD", "DUC"), ("DUC",)),
-        TableSpec("oc2", "OC2",
-                  ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
-                   "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
-                   "INTERVENTION_OFFERED"),
-                  ("CHILD", "DOB", "SDQ_SCORE", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT"), ("DOB",),
-                  ("SDQ_SCORE",)),
-        TableSpec("oc3", "OC3", ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
-                  ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"), ("DOB",)),
-        TableSpec("missing", "Missing", ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
-                  ("CHILD", "MISSING", "MIS_START"), ("MIS_START", "MIS_END")),
+        TableSpec(
+            "oc2",
+            "OC2",
+            (
+                "CHILD",
+                "DOB",
+                "SDQ_SCORE",
+                "SDQ_REASON",
+                "CONVICTED",
+                "HEALTH_CHECK",
+                "IMMUNISATIONS",
+                "TEETH_CHECK",
+                "HEALTH_ASSESSMENT",
+                "SUBSTANCE_MISUSE",
+                "INTERVENTION_RECEIVED",
+                "INTERVENTION_OFFERED",
+            ),
+            ("CHILD", "DOB", "SDQ_SCORE", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT"),
+            ("DOB",),
+            ("SDQ_SCORE",),
+        ),
+        TableSpec(
+            "oc3",
+            "OC3",
+            ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+            ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+            ("DOB",),
+        ),
+        TableSpec(
+            "missing",
+            "Missing",
+            ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+            ("CHILD", "MISSING", "MIS_START"),
+            ("MIS_START", "MIS_END"),
+        ),
         TableSpec("reviews", "Reviews", ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"), ("CHILD",), ("REVIEW",)),
-        TableSpec("ad1", "AD1",
-                  ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
-                  ("CHILD", "DATE_MATCH", "FOSTER_CARE"), ("DATE_INT", "DATE_MATCH")),
-        TableSpec("placed_for_adoption", "PlacedAdoption",
-                  ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"), ("CHILD",),
-                  ("DATE_PLACED", "DATE_PLACED_CEASED")),
+        TableSpec(
+            "ad1",
+            "AD1",
+            ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+            ("CHILD", "DATE_MATCH", "FOSTER_CARE"),
+            ("DATE_INT", "DATE_MATCH"),
+        ),
+        TableSpec(
+            "placed_for_adoption",
+            "PlacedAdoption",
+            ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+            ("CHILD",),
+            ("DATE_PLACED", "DATE_PLACED_CEASED"),
+        ),
         TableSpec("previous_permanence", "PrevPerm", ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"), ("CHILD",)),
     )
 }
@@ -166,7 +223,9 @@ def find_files(paths: Iterable[Path | str]) -> tuple[dict[tuple[int, str], Path]
                 )
             found[(year, table)] = path
     if not found:
-        raise InputError(", ".join(Path(p).name for p in paths) or "input", "no SSDA903 tables found (header.csv, episodes.csv, ...)")
+        raise InputError(
+            ", ".join(Path(p).name for p in paths) or "input", "no SSDA903 tables found (header.csv, episodes.csv, ...)"
+        )
     for year in sorted({y for y, _ in found}):
         for table in REQUIRED_TABLES:
             if (year, table) not in found:
@@ -258,8 +317,15 @@ def type_table(year: int, spec: TableSpec, table: Table) -> RawTable:
             parsed = parse_dates(typed[column])
             bad = parsed.isna() & typed[column].notna()
             notices.extend(
-                Notice("cpb-date", f"{column} is not a date (dd/mm/yyyy); the row was left out where it is needed",
-                       table.file, spec.name, int(r), str(c), column)
+                Notice(
+                    "cpb-date",
+                    f"{column} is not a date (dd/mm/yyyy); the row was left out where it is needed",
+                    table.file,
+                    spec.name,
+                    int(r),
+                    str(c),
+                    column,
+                )
                 for r, c in zip(typed.loc[bad, "_row"], typed.loc[bad, "CHILD"])
             )
             typed[column] = parsed
@@ -267,8 +333,15 @@ def type_table(year: int, spec: TableSpec, table: Table) -> RawTable:
             numbers = pd.to_numeric(typed[column], errors="coerce")
             bad = numbers.isna() & typed[column].notna()
             notices.extend(
-                Notice("cpb-number", f"{column} is not a number; the cell was left out", table.file, spec.name,
-                       int(r), str(c), column)
+                Notice(
+                    "cpb-number",
+                    f"{column} is not a number; the cell was left out",
+                    table.file,
+                    spec.name,
+                    int(r),
+                    str(c),
+                    column,
+                )
                 for r, c in zip(typed.loc[bad, "_row"], typed.loc[bad, "CHILD"])
             )
             typed[column] = numbers.astype("float64")

@@ -76,14 +76,13 @@ def setup(project: Project, python: Path | str | None = None, *, quiet: bool = T
     ]
     for step in steps:
         try:
-            completed = subprocess.run(step, capture_output=quiet, text=True)
+            completed = subprocess.run(step, capture_output=quiet, text=True, check=False)
         except OSError as exc:
             raise ValidatorError(f"cannot run {step[0]}: {exc.strerror or exc}") from None
         if completed.returncode != 0:
             last = (completed.stderr or "").strip().splitlines()[-1:] if quiet else []
             raise ValidatorError(
-                f"setting up DfE's 903 rules failed at '{' '.join(step[:4])} ...'"
-                + (f": {last[0]}" if last else "")
+                f"setting up DfE's 903 rules failed at '{' '.join(step[:4])} ...'" + (f": {last[0]}" if last else "")
             )
     return _python_in(folder)
 
@@ -108,7 +107,11 @@ def table_payload(raw: RawTable) -> dict:
     """One table as the runner takes it: columns, file row numbers and text cells."""
     frame = raw.table.frame
     cells = frame.astype(object).where(frame.notna(), None)
-    return {"columns": [str(c) for c in frame.columns], "rows": [int(r) for r in raw.table.rows], "data": cells.values.tolist()}
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": [int(r) for r in raw.table.rows],
+        "data": cells.values.tolist(),
+    }
 
 
 def request(year: int, tables: list[RawTable], local_authority: str | None) -> dict:
@@ -153,6 +156,7 @@ def validate_year(python: Path, year: int, tables: list[RawTable], local_authori
     try:
         completed = subprocess.run(
             [str(python), "-I", str(RUNNER)],
+            check=False,
             input=payload,
             capture_output=True,  # stderr holds the package's log lines, which can quote rows: never shown
             text=True,

@@ -26,10 +26,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _day(text: str | None) -> pd.Timestamp | None:
-    return pd.Timestamp(pd.to_datetime(text, format="%d/%m/%Y")) if text else None
+    day = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce") if text else None
+    return None if day is None or pd.isna(day) else pd.Timestamp(day)
 
 
-def write_return(folder: Path, years: list[int], tables: dict[str, list[dict]], extra_columns: tuple[str, ...] = ()) -> Path:
+def write_return(
+    folder: Path, years: list[int], tables: dict[str, list[dict]], extra_columns: tuple[str, ...] = ()
+) -> Path:
     """Write the 903 tables for ``years`` under ``folder/<year label>/``.
 
     ``tables["episodes"]`` rows go to each year they overlap; rows of other tables
@@ -43,10 +46,14 @@ def write_return(folder: Path, years: list[int], tables: dict[str, list[dict]], 
             spec = SPECS[name]
             if name == "episodes":
                 mine = [
-                    r for r in rows
-                    if _day(r["DECOM"]) <= end and (not r.get("DEC") or _day(r["DEC"]) >= start)
+                    r
+                    for r in rows
+                    if (_day(r["DECOM"]) is None or _day(r["DECOM"]) <= end)  # a date that is not one goes everywhere
+                    and (not r.get("DEC") or _day(r["DEC"]) >= start)
                 ]
-                mine = [{**r, **({"DEC": "", "REC": ""} if r.get("DEC") and _day(r["DEC"]) > end else {})} for r in mine]
+                mine = [
+                    {**r, **({"DEC": "", "REC": ""} if r.get("DEC") and _day(r["DEC"]) > end else {})} for r in mine
+                ]
             else:
                 mine = [{k: v for k, v in r.items() if k != "year"} for r in rows if r.get("year", year) == year]
             columns = [*spec.columns, *(c for c in spec.extra if name == "header" or c in extra_columns)]
@@ -57,13 +64,34 @@ def write_return(folder: Path, years: list[int], tables: dict[str, list[dict]], 
     return folder
 
 
-def episode(child: str, decom: str, rne: str = "S", ls: str = "C1", place: str = "U4", dec: str = "", rec: str = "", **extra) -> dict:
-    return {"CHILD": child, "DECOM": decom, "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place, "PLACE_PROVIDER": "PR1",
-            "DEC": dec, "REC": rec, **extra}
+def episode(
+    child: str, decom: str, rne: str = "S", ls: str = "C1", place: str = "U4", dec: str = "", rec: str = "", **extra
+) -> dict:
+    return {
+        "CHILD": child,
+        "DECOM": decom,
+        "RNE": rne,
+        "LS": ls,
+        "CIN": "N1",
+        "PLACE": place,
+        "PLACE_PROVIDER": "PR1",
+        "DEC": dec,
+        "REC": rec,
+        **extra,
+    }
 
 
 def header(child: str, dob: str = "01/01/2012", sex: str = "1", uasc: str = "0") -> dict:
-    return {"CHILD": child, "SEX": sex, "DOB": dob, "ETHNIC": "WBRI", "UPN": "UN2", "MOTHER": "", "MC_DOB": "", "UASC": uasc}
+    return {
+        "CHILD": child,
+        "SEX": sex,
+        "DOB": dob,
+        "ETHNIC": "WBRI",
+        "UPN": "UN2",
+        "MOTHER": "",
+        "MC_DOB": "",
+        "UASC": uasc,
+    }
 
 
 def figure(frame: pd.DataFrame, code: str, period: str) -> pd.Series:

@@ -28,23 +28,27 @@ def test_every_definition_is_documented_and_computed(tmp_path):
     monthly = {code for code, d in DEFINITIONS.items() if d["frequency"] == "monthly"}
     assert monthly <= set(frame["definition"])
     for row in DEFINITIONS.values():
-        assert row["label"] and row["description"] and row["unit"] in ("count", "percent", "rate_per_10000", "days", "score")
+        assert (
+            row["label"]
+            and row["description"]
+            and row["unit"] in ("count", "percent", "rate_per_10000", "days", "score")
+        )
 
 
 # -- counting children looked after ------------------------------------------------------------------
 COUNTING = {
     "header": [header(c) for c in "ABCDEFGHI"] + [],
     "episodes": [
-        episode("A", "01/01/2022"),                                   # looked after since 2022
-        episode("B", "10/03/2023", ls="V2"),                           # started in March
+        episode("A", "01/01/2022"),  # looked after since 2022
+        episode("B", "10/03/2023", ls="V2"),  # started in March
         episode("C", "01/06/2022", ls="C2", dec="15/03/2023", rec="E4A"),  # ceased in March
         episode("D", "05/03/2023", ls="V3", place="K2", dec="07/03/2023", rec="E13"),  # short break: never counted
-        episode("D", "30/03/2023", ls="V3", place="K2"),               # short break open at the month end
-        episode("E", "01/02/2023", ls="V2"),                           # UASC until 20/03/2023
-        episode("F", "01/02/2023", ls="V2"),                           # UASC
-        episode("G", "31/03/2023", ls="V2"),                           # starts on the last day: counted
-        episode("H", "01/01/2023", dec="31/03/2023", rec="E13"),       # ceased on the last day: not counted
-        episode("I", "01/01/2022", dec="15/03/2023", rec="X1"),        # a new placement, not a leaving
+        episode("D", "30/03/2023", ls="V3", place="K2"),  # short break open at the month end
+        episode("E", "01/02/2023", ls="V2"),  # UASC until 20/03/2023
+        episode("F", "01/02/2023", ls="V2"),  # UASC
+        episode("G", "31/03/2023", ls="V2"),  # starts on the last day: counted
+        episode("H", "01/01/2023", dec="31/03/2023", rec="E13"),  # ceased on the last day: not counted
+        episode("I", "01/01/2022", dec="15/03/2023", rec="X1"),  # a new placement, not a leaving
         episode("I", "15/03/2023", rne="P", place="U6"),
     ],
     "uasc": [{"CHILD": "E", "SEX": "1", "DOB": "20/03/2005", "DUC": "20/03/2023"}],
@@ -85,8 +89,17 @@ def test_rate_uses_the_latest_estimate_given_and_says_so(tmp_path):
 
 # -- placements ---------------------------------------------------------------------------------------
 PLACEMENTS = {
-    "header": [header(c, dob) for c, dob in (("P", "01/01/2012"), ("Q", "01/01/2012"), ("S1", "01/01/2012"),
-                                            ("S2", "01/01/2010"), ("S3", "01/01/2007"), ("S4", "01/01/2012"))],
+    "header": [
+        header(c, dob)
+        for c, dob in (
+            ("P", "01/01/2012"),
+            ("Q", "01/01/2012"),
+            ("S1", "01/01/2012"),
+            ("S2", "01/01/2010"),
+            ("S3", "01/01/2007"),
+            ("S4", "01/01/2012"),
+        )
+    ],
     "episodes": [
         # P: in placement when the 12 months began, two moves and a change of legal status only: 3 placements
         episode("P", "01/01/2021", dec="01/06/2022", rec="X1"),
@@ -214,17 +227,24 @@ def test_missing_episodes(tmp_path):
 # -- OC2 and OC3 (annual) ------------------------------------------------------------------------------------
 def test_health_from_oc2(tmp_path):
     def oc2(child, dob, assessed, teeth, immunised, sdq=""):
-        return {"CHILD": child, "DOB": dob, "SDQ_SCORE": sdq, "HEALTH_ASSESSMENT": assessed, "TEETH_CHECK": teeth,
-                "IMMUNISATIONS": immunised, "SUBSTANCE_MISUSE": "0"}
+        return {
+            "CHILD": child,
+            "DOB": dob,
+            "SDQ_SCORE": sdq,
+            "HEALTH_ASSESSMENT": assessed,
+            "TEETH_CHECK": teeth,
+            "IMMUNISATIONS": immunised,
+            "SUBSTANCE_MISUSE": "0",
+        }
 
     tables = {
         "header": [header("A")],
         "episodes": [episode("A", "01/01/2020")],
         "oc2": [
-            oc2("K1", "01/01/2020", "1", "1", "1"),        # aged 3: outside the SDQ ages
+            oc2("K1", "01/01/2020", "1", "1", "1"),  # aged 3: outside the SDQ ages
             oc2("K2", "01/01/2015", "1", "0", "1", "10"),  # aged 8, score 10
             oc2("K3", "01/01/2010", "1", "0", "0", "20"),  # aged 13, score 20
-            oc2("K4", "01/06/2006", "0", "0", "0"),        # aged 16, no score
+            oc2("K4", "01/06/2006", "0", "0", "0"),  # aged 16, no score
         ],
     }
     frame = run(tmp_path, [2023], tables)
@@ -244,7 +264,7 @@ def test_care_leavers_from_oc3(tmp_path):
         "episodes": [episode("A", "01/01/2020")],
         "oc3": [
             {"CHILD": "L1", "DOB": "15/05/2003", "IN_TOUCH": "YES", "ACTIV": "F2", "ACCOM": "C1"},  # 19 on 15/05/2022
-            {"CHILD": "L2", "DOB": "10/02/2002", "IN_TOUCH": "NO", "ACTIV": "G5", "ACCOM": "B2"},   # 21 on 10/02/2023
+            {"CHILD": "L2", "DOB": "10/02/2002", "IN_TOUCH": "NO", "ACTIV": "G5", "ACCOM": "B2"},  # 21 on 10/02/2023
             {"CHILD": "L3", "DOB": "01/09/2004", "IN_TOUCH": "YES", "ACTIV": "F1", "ACCOM": "C1"},  # 18: not counted
             {"CHILD": "L4", "DOB": "01/01/2001", "IN_TOUCH": "YES", "ACTIV": "F1", "ACCOM": "C1"},  # 22: not counted
         ],
