@@ -85,7 +85,7 @@ def upn(la: str, serial: int) -> str:
     """A well-formed Unique Pupil Number (check letter, LA, school, year, serial).
 
     >>> upn("838", 1234)
-    'K838200101234'
+    'M838200101234'
     """
     body = f"{la}2001{serial % 100000:05d}"[:12]
     total = sum(int(ch) * weight for ch, weight in zip(body, range(2, 14)))
