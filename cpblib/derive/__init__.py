@@ -24,6 +24,7 @@ data: ``cpblib/_data/ssda903/definitions.csv``) and explained in docs/ssda903.md
 from __future__ import annotations
 
 import datetime as _dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,7 +202,7 @@ def derive_ssda903(
     before = {path: path.read_bytes() if path.is_file() else None for path in (target, sidecar)}
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        staging.replace(target)
+        shutil.copyfile(staging, target)  # the build folder may be on another disk than the extracts
         write_findings(
             sidecar,
             {

@@ -284,7 +284,7 @@ def _monthly(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     cohort = under_16 & long_enough
     stable = cohort & (current["placement_start"] <= _months_back(day, 24))
     note = (
-        f"{int(unsure.sum())} children whose care began before the earliest year loaded were left out"
+        f"{int(unsure.sum())} child(ren) whose care began before the earliest year loaded left out"
         if unsure.any()
         else None
     )
@@ -394,14 +394,14 @@ def _adoption(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     done = eps.loc[adopted & (eps["DEC"] > three_years_ago) & (eps["DEC"] <= day)]
     unknown_start = int((~done["period_known"]).sum())
     start_note = (
-        f"{unknown_start} children whose care began before the earliest year loaded were left out"
+        f"{unknown_start} child(ren) whose care began before the earliest year loaded left out"
         if unknown_start
         else None
     )
     known = done.loc[done["period_known"]]
     not_placed = int(known["adoption_start"].isna().sum())
     placed_note = (
-        f"{not_placed} adopted children with no placement for adoption (A3 to A6) were left out" if not_placed else None
+        f"{not_placed} adopted child(ren) with no placement for adoption (A3 to A6) left out" if not_placed else None
     )
     _average(
         rows,
@@ -416,21 +416,25 @@ def _adoption(data: Dataset, day: pd.Timestamp, rows: list) -> None:
     with_carer = known["PLACE"].isin(CODES["placement"]["adoption_with_foster_carer"]) | foster_carer
     moved_in = known["adoption_start"].where(~with_carer, known["placement_start"])
     _average(rows, codes[1], period, (moved_in - known["period_start"]).dt.days, _join(start_note, placed_note))
-    # A2: placement order (first E1 episode of the period of care) to the match with adopters
-    placement_order = done["placement_order"]
+    # A2: placement order (first E1 episode of the period of care) to the match with adopters; children not
+    # placed for adoption before the order, or without an order, are left out; a match before the order counts 0
+    placed = known.loc[known["adoption_start"].notna()]
     match = (
-        done["CHILD"].map(data.ad1.set_index("CHILD")["DATE_MATCH"])
+        placed["CHILD"].map(data.ad1.set_index("CHILD")["DATE_MATCH"])
         if len(data.ad1)
-        else pd.Series(pd.NaT, index=done.index)
+        else pd.Series(pd.NaT, index=placed.index)
     )
-    days = (pd.to_datetime(match) - placement_order).dt.days
+    days = (pd.to_datetime(match) - placed["placement_order"]).dt.days
     lacking = int(days.isna().sum())
     _average(
         rows,
         codes[2],
         period,
-        days.where(days >= 0),
-        f"{lacking} adopted children without a placement order or match date were left out" if lacking else None,
+        days.clip(lower=0),
+        _join(
+            start_note,
+            f"{lacking} adopted child(ren) without a placement order or match date left out" if lacking else None,
+        ),
     )
 
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from cpblib.derive._definitions import DEFINITIONS, combine, covered_months, default_through, derive
+from cpblib.derive._definitions import CODES, DEFINITIONS, combine, covered_months, default_through, derive
 from cpblib.derive._tables import read_tables
 from cpblib.month import Month
 
@@ -33,6 +33,15 @@ def test_every_definition_is_documented_and_computed(tmp_path):
             and row["description"]
             and row["unit"] in ("count", "percent", "rate_per_10000", "days", "score")
         )
+
+
+def test_the_guide_explains_every_definition():
+    from .conftest import REPO
+
+    guide = (REPO / "docs" / "ssda903.md").read_text(encoding="utf-8")
+    for code in DEFINITIONS:
+        assert f"`{code}`" in guide, code
+    assert CODES["legal_status"]["short_breaks"] == ["V3", "V4"]
 
 
 # -- counting children looked after ------------------------------------------------------------------
@@ -135,7 +144,7 @@ def test_long_term_stability(tmp_path):
     # S4's care began at an unknown date before June 2021 (22 months seen): left out, and the note says so
     row = figure(frame, "ssda903:long-term-stability", MARCH)
     assert (row["numerator"], row["denominator"], row["value"]) == (1, 2, 50.0)
-    assert row["note"].startswith("1 children")
+    assert row["note"].startswith("1 child(ren)")
 
 
 def test_a_placement_for_adoption_with_the_foster_carers_continues_the_placement(tmp_path):
@@ -312,12 +321,19 @@ def test_adoption_timeliness(tmp_path):
     assert figure(frame, "ssda903:adoptions-12-months", MARCH)["value"] == 0
 
 
+def test_a_match_before_the_placement_order_counts_zero_days(tmp_path):
+    tables = {**ADOPTION, "ad1": [{**ADOPTION["ad1"][0], "DATE_MATCH": "01/10/2020"}, ADOPTION["ad1"][1]]}
+    frame = run(tmp_path, [2020, 2021, 2022, 2023], tables)
+    # AA matched a month before its order: 0 days; AB 153 days; mean 76.5
+    assert figure(frame, "ssda903:adoption-a2", MARCH)["value"] == 76.5
+
+
 def test_adoption_without_the_start_of_care_is_left_out(tmp_path):
     # without 2019-20 the data does not show when AB's care began (its first visible episode is a move)
     frame = run(tmp_path, [2021, 2022, 2023], ADOPTION)
     a1 = figure(frame, "ssda903:adoption-a1", MARCH)
     assert (a1["value"], a1["denominator"]) == (394.0, 1)
-    assert a1["note"].startswith("1 children whose care began before")
+    assert a1["note"].startswith("1 child(ren) whose care began before")
 
 
 # -- which months -------------------------------------------------------------------------------------------------
