@@ -114,12 +114,10 @@ def outcomes(document: dict[str, Any], *, public: bool = False) -> list[CheckOut
         children = int(group.get("children_count") or 0)
         examples = []
         if not public:
-            rows = list(group.get("rows") or [])
-            ids = list(group.get("children") or [])
-            examples = [{"row": row} for row in rows[:5]]
+            ids = list(group.get("children") or [])  # the rows are shown beside, under "Where"
             if ids:
                 shown = ", ".join(ids[:10]) + (f" and {children - 10} more" if children > 10 else "")
-                examples.insert(0, {"children": shown})
+                examples = [{"children": shown}]
         result.append(
             CheckOutcome(
                 rule=f"903 rule {code}: {message}" if message else f"903 rule {code}",

@@ -228,14 +228,14 @@ class _Simulation:
                 rne, new_legal = "L", "E1"
             elif what == "placed for adoption":
                 rne = "P"
-                new_place = "A6" if kid.foster_carer_adoption else "A4"
+                new_place = "A5" if kid.foster_carer_adoption else "A6"  # with a placement order
                 new_provider = "PR1"
             else:
                 age_now = (when - kid.dob).days / 365.25
                 new_place, new_provider = self.placement(age_now, kid.uasc)
                 if self.rng.random() < 0.1:
                     rne = "T"
-            post = episode.pl_post if rne == "L" or new_place == "A6" else self.placement_post(new_place, kid.home_post)
+            post = episode.pl_post if rne == "L" or new_place == "A5" else self.placement_post(new_place, kid.home_post)
             episode.end, episode.rec = when, "X1"
             change = None if rne == "L" else self.pick(["CARPL", "CHILD", "LAREQ", "PLACE", "OTHER"], [4, 2, 3, 2, 1])
             episode = Episode(when, rne, new_legal, new_place, new_provider, post, reason_change=change)

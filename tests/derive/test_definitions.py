@@ -152,11 +152,11 @@ def test_a_placement_for_adoption_with_the_foster_carers_continues_the_placement
         "header": [header("F", "01/01/2012")],
         "episodes": [
             episode("F", "01/01/2020", place="U4", dec="01/12/2022", rec="X1"),
-            episode("F", "01/12/2022", rne="P", ls="E1", place="A6"),  # same carers, now adopting
+            episode("F", "01/12/2022", rne="P", ls="E1", place="A5"),  # same carers, now adopting
         ],
     }
     assert figure(run(tmp_path, [2023], tables), "ssda903:long-term-stability", MARCH)["value"] == 100.0
-    tables["episodes"][1] = episode("F", "01/12/2022", rne="P", ls="E1", place="A4")  # new adopters
+    tables["episodes"][1] = episode("F", "01/12/2022", rne="P", ls="E1", place="A6")  # new adopters
     assert figure(run(tmp_path / "new", [2023], tables), "ssda903:long-term-stability", MARCH)["value"] == 0.0
 
 
@@ -298,7 +298,7 @@ ADOPTION = {
         episode("AB", "01/07/2019", ls="C2", dec="01/01/2020", rec="X1"),
         episode("AB", "01/01/2020", rne="P", ls="C2", place="U6", dec="01/06/2020", rec="X1"),
         episode("AB", "01/06/2020", rne="L", ls="E1", place="U6", dec="01/12/2020", rec="X1"),
-        episode("AB", "01/12/2020", rne="P", ls="E1", place="A6", dec="01/09/2021", rec="E12"),
+        episode("AB", "01/12/2020", rne="P", ls="E1", place="A5", dec="01/09/2021", rec="E12"),
     ],
     "ad1": [
         {"CHILD": "AA", "DOB": "01/01/2020", "DATE_MATCH": "01/02/2021", "FOSTER_CARE": "0", "year": 2022},
