@@ -174,7 +174,8 @@ class _Simulation:
 
     def short_breaks(self, kid: Child, entry: pd.Timestamp) -> None:
         day = entry
-        while day < self.end and len(kid.episodes) < 40:
+        eighteen = kid.dob + pd.DateOffset(years=18)
+        while day < min(self.end, eighteen - pd.Timedelta(days=7)) and len(kid.episodes) < 40:
             stay = pd.Timedelta(days=int(self.rng.integers(1, 4)))
             kid.episodes.append(Episode(day, "S", "V3", "K2", "PR1", "", day + stay, "E13", urn=""))
             day = day + stay + pd.Timedelta(days=int(self.rng.integers(20, 60)))
@@ -182,7 +183,7 @@ class _Simulation:
     def care(self, kid: Child, entry: pd.Timestamp, age: float) -> None:
         eighteen = kid.dob + pd.DateOffset(years=18)
         adoption = (not kid.uasc) and age < 4 and self.rng.random() < 0.3
-        legal = "V2" if kid.uasc else self.pick(["V2", "C2", "L1", "L2", "J2"], [45, 44, 4, 5, 2])
+        legal = "V2" if kid.uasc else self.pick(["V2", "C2", "L1", "L2"], [47, 44, 4, 5])
         if adoption:
             legal = "C2"
         place, provider = self.placement(age, kid.uasc)
@@ -237,8 +238,9 @@ class _Simulation:
                     rne = "T"
             post = episode.pl_post if rne == "L" or new_place == "A5" else self.placement_post(new_place, kid.home_post)
             episode.end, episode.rec = when, "X1"
-            change = None if rne == "L" else self.pick(["CARPL", "CHILD", "LAREQ", "PLACE", "OTHER"], [4, 2, 3, 2, 1])
-            episode = Episode(when, rne, new_legal, new_place, new_provider, post, reason_change=change)
+            if rne != "L":  # the reason for a move is recorded on the episode that ends
+                episode.reason_change = self.pick(["CARPL", "CHILD", "LAREQ", "PLACE", "OTHER"], [4, 2, 3, 2, 1])
+            episode = Episode(when, rne, new_legal, new_place, new_provider, post)
             if new_place == "K2":
                 episode.urn = f"SC{int(self.rng.integers(100000, 999999))}"
             kid.episodes.append(episode)
@@ -321,7 +323,7 @@ def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str
             continue
         dob = _date(kid.dob)
         age_end = _age(kid.dob, end)
-        mother = "0" if kid.sex == "2" else ""
+        mother = "0" if kid.sex == "2" and not kid.short_breaks else ""
         rows["header"].append(_header(kid, year, mother))
         for e in during:
             closed = e.end is not None and e.end <= end
@@ -403,7 +405,7 @@ def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str
                         "INTERVENTION_OFFERED": "",
                     }
                 )
-            if kid.decision is not None and start <= kid.decision <= end:
+            if kid.decision is not None and kid.decision <= end:  # listed every year from the decision on
                 rows["placed_for_adoption"].append(
                     {
                         "CHILD": kid.child,
@@ -424,7 +426,7 @@ def _year_tables(sim: _Simulation, children: list[Child], year: int) -> dict[str
                         "FOSTER_CARE": "1" if kid.foster_carer_adoption else "0",
                         "NB_ADOPTR": "2",
                         "SEX_ADOPTR": "MF",
-                        "LS_ADOPTR": "L0",
+                        "LS_ADOPTR": "L11",
                     }
                 )
     # care leavers: left care at 16 or over after a long enough stay, whose 17th to 21st birthday falls in the year
