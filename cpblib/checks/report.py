@@ -33,6 +33,7 @@ SUITE_LABELS = {
     "benchmarks": "Benchmarks",
     "overrides": "RAG overrides",
     "commentary": "Commentary files",
+    "ssda903": "Child-level data (SSDA903, DfE's rules)",
 }
 
 REVISION_RULES = ("a value was revised since the last published month", "a value published last month has disappeared")
@@ -372,17 +373,26 @@ def render_markdown(content: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _given(value: Any) -> bool:
+    """Whether a cell of an outcomes frame holds something (pandas turns a missing text into NaN).
+
+    >>> _given("cic-rate"), _given(None), _given(float("nan")), _given("")
+    (True, False, False, False)
+    """
+    return isinstance(value, str) and bool(value)
+
+
 def _outcome_table(frame: pd.DataFrame) -> str:
     located = frame.assign(
         where=[
             "\n".join(
                 part
                 for part in (
-                    r["file"],
-                    f"indicator {r['indicator']}" if r["indicator"] else None,
-                    f"period {r['period']}" if r["period"] else None,
-                    f"column {r['column']}" if r["column"] else None,
-                    f"rows {r['rows']}" if r["rows"] else None,
+                    r["file"] if _given(r["file"]) else None,
+                    f"indicator {r['indicator']}" if _given(r["indicator"]) else None,
+                    f"period {r['period']}" if _given(r["period"]) else None,
+                    f"column {r['column']}" if _given(r["column"]) else None,
+                    f"rows {r['rows']}" if _given(r["rows"]) else None,
                 )
                 if part
             )

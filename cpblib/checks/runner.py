@@ -599,6 +599,9 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
         result.checked[name] = 0 if source is None else len(source)
     _typing_gate(result, data)
     result.files = {name: defaults.get(name, "") for name in SUITES if name in frames}
+    from ..derive import add_findings_to_checks  # rule findings of the child-level (903) data, as warnings
+
+    add_findings_to_checks(project, month, result)
     result.extraction = extraction_info(data)
     if "values" in frames:
         result.revisions = revision_list(frames["values"])

@@ -64,6 +64,9 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("headline", "text", False, "Role in the headline facts, e.g. children_in_care"),
     Column("aliases", "text", False, "Other printed names, separated by |, matched when loading"),
     Column("notes", "text", False, "Anything a reader of the catalogue should know"),
+    Column(
+        "derivation", "text", False, "Definition cpb computes the figure by, e.g. ssda903:cla-count (docs/ssda903.md)"
+    ),
 )
 
 TARGET_COLUMNS: tuple[Column, ...] = (
