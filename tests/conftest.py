@@ -9,6 +9,40 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 
+SLOW = (
+    "tests/checks/test_check_cli.py",
+    "tests/checks/test_corpus.py",
+    "tests/checks/test_runner.py",
+    "tests/checks/test_suites.py::test_every_expectation_type_is_a_gx_expectation",
+    "tests/cli/test_commentary.py",
+    "tests/cli/test_load.py",
+    "tests/cli/test_render.py",
+    "tests/cli/test_run.py",
+    "tests/derive/test_cli.py",
+    "tests/derive/test_derive.py",
+    "tests/derive/test_validator.py",
+    "tests/dfe/test_agreement.py",
+    "tests/dfe/test_cli.py",
+    "tests/dfe/test_comparators.py",
+    "tests/dfe/test_conventions.py",
+    "tests/execute/test_kernels.py",
+    "tests/notebooks/",
+    "tests/present/charts/test_display.py::test_a_notebook_that_displays_a_chart_executes_and_keeps_it",
+    "tests/publish/test_month.py",
+    "tests/publish/test_pdf.py",
+    "tests/scoring/test_properties.py",
+    "tests/site/",
+    "tests/test_backtest.py",
+)
+"""Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
+``python -m pytest -m "not slow"`` leaves them out and runs the rest in under a minute."""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def mini_project(tmp_path: Path) -> Path:
