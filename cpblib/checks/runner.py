@@ -196,14 +196,23 @@ def _canonical(value: Any) -> Any:
     return str(value)
 
 
+_NO_DEFAULT = object()
+_DEFAULTS: dict[str, Any] = {"exact_match": True}
+"""Arguments Great Expectations drops from the configuration it returns when they hold their default."""
+
+
 def expectation_key(type_: str, kwargs: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> str:
-    """Identity of an expectation: its type and keyword arguments (parameters filled in, batch_id dropped).
+    """Identity of an expectation: its type and keyword arguments (parameters filled in, batch_id
+    dropped, and so are arguments given at the value Great Expectations leaves out of its results).
 
     >>> a = expectation_key("expect_column_values_to_be_between", {"column": "x", "max_value": 3, "batch_id": "b"})
     >>> a == expectation_key("expect_column_values_to_be_between", {"max_value": 3.0, "column": "x"})
     True
+    >>> b = expectation_key("expect_table_columns_to_match_set", {"column_set": ["a"], "exact_match": True})
+    >>> b == expectation_key("expect_table_columns_to_match_set", {"column_set": ["a"]})
+    True
     """
-    clean = {k: v for k, v in kwargs.items() if k != "batch_id"}
+    clean = {k: v for k, v in kwargs.items() if k != "batch_id" and _DEFAULTS.get(k, _NO_DEFAULT) != v}
     return json.dumps([type_, _canonical(substitute(clean, params or {}))], sort_keys=True, default=str)
 
 

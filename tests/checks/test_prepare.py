@@ -57,7 +57,7 @@ def test_table_columns_are_checked_for_their_kind_and_rows_keep_their_numbers():
     assert frame["not_a_number"].tolist() == [None, "target", None]
     assert frame["target_number"].tolist()[2] == 1234.0
     assert frame["blank_required"].tolist() == [None, None, "indicator"]
-    assert "range_upper" not in frame  # a missing optional column stays missing
+    assert frame["range_upper"].tolist() == [None] * 3  # a missing optional column is added blank
     assert raw["target"].tolist() == ["60", "87%", "1,234"]  # the input is not changed
 
 
@@ -92,12 +92,12 @@ def test_targets_must_fit_their_unit():
     )
     frame = prepare_targets(raw, [2, 3, 4, 5], CATALOGUE)
     assert frame["target_unfit"].tolist() == [
-        "120 is outside 0 to 100 for a percentage",
-        "-5 is negative for a count",
-        "12.5 is not a whole number for a count",
+        "120 is over 100, the most a percentage can be",
+        "-5 is negative, which a count cannot be",
+        None,  # a target may be a fraction, even for a count
         None,
     ]
-    assert frame["unknown_indicator"].tolist() == [None, None, None, "nope"]
+    assert frame["unknown_indicator"].tolist() == [None, None, None, "'nope' is not in the indicator catalogue"]
     assert frame["method_mismatch"].tolist() == [None, None, None, None]
     assert frame["period"].tolist() == ["2023-04"] * 4
 
@@ -112,12 +112,12 @@ def test_benchmark_years_and_averaged_counts():
         }
     )
     frame = prepare_benchmarks(raw, [2, 3, 4, 5], CATALOGUE)
-    assert frame["bad_year"].tolist() == [None, "2021-23", None, None]
+    assert frame["bad_year"].tolist() == [None, "'2021-23' is not a year label such as 2021-22 or 2022", None, None]
     assert frame["value_unfit"].tolist() == [
         None,
         None,
         None,
-        "155 is outside 0 to 100 for a percentage",
+        "155 is over 100, the most a percentage can be",
     ]  # averaged counts may be fractions
 
 
@@ -149,7 +149,17 @@ def test_numerator_and_denominator_problems_are_described():
         numerator=[70.0, -1.0], denominator=[61.0, 10.0]
     )
     frame = prepare_values(current, CATALOGUE, Month(2023, 3))
-    assert frame["bad_fraction"].tolist()[:2] == ["numerator 70 is above denominator 61", "numerator -1 is negative"]
+    assert frame["bad_fraction"].tolist()[:2] == [
+        "the numerator 70 is above the denominator 61",
+        "the numerator -1 is negative",
+    ]
+
+
+def test_a_negative_denominator_is_its_own_problem():
+    current = values(("cl-eet", "2023-02", 58.0)).assign(numerator=[1.0], denominator=[-3.0])
+    frame = prepare_values(current, CATALOGUE, Month(2023, 3))
+    assert frame.loc[0, "bad_denominator"] == "the denominator -3 is negative"
+    assert frame.loc[0, "bad_fraction"] is None  # not "above" a denominator that is itself wrong
 
 
 def test_values_get_unit_rules_and_missing_rows():
@@ -166,11 +176,11 @@ def test_values_get_unit_rules_and_missing_rows():
         month_file="2023-03.csv",
     )
     by = frame.set_index(["indicator", "period"])
-    assert by.loc[("cl-eet", "2023-02"), "percent_value"] == 104.0
-    assert by.loc[("cic-number", "2023-03"), "bad_count"] == "-2 is negative for a count"
-    assert by.loc[("cic-rate", "2023-03"), "rate_value"] == 1450.0
-    assert by.loc[("cic-number", "2023-04"), "months_after_report"] == 1.0
-    assert by.loc[("mystery", "2023-03"), "unknown_indicator"] == "mystery"
+    assert by.loc[("cl-eet", "2023-02"), "value_unfit"] == "104 is over 100, the most a percentage can be"
+    assert by.loc[("cic-number", "2023-03"), "value_unfit"] == "-2 is negative, which a count cannot be"
+    assert by.loc[("cic-rate", "2023-03"), "value_unfit"] is None  # a high rate, but a real council's
+    assert by.loc[("cic-number", "2023-04"), "after_report"] == "period 2023-04 is after the report month 2023-03"
+    assert by.loc[("mystery", "2023-03"), "unknown_indicator"] == "'mystery' is not in the indicator catalogue"
     missing = by.loc[("quarterly-thing", "2023-03")]
     assert missing["missing_value"] == "no value for 2023-03"
     assert pd.isna(missing["source_row"]) and missing["file"] == "2023-03.csv"
