@@ -91,7 +91,9 @@ def test_table_columns_exactly_or_at_least():
 
 
 def test_in_type_list_checks_the_dtype_or_each_object():
-    assert check(expect("expect_column_values_to_be_in_type_list", column="value", type_list=["float64"]), frame()) is None
+    assert (
+        check(expect("expect_column_values_to_be_in_type_list", column="value", type_list=["float64"]), frame()) is None
+    )
     wrong = check(expect("expect_column_values_to_be_in_type_list", column="value", type_list=["int64"]), frame())
     assert wrong.table == {"type": ["float64"]}  # the column as a whole, as Great Expectations judges a typed column
     mixed = pd.DataFrame({"x": pd.Series([1.5, "2", None], dtype=object)})
