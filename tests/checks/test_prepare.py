@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cpblib._vocabulary import vocabulary
 from cpblib.checks.prepare import (
     expected_periods,
     prepare_benchmarks,
@@ -16,6 +17,8 @@ from cpblib.checks.prepare import (
     prepare_targets,
     prepare_values,
     reported_periods,
+    unit_problem,
+    units,
 )
 from cpblib.inputs.catalogue import TARGET_COLUMNS
 from cpblib.month import Month
@@ -222,3 +225,34 @@ def test_commentary_folders_are_months(folder, ok):
     assert set(frame.loc[frame["no_commentary"].notna(), "domain"]) == (
         {"care-leavers", "education", "profile"} if not ok else {"care-leavers", "education"}
     )
+
+
+def test_every_unit_has_its_bounds_and_every_bound_a_unit():
+    assert set(units()) == set(vocabulary()["unit"])
+    for bounds in units().values():
+        assert isinstance(bounds["noun"], str) and set(bounds) <= {"noun", "min", "max", "whole"}
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "problem"),
+    [
+        ("percent", 100.0, None),
+        ("percent", -0.5, "-0.5 is negative, which a percentage cannot be"),
+        ("percent_change", 150.0, None),
+        ("percent_change", -40.0, None),
+        ("count", 3.5, "3.5 is not a whole number, which a count must be"),
+        ("count", -437.0, "-437 is negative, which a count cannot be"),
+        ("rate_per_10000", 1452.6, None),  # a children in need rate a council has had
+        ("rate_per_10000", 6455.0, "6,455 is over 5,000, the most a rate per 10,000 can be"),
+        ("days", -1.0, "-1 is negative, which a number of days cannot be"),
+        ("ratio", -0.1, "-0.1 is negative, which a ratio cannot be"),
+        ("score", -12.5, None),
+        ("no-such-unit", -1.0, None),  # an unknown unit is the catalogue suite's to refuse
+    ],
+)
+def test_unit_bounds_come_from_the_units_table(unit, value, problem):
+    assert unit_problem(pd.Series([value]), pd.Series([unit])).tolist() == [problem]
+
+
+def test_targets_and_ranges_may_be_fractions_even_for_counts():
+    assert unit_problem(pd.Series([1.5]), pd.Series(["count"]), whole_counts=False).tolist() == [None]
