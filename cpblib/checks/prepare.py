@@ -361,7 +361,7 @@ def prepare_catalogue(raw: pd.DataFrame, rows: Sequence[int], file: str = "indic
     ...                     "decimals": ["1,234"], "rag_method": ["target"]})
     >>> frame = prepare_catalogue(raw, [2])
     >>> frame.loc[0, ["unit", "not_whole", "target_without_polarity"]].tolist()
-    ['percent', 'decimals', 'rated against a target with polarity none']
+    ['percent', 'decimals', 'rated against a target, so polarity must be high or low, not none']
     """
     frame = prepare_table(raw, rows, file, INDICATOR_COLUMNS)
     first, last = frame["first_month_month"], frame["last_month_month"]
@@ -374,7 +374,7 @@ def prepare_catalogue(raw: pd.DataFrame, rows: Sequence[int], file: str = "indic
         months_out_of_order=problem(~in_order, "{first} is after {last}", first=first, last=last),
         target_without_polarity=problem(
             method.eq("target") & ~polarity.isin(["high", "low"]),
-            "rated against a target with polarity {polarity}",
+            "rated against a target, so polarity must be high or low, not {polarity}",
             polarity=polarity.astype("object").where(polarity.notna(), "blank"),
         ),
     )

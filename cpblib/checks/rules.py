@@ -336,13 +336,13 @@ def _value_message(failure: Failure, row: int, column: str, frame: pd.DataFrame)
     if type_ == "expect_column_values_to_be_null":
         if meta.get("column_from"):
             cell = frame[column].iloc[row] if column in frame.columns else None
-            found = "the cell is blank" if _blank(cell) else f"{show(cell)} is not allowed"
+            found = f"{column} is blank" if _blank(cell) else f"{show(cell)} is not allowed"
             return f"{found}: {rule}"
         value = frame[checked].iloc[row]
         return value if isinstance(value, str) else f"{show(value)} is not allowed: {rule}"
     value = frame[checked].iloc[row] if checked in frame.columns else None
     if type_ == "expect_column_values_to_not_be_null":
-        return f"the cell is blank: {rule}"
+        return f"{column} is blank: {rule}"
     if type_ == "expect_column_values_to_be_in_set":
         allowed = ", ".join(str(v) for v in kwargs.get("value_set") or [])
         return f"{show(value)} is not allowed: choose from {allowed}"

@@ -81,7 +81,11 @@ def test_catalogue_codes_whole_numbers_months_and_formulas():
     assert frame["unit"].tolist() == ["count", "percent", "percentage"]
     assert frame["not_whole"].tolist() == [None, "decimals", "decimals"]
     assert frame["months_out_of_order"].tolist() == ["2023-01 is after 2022-12", None, None]
-    assert frame["target_without_polarity"].tolist() == [None, "rated against a target with polarity none", None]
+    assert frame["target_without_polarity"].tolist() == [
+        None,
+        "rated against a target, so polarity must be high or low, not none",
+        None,
+    ]
     assert frame["formula_like"].tolist() == [None, "name", None]
 
 
