@@ -3,8 +3,9 @@
 Great Expectations checks one table at a time. Rules that need another table
 (is this indicator in the catalogue? is this a percentage?) or a parse (is
 this text a month?) are turned into *derived columns* here, and the suites
-then use standard expectations on them, e.g. ``in_catalogue`` must be in
-``[true]``, ``percent_value`` between 0 and 100.
+then use standard expectations on them, e.g. ``unknown_indicator`` must be
+null, ``decimals_number`` between 0 and 6. The same prepared frames are what
+loading and typing check (:mod:`.rules`), so each rule is declared once.
 
 Every prepared frame carries the columns that locate a row for the report:
 ``file``, ``source_row`` (the row number a person sees in the file; missing
@@ -23,16 +24,22 @@ apply, which every expectation used here ignores.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-from ..config import Calendar
+from .._vocabulary import allowed
+from ..config import COMPARATORS, Calendar
 from ..inputs.catalogue import (
+    ANNOTATION_COLUMNS,
     BENCHMARK_COLUMNS,
     INDICATOR_COLUMNS,
     OVERRIDE_COLUMNS,
+    SLUG,
     TARGET_COLUMNS,
     YEAR_LABEL,
     Column,
@@ -40,6 +47,7 @@ from ..inputs.catalogue import (
 from ..inputs.extract import looks_like_formula
 from ..month import Month
 from ..naming import slugify
+from .rules import number_text
 
 LOCATION = ("file", "source_row", "indicator", "period")
 """Columns that say where a row is; asked of GX for every failing row."""
@@ -54,8 +62,12 @@ _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # -- small helpers ------------------------------------------------------------------------
 def _clean(value: object) -> str | None:
+    """A cell as text, ``None`` when blank; a number given as a number (a frame built in code,
+    not read from a file) is written as a person would type it (``1.0`` as ``1``)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
+    if isinstance(value, float | np.floating) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
     text = str(value).strip()
     return text or None
 
@@ -149,10 +161,12 @@ def prepare_table(raw: pd.DataFrame, rows: Sequence[int], file: str, columns: It
     the parsed values. Per row, ``blank_required`` names the required
     columns left blank, ``not_whole`` the whole-number columns, ``not_a_number``
     the number columns and ``not_a_month`` the month columns whose text is
-    not of that kind, and ``formula_like`` the cells a spreadsheet would run
+    not of that kind, ``bad_id`` says why an indicator id is not one, and ``formula_like`` the cells a spreadsheet would run
     as a formula (``None`` when there is nothing to report). A declared
     required column missing from the file is left missing (the suite's column
     check reports it); an optional one is added blank; derived columns are blank.
+    A column of the file that is not declared is kept as it is (the suite's
+    column check refuses it).
     """
     columns = tuple(columns)
     frame = raw.set_axis([str(c).strip() for c in raw.columns], axis="columns")
@@ -165,11 +179,11 @@ def prepare_table(raw: pd.DataFrame, rows: Sequence[int], file: str, columns: It
         present = column.name in frame
         cells = frame[column.name] if present else blank
         given = cells.notna()
+        if not present and not column.required:
+            derived[column.name] = blank  # an optional column may be left out of the file
         if column.kind.startswith("code:") or column.kind in ("rag",):
             if present:
                 derived[column.name] = cells.str.lower().astype("object").where(given, None)
-            elif not column.required:
-                derived[column.name] = blank  # an optional code column may be left out of the file
         elif column.kind == "int":
             whole = cells.astype("string").str.fullmatch(r"\d+").fillna(False).astype(bool)
             derived[f"{column.name}_ok"] = _where(whole, given)
@@ -193,6 +207,18 @@ def prepare_table(raw: pd.DataFrame, rows: Sequence[int], file: str, columns: It
             )
     required = {c.name: frame[c.name].isna() for c in columns if c.required and c.name in frame}
     derived["blank_required"] = flagged_columns(required, len(frame))
+    ids = [c.name for c in columns if c.kind == "slug" and c.name in frame]
+    derived["bad_id"] = _first_problem(
+        frame.index,
+        *(
+            problem(
+                frame[name].notna() & ~frame[name].astype("string").str.fullmatch(SLUG.pattern).fillna(False),
+                "{v!r} is not an indicator id (lower-case words joined by hyphens, e.g. cic-rate)",
+                v=frame[name],
+            )
+            for name in ids
+        ),
+    )
     raw_names = [str(c).strip() for c in raw.columns]
     derived["formula_like"] = flagged_columns(
         {name: frame[name].map(lambda v: isinstance(v, str) and looks_like_formula(v)) for name in raw_names},
@@ -269,37 +295,59 @@ def _unknown_indicator(catalogue: pd.DataFrame | None, indicators: pd.Series) ->
     if catalogue is None or "indicator" not in catalogue:
         return pd.Series([None] * len(indicators), index=indicators.index, dtype="object")
     known = set(catalogue["indicator"].dropna())
-    return problem(indicators.notna() & ~indicators.isin(known), "{v}", v=indicators)
+    return problem(
+        indicators.notna() & ~indicators.isin(known), "{v!r} is not in the indicator catalogue", v=indicators
+    )
 
 
-def unit_problem(
-    numbers: pd.Series, unit: pd.Series, *, whole_counts: bool = True, rate_max: float = 10000
-) -> pd.Series:
-    """Why a figure cannot be a value of its unit: percentages 0 to 100, counts not negative
-    (and whole, unless ``whole_counts`` is False, as for averages of other councils' counts),
-    rates per 10,000 from 0 to ``rate_max``, days not negative. ``None`` when it can (or is blank).
+@cache
+def units() -> dict[str, dict[str, object]]:
+    """What a figure of each unit can be (``cpblib/_data/units.toml``): noun, min, max, whole.
 
-    >>> unit_problem(pd.Series([104.0, 3.5, -2.0, 20.0, None]), pd.Series(["percent", "count", "count", "count", "count"])).tolist()
-    ['104 is outside 0 to 100 for a percentage', '3.5 is not a whole number for a count', '-2 is negative for a count', None, None]
+    >>> units()["percent"]["max"], units()["count"]["whole"], "max" in units()["percent_change"]
+    (100, True, False)
+    """
+    text = resources.files("cpblib").joinpath("_data/units.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def unit_problem(numbers: pd.Series, unit: pd.Series, *, whole_counts: bool = True) -> pd.Series:
+    """Why a figure cannot be a value of its unit, from the bounds of :func:`units`
+    (a percentage 0 to 100, a count whole and not negative...); ``None`` when it can
+    (or is blank, or its unit is unknown). ``whole_counts`` False lets a count be a
+    fraction, as targets, expected ranges and averages of other councils' counts are.
+
+    >>> unit_problem(pd.Series([104.0, 3.5, -2.0, 20.0, None, 150.0, -40.0]),
+    ...     pd.Series(["percent", "count", "count", "count", "count", "percent_change", "percent_change"])).tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['104 is over 100, the most a percentage can be', '3.5 is not a whole number, which a count must be',
+     '-2 is negative, which a count cannot be', None, None, None, None]
     """
     v = numbers.to_numpy(dtype="float64", na_value=np.nan)
     u = unit.to_numpy(dtype=object)
     given = ~np.isnan(v)
-    with np.errstate(invalid="ignore"):
-        checks = [
-            ((u == "percent") & ((v < 0) | (v > 100)), "{v:g} is outside 0 to 100 for a percentage"),
-            ((u == "count") & (v < 0), "{v:g} is negative for a count"),
-            ((u == "count") & (v % 1 != 0) & whole_counts, "{v:g} is not a whole number for a count"),
-            (
-                (u == "rate_per_10000") & ((v < 0) | (v > rate_max)),
-                "{v:g} is outside 0 to " + f"{rate_max:,.0f}" + " for a rate per 10,000",
-            ),
-            ((u == "days") & (v < 0), "{v:g} is negative for a number of days"),
-        ]
     out = np.full(len(v), None, dtype=object)
-    for bad, template in reversed(checks):
-        rows = np.flatnonzero(bad & given)
-        out[rows] = [template.format(v=v[i]) for i in rows]
+    for code, bounds in units().items():
+        mine = given & (u == code)
+        if not mine.any():
+            continue
+        noun, low, high = bounds["noun"], bounds.get("min"), bounds.get("max")
+        checks = []
+        if bounds.get("whole") and whole_counts:
+            checks.append((v % 1 != 0, "{v} is not a whole number, which a " + f"{noun} must be"))
+        if high is not None:
+            checks.append((v > high, "{v} is over " + f"{number_text(high)}, the most a {noun} can be"))
+        if low is not None:
+            below = (
+                "{v} is negative, which a " + f"{noun} cannot be"
+                if low == 0
+                else ("{v} is below " + f"{number_text(low)}, the least a {noun} can be")
+            )
+            checks.append((v < low, below))
+        with np.errstate(invalid="ignore"):
+            for bad, template in checks:  # the last that applies wins
+                rows = np.flatnonzero(mine & bad)
+                out[rows] = [template.format(v=number_text(v[i])) for i in rows]
     return pd.Series(out, index=numbers.index, dtype="object")
 
 
@@ -313,7 +361,7 @@ def prepare_catalogue(raw: pd.DataFrame, rows: Sequence[int], file: str = "indic
     ...                     "decimals": ["1,234"], "rag_method": ["target"]})
     >>> frame = prepare_catalogue(raw, [2])
     >>> frame.loc[0, ["unit", "not_whole", "target_without_polarity"]].tolist()
-    ['percent', 'decimals', 'rated against a target with polarity none']
+    ['percent', 'decimals', 'rated against a target, so polarity must be high or low, not none']
     """
     frame = prepare_table(raw, rows, file, INDICATOR_COLUMNS)
     first, last = frame["first_month_month"], frame["last_month_month"]
@@ -326,7 +374,7 @@ def prepare_catalogue(raw: pd.DataFrame, rows: Sequence[int], file: str = "indic
         months_out_of_order=problem(~in_order, "{first} is after {last}", first=first, last=last),
         target_without_polarity=problem(
             method.eq("target") & ~polarity.isin(["high", "low"]),
-            "rated against a target with polarity {polarity}",
+            "rated against a target, so polarity must be high or low, not {polarity}",
             polarity=polarity.astype("object").where(polarity.notna(), "blank"),
         ),
     )
@@ -361,21 +409,23 @@ def prepare_targets(
 ) -> pd.DataFrame:
     """Targets with their checks.
 
-    ``unknown_indicator``; ``target_unfit`` and ``range_unfit`` (a percent
-    target within 0-100, a count target whole and not negative...);
+    ``unknown_indicator``; ``target_unfit`` and ``range_unfit`` (within the
+    bounds of the unit, a fraction allowed even for a count: a quarterly
+    expected range of 1.5 to 3 is real);
     ``range_reversed``; ``method_mismatch`` (a target for rag_method target,
     both range ends for rag_method range). ``period`` is the from_month.
 
     >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"], "rag_method": ["target"]})
     >>> raw = pd.DataFrame({"indicator": ["eet"], "from_month": ["2022-04"], "target": ["120"]})
     >>> prepare_targets(raw, [2], cat).loc[0, ["period", "unknown_indicator", "target_unfit"]].tolist()
-    ['2022-04', None, '120 is outside 0 to 100 for a percentage']
+    ['2022-04', None, '120 is over 100, the most a percentage can be']
     """
     frame = prepare_table(raw, rows, file, TARGET_COLUMNS)
     unit = _unit_lookup(catalogue, frame["indicator"], "unit")
     method = _unit_lookup(catalogue, frame["indicator"], "rag_method")
     target, lower, upper = frame["target_number"], frame["range_lower_number"], frame["range_upper_number"]
-    lower_problem, upper_problem = unit_problem(lower, unit), unit_problem(upper, unit)
+    lower_problem = unit_problem(lower, unit, whole_counts=False)
+    upper_problem = unit_problem(upper, unit, whole_counts=False)
     has_range = lower.notna() & upper.notna()
     range_method = method.eq("range") & ~(has_range & target.isna())
     target_method = method.eq("target") & ~(target.notna() & lower.isna() & upper.isna())
@@ -388,7 +438,7 @@ def prepare_targets(
         period=frame["from_month_month"],
         unit=unit,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
-        target_unfit=unit_problem(target, unit),
+        target_unfit=unit_problem(target, unit, whole_counts=False),
         range_unfit=_first_problem(frame.index, lower_problem, upper_problem),
         range_reversed=problem(has_range & (lower > upper), "{lower:g} is above {upper:g}", lower=lower, upper=upper),
         method_mismatch=mismatch,
@@ -403,7 +453,7 @@ def prepare_benchmarks(
     >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"]})
     >>> raw = pd.DataFrame({"indicator": ["eet", "x"], "comparator": ["england"] * 2, "year": ["2021-23", "2021-22"], "value": ["55", "1"]})
     >>> prepare_benchmarks(raw, [2, 3], cat)[["unknown_indicator", "bad_year"]].values.tolist()
-    [[None, '2021-23'], ['x', None]]
+    [[None, "'2021-23' is not a year label such as 2021-22 or 2022"], ["'x' is not in the indicator catalogue", None]]
     """
     frame = prepare_table(raw, rows, file, BENCHMARK_COLUMNS)
     unit = _unit_lookup(catalogue, frame["indicator"], "unit")
@@ -412,15 +462,20 @@ def prepare_benchmarks(
         period=year,
         unit=unit,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
-        bad_year=problem(frame["year_ok"].eq(False), "{v}", v=year),
+        bad_year=problem(frame["year_ok"].eq(False), "{v!r} is not a year label such as 2021-22 or 2022", v=year),
         value_unfit=unit_problem(frame["value_number"], unit, whole_counts=False),
     )
 
 
 def prepare_overrides(
-    raw: pd.DataFrame, rows: Sequence[int], catalogue: pd.DataFrame | None, month: Month, file: str = "overrides.csv"
+    raw: pd.DataFrame,
+    rows: Sequence[int],
+    catalogue: pd.DataFrame | None,
+    month: Month | None,
+    file: str = "overrides.csv",
 ) -> pd.DataFrame:
-    """RAG overrides with ``unknown_indicator`` and ``months_after_report`` (must not be above 0).
+    """RAG overrides with ``unknown_indicator`` and ``months_after_report`` (must not be above 0;
+    blank without a report ``month``).
 
     >>> raw = pd.DataFrame({"month": ["2023-04"], "indicator": ["eet"], "rag": ["Green"], "reason": ["x"]})
     >>> prepare_overrides(raw, [2], None, Month(2023, 3)).loc[0, ["period", "rag", "months_after_report"]].astype(str).tolist()
@@ -431,8 +486,143 @@ def prepare_overrides(
     return frame.assign(
         period=period,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
-        months_after_report=period_ordinal(period) - month.ordinal,
+        months_after_report=period_ordinal(period) - (np.nan if month is None else month.ordinal),
     )
+
+
+def prepare_annotations(
+    raw: pd.DataFrame, rows: Sequence[int], catalogue: pd.DataFrame | None, file: str = "annotations.csv"
+) -> pd.DataFrame:
+    """Chart annotations with ``unknown_indicator``; ``period`` is the month the note is drawn at.
+
+    >>> raw = pd.DataFrame({"month": ["Mar 23"], "indicator": ["eet"], "text": ["New basis"]})
+    >>> prepare_annotations(raw, [2], None).loc[0, ["period", "not_a_month", "unknown_indicator"]].tolist()
+    ['2023-03', None, None]
+    """
+    frame = prepare_table(raw, rows, file, ANNOTATION_COLUMNS)
+    return frame.assign(
+        period=frame["month_month"], unknown_indicator=_unknown_indicator(catalogue, frame["indicator"])
+    )
+
+
+TABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "catalogue": INDICATOR_COLUMNS,
+    "targets": TARGET_COLUMNS,
+    "benchmarks": BENCHMARK_COLUMNS,
+    "overrides": OVERRIDE_COLUMNS,
+    "annotations": ANNOTATION_COLUMNS,
+}
+"""The project's tables typed in by the council (suite name -> declared columns)."""
+
+
+def prepare_input(
+    name: str,
+    raw: pd.DataFrame,
+    rows: Sequence[int],
+    file: str,
+    catalogue: pd.DataFrame | None = None,
+    month: Month | None = None,
+) -> pd.DataFrame:
+    """The table ``name`` of :data:`TABLE_COLUMNS` prepared for its suite (``catalogue``: typed
+    or :func:`catalogue_lookup`; ``month``: the report month, for the overrides).
+
+    >>> raw = pd.DataFrame({"indicator": ["eet"], "comparator": ["england"], "year": ["2022"], "value": ["5"]})
+    >>> prepare_input("benchmarks", raw, [2], "benchmarks.csv").loc[0, ["file", "source_row", "value_number"]].astype(str).tolist()
+    ['benchmarks.csv', '2', '5.0']
+    """
+    if name == "catalogue":
+        return prepare_catalogue(raw, rows, file)
+    if name == "overrides":
+        return prepare_overrides(raw, rows, catalogue, month, file)
+    prepare = {"targets": prepare_targets, "benchmarks": prepare_benchmarks, "annotations": prepare_annotations}
+    return prepare[name](raw, rows, catalogue, file)
+
+
+def column_suite(columns: Iterable[Column], name: str = "table") -> dict:
+    """The rules a table's column declarations imply, as an expectation suite, for a table
+    that has no suite of its own (such as ``benchmark_sources.csv``): its columns and no
+    others, required cells filled in, ids, codes, numbers, months and year labels well formed.
+
+    >>> suite = column_suite(BENCHMARK_COLUMNS)
+    >>> [e["kwargs"].get("column") for e in suite["expectations"]][1:4]
+    ['blank_required', 'not_whole', 'not_a_number']
+    """
+    columns = tuple(columns)
+    empty = pd.DataFrame({c.name: pd.Series(dtype="object") for c in columns})
+    every = [str(c) for c in prepare_table(empty, [], name, columns).columns]
+    declared = ", ".join(c.name for c in columns)
+
+    def rule(type_: str, kwargs: dict, words: str, **meta) -> dict:
+        return {"type": type_, "kwargs": kwargs, "meta": {"severity": "error", "rule": words, **meta}}
+
+    expectations = [
+        rule(
+            "expect_table_columns_to_match_set",
+            {"column_set": every, "exact_match": True},
+            f"the table has the columns {declared} (required: "
+            f"{', '.join(c.name for c in columns if c.required)}) and no others",
+        ),
+        rule(
+            "expect_column_values_to_be_null",
+            {"column": "blank_required"},
+            "every required column is filled in",
+            column_from="blank_required",
+        ),
+        rule(
+            "expect_column_values_to_be_null",
+            {"column": "not_whole"},
+            "a whole number (0, 1, 2...)",
+            column_from="not_whole",
+        ),
+        rule("expect_column_values_to_be_null", {"column": "not_a_number"}, "a number", column_from="not_a_number"),
+        rule(
+            "expect_column_values_to_be_null", {"column": "not_a_month"}, "a month (YYYY-MM)", column_from="not_a_month"
+        ),
+    ]
+    for column in columns:
+        if column.kind == "slug":
+            expectations.append(
+                rule(
+                    "expect_column_values_to_be_null",
+                    {"column": "bad_id"},
+                    "an indicator id is lower-case words joined by hyphens (e.g. cic-rate)",
+                    column=column.name,
+                )
+            )
+        elif column.kind.startswith("code:") or column.kind == "comparator":
+            codes = list(COMPARATORS) if column.kind == "comparator" else list(allowed(column.kind[5:]))
+            expectations.append(
+                rule(
+                    "expect_column_values_to_be_in_set",
+                    {"column": column.name, "value_set": codes},
+                    f"{column.name!r} is one of {', '.join(codes)}",
+                )
+            )
+        elif column.kind == "year_label":
+            expectations.append(
+                rule(
+                    "expect_column_values_to_be_in_set",
+                    {"column": f"{column.name}_ok", "value_set": [True]},
+                    "a year label such as 2021-22 or 2022",
+                    column=column.name,
+                )
+            )
+    return {"name": name, "expectations": expectations}
+
+
+def prepared_columns() -> dict[str, tuple[str, ...]]:
+    """For each table of :data:`TABLE_COLUMNS`, every column its prepared frame has when the file
+    has exactly the declared columns: what a suite's ``columns_<table>`` parameter holds.
+
+    >>> columns = prepared_columns()["targets"]
+    >>> "target" in columns, "target_unfit" in columns, "targte" in columns
+    (True, True, False)
+    """
+    out = {}
+    for name, columns in TABLE_COLUMNS.items():
+        empty = pd.DataFrame({c.name: pd.Series(dtype="object") for c in columns})
+        out[name] = tuple(str(c) for c in prepare_input(name, empty, [], name).columns)
+    return out
 
 
 # -- commentary -----------------------------------------------------------------------------------
@@ -588,8 +778,11 @@ def prepare_values(
     ...                     "arrears_months": [0, 0], "first_month": [None] * 2, "last_month": [None] * 2})
     >>> values = pd.DataFrame({"indicator": ["eet", "zzz"], "period": ["2023-03", "2023-04"], "value": [104.0, 3.0]})
     >>> frame = prepare_values(values, cat, Month(2023, 3))
-    >>> frame[["indicator", "unknown_indicator", "percent_value", "months_after_report", "missing_value"]].values.tolist()
-    [['eet', None, 104.0, 0.0, None], ['zzz', 'zzz', nan, 1.0, None], ['cic', None, nan, 0.0, 'no value for 2023-03']]
+    >>> frame[["indicator", "value_unfit", "after_report", "missing_value"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['eet', '104 is over 100, the most a percentage can be', None, None],
+     ['zzz', None, 'period 2023-04 is after the report month 2023-03', None],
+     ['cic', None, None, 'no value for 2023-03']]
     """
     current = _value_frame(values)
     has_location = "source_row" in current
@@ -649,9 +842,13 @@ def prepare_values(
     numerator, denominator = frame["numerator"], frame["denominator"]
     fraction = _first_problem(
         frame.index,
-        problem(numerator > denominator, "numerator {n:g} is above denominator {d:g}", n=numerator, d=denominator),
-        problem(numerator < 0, "numerator {n:g} is negative", n=numerator),
-        problem(denominator < 0, "denominator {d:g} is negative", d=denominator),
+        problem(numerator < 0, "the numerator {n:g} is negative", n=numerator),
+        problem(
+            (numerator > denominator) & (denominator >= 0),
+            "the numerator {n:g} is above the denominator {d:g}",
+            n=numerator,
+            d=denominator,
+        ),
     )
     is_due = pd.Series(pd.MultiIndex.from_frame(frame[["indicator", "period"]]).isin(due_keys), index=frame.index)
     present, published = frame["present"].astype(bool), frame["still_published"].astype(bool)
@@ -660,13 +857,17 @@ def prepare_values(
     frame = frame.assign(
         unit=unit,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
-        bad_period=problem(frame["period"].notna() & ~period_ok, "{v}", v=frame["period"]),
-        months_after_report=offset,
-        percent_value=value.where(unit.eq("percent")),
-        bad_count=unit_problem(value.where(unit.eq("count")), unit),
-        rate_value=value.where(unit.eq("rate_per_10000")),
-        days_value=value.where(unit.eq("days")),
+        bad_period=problem(
+            frame["period"].notna() & ~period_ok,
+            "{v!r} is not a month written YYYY-MM within 50 years of the report month",
+            v=frame["period"],
+        ),
+        after_report=problem(
+            offset > 0, "period {v} is after the report month " + str(month), v=frame["period"].astype("object")
+        ),
+        value_unfit=unit_problem(value, unit),
         bad_fraction=fraction,
+        bad_denominator=problem(denominator < 0, "the denominator {d:g} is negative", d=denominator),
         missing_value=problem(~present, "no value for {v}", v=frame["period"]),
         disappeared=problem(~published, "{v:g} -> withdrawn", v=frame["previous_value"]),
         latest_blank=frame["missing_reason"]

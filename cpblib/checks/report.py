@@ -32,6 +32,7 @@ SUITE_LABELS = {
     "targets": "Targets",
     "benchmarks": "Benchmarks",
     "overrides": "RAG overrides",
+    "annotations": "Chart annotations",
     "commentary": "Commentary files",
     "ssda903": "Child-level data (SSDA903, DfE's rules)",
 }

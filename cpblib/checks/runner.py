@@ -25,8 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._vocabulary import vocabulary
-from ..config import COMPARATORS, Anomalies
 from ..errors import ConfigError, InputError
 from ..inputs.month_data import MonthData, month_file
 from ..month import Month
@@ -36,15 +34,14 @@ from .prepare import (
     LOCATION,
     ROW_ID,
     catalogue_lookup,
-    prepare_benchmarks,
     prepare_catalogue,
     prepare_commentary,
-    prepare_overrides,
-    prepare_targets,
+    prepare_input,
     prepare_values,
     reported_periods,
 )
 from .result import CheckOutcome, CheckResult
+from .rules import parameters, substitute
 from .suites import SUITES, load_suites
 
 MAX_EXAMPLES = 5
@@ -65,25 +62,6 @@ TABLE_LEVEL = frozenset(
     }
 )
 """Expectations about the table as a whole (run even when it has no rows)."""
-
-
-def parameters(anomalies: Anomalies | None = None) -> dict[str, Any]:
-    """Values for the ``{"$PARAMETER": name}`` placeholders the suites may use.
-
-    ``vocabulary_<kind>`` for each kind of cpblib/_data/vocabulary.toml,
-    ``comparators``, and ``anomalies_<key>`` for each threshold of cpb.toml's
-    ``[anomalies]``.
-
-    >>> p = parameters()
-    >>> p["vocabulary_polarity"], p["anomalies_z_score"], p["comparators"][0]
-    (['high', 'low', 'none'], 3.0, 'england')
-    """
-    values: dict[str, Any] = {
-        f"vocabulary_{kind}": list(codes) for kind, codes in vocabulary().items() if kind != "missing"
-    }
-    values["comparators"] = list(COMPARATORS)
-    values.update({f"anomalies_{key}": value for key, value in (anomalies or Anomalies()).model_dump().items()})
-    return values
 
 
 # -- running GX ----------------------------------------------------------------------------------
@@ -192,7 +170,7 @@ def _raise_bad_expectation(suite: dict[str, Any], expectations: list[dict[str, A
 
 def _vacuous_result(expectation: dict[str, Any], frame: pd.DataFrame, params: Mapping[str, Any]) -> dict[str, Any]:
     """The result of a row-by-row expectation on a table with no rows (an error if its column is missing)."""
-    config = {"type": expectation["type"], "kwargs": _substitute(expectation.get("kwargs", {}), params)}
+    config = {"type": expectation["type"], "kwargs": substitute(expectation.get("kwargs", {}), params)}
     absent = [c for c in _columns_of(expectation.get("kwargs", {})) if c not in frame.columns]
     if absent:
         message = f'The column "{absent[0]}" in BatchData does not exist.'
@@ -206,16 +184,6 @@ def _vacuous_result(expectation: dict[str, Any], frame: pd.DataFrame, params: Ma
 
 
 # -- matching results to expectations ------------------------------------------------------------
-def _substitute(value: Any, params: Mapping[str, Any]) -> Any:
-    if isinstance(value, dict) and set(value) == {"$PARAMETER"}:
-        return params.get(value["$PARAMETER"], value)
-    if isinstance(value, dict):
-        return {k: _substitute(v, params) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, params) for v in value]
-    return value
-
-
 def _canonical(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
@@ -228,15 +196,24 @@ def _canonical(value: Any) -> Any:
     return str(value)
 
 
+_NO_DEFAULT = object()
+_DEFAULTS: dict[str, Any] = {"exact_match": True}
+"""Arguments Great Expectations drops from the configuration it returns when they hold their default."""
+
+
 def expectation_key(type_: str, kwargs: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> str:
-    """Identity of an expectation: its type and keyword arguments (parameters filled in, batch_id dropped).
+    """Identity of an expectation: its type and keyword arguments (parameters filled in, batch_id
+    dropped, and so are arguments given at the value Great Expectations leaves out of its results).
 
     >>> a = expectation_key("expect_column_values_to_be_between", {"column": "x", "max_value": 3, "batch_id": "b"})
     >>> a == expectation_key("expect_column_values_to_be_between", {"max_value": 3.0, "column": "x"})
     True
+    >>> b = expectation_key("expect_table_columns_to_match_set", {"column_set": ["a"], "exact_match": True})
+    >>> b == expectation_key("expect_table_columns_to_match_set", {"column_set": ["a"]})
+    True
     """
-    clean = {k: v for k, v in kwargs.items() if k != "batch_id"}
-    return json.dumps([type_, _canonical(_substitute(clean, params or {}))], sort_keys=True, default=str)
+    clean = {k: v for k, v in kwargs.items() if k != "batch_id" and _DEFAULTS.get(k, _NO_DEFAULT) != v}
+    return json.dumps([type_, _canonical(substitute(clean, params or {}))], sort_keys=True, default=str)
 
 
 def match_results(
@@ -307,8 +284,10 @@ def outcomes_from_results(
     results: list[dict[str, Any]],
     params: Mapping[str, Any],
     default_file: str | None = None,
+    header_row: int = 1,
 ) -> tuple[list[CheckOutcome], list[CheckOutcome]]:
-    """Failures (errors and warnings) and passes of one suite, located by file, row, indicator and period."""
+    """Failures (errors and warnings) and passes of one suite, located by file, row, indicator and period
+    (``header_row``: where the file's header is, for failures about the table as a whole)."""
     failed: list[CheckOutcome] = []
     passed: list[CheckOutcome] = []
     rows_by_id = frame.set_index(ROW_ID, drop=False) if ROW_ID in frame else frame
@@ -347,7 +326,7 @@ def outcomes_from_results(
             continue
         index_list = details.get("unexpected_index_list")
         if not index_list:
-            failed.append(_table_outcome(base, expectation, details, frame, suite_name, default_file))
+            failed.append(_table_outcome(base, expectation, details, frame, suite_name, default_file, header_row))
             continue
         failed.extend(_located(base, meta, index_list, rows_by_id, default_file, columns))
     return failed, passed
@@ -374,17 +353,22 @@ def _table_outcome(
     frame: pd.DataFrame,
     suite_name: str,
     default_file: str | None,
+    header_row: int = 1,
 ) -> CheckOutcome:
-    """A failure about the table as a whole, e.g. a missing column (reported at the header, row 1)."""
-    header = [] if suite_name in ("values", "commentary") else [1]
-    missing = ((details.get("details") or {}).get("mismatched") or {}).get("missing")
-    if expectation["type"] == "expect_table_columns_to_match_set" and missing:
+    """A failure about the table as a whole, e.g. a missing or unknown column (reported at the header row)."""
+    header = [] if suite_name in ("values", "commentary") else [header_row]
+    mismatched = (details.get("details") or {}).get("mismatched") or {}
+    missing, unknown = mismatched.get("missing") or [], mismatched.get("unexpected") or []
+    if expectation["type"] == "expect_table_columns_to_match_set" and (missing or unknown):
+        said = ([f"required column(s) missing: {', '.join(missing)}"] if missing else []) + (
+            [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+        )
         return CheckOutcome(
-            **{**base, "column": ", ".join(missing)},
+            **{**base, "column": ", ".join([*missing, *unknown])},
             file=_files_text(frame, default_file),
             rows=header,
-            count=len(missing),
-            message=f"required column(s) missing: {', '.join(missing)}",
+            count=len(missing) + len(unknown),
+            message="; ".join(said),
         )
     if expectation["type"] == "expect_column_to_exist":
         return CheckOutcome(
@@ -496,13 +480,10 @@ def prepare_inputs(project: Project, data: MonthData) -> dict[str, pd.DataFrame]
     if table is not None:
         frames["catalogue"] = prepare_catalogue(table.frame, table.rows, table.file)
         lookup = catalogue_lookup(frames["catalogue"])
-    for name, prepare in (("targets", prepare_targets), ("benchmarks", prepare_benchmarks)):
+    for name in ("targets", "benchmarks", "overrides", "annotations"):
         table = data.tables.get(name)
         if table is not None:
-            frames[name] = prepare(table.frame, table.rows, lookup, table.file)
-    table = data.tables.get("overrides")
-    if table is not None:
-        frames["overrides"] = prepare_overrides(table.frame, table.rows, lookup, month, table.file)
+            frames[name] = prepare_input(name, table.frame, table.rows, table.file, lookup, month)
     if data.values is not None:
         settings = project.config.anomalies
         measures = None
@@ -531,25 +512,6 @@ def prepare_inputs(project: Project, data: MonthData) -> dict[str, pd.DataFrame]
     if data.commentary is not None:
         frames["commentary"] = prepare_commentary(data.commentary, lookup, month)
     return frames
-
-
-def _typing_gate(result: CheckResult, data: MonthData) -> None:
-    """Type each table as scoring will; report what the suites did not already catch."""
-    from ..inputs.load import typed_table
-
-    failed_suites = {o.suite for o in result.errors}
-    catalogue = data.catalogue
-    if not isinstance(catalogue, pd.DataFrame):
-        if "catalogue" in data.tables and "catalogue" not in failed_suites:
-            result.add(_problem_outcome("catalogue", catalogue, data.files.get("catalogue")))
-        return
-    for name in ("targets", "benchmarks", "overrides", "annotations"):
-        if name in failed_suites or name not in data.tables:
-            continue
-        try:
-            typed_table(name, data.tables[name], catalogue)
-        except InputError as exc:
-            result.add(_problem_outcome(name, exc, data.files.get(name)))
 
 
 def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
@@ -589,15 +551,15 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
     for name in SUITES:
         if name not in frames:
             continue
+        header_row = data.tables[name].header_row if name in data.tables else 1
         failed, passed = outcomes_from_results(
-            name, suites[name], frames[name], results.get(name, []), params, defaults.get(name)
+            name, suites[name], frames[name], results.get(name, []), params, defaults.get(name), header_row
         )
         for outcome in failed:
             result.add(outcome)
         result.passed.extend(passed)
         source = data.tables[name].frame if name in data.tables else getattr(data, name, None)
         result.checked[name] = 0 if source is None else len(source)
-    _typing_gate(result, data)
     result.files = {name: defaults.get(name, "") for name in SUITES if name in frames}
     from ..derive import add_findings_to_checks  # rule findings of the child-level (903) data, as warnings
 

@@ -15,7 +15,11 @@ The checks are declared, not coded: each input has one Great Expectations
 input column to report when the expectation looks at a derived column;
 ``meta.show`` lists extra columns to print with each failing example. Values
 written ``{"$PARAMETER": "name"}`` are filled in when the suite runs (see
-:func:`cpblib.checks.runner.parameters`).
+:func:`cpblib.checks.rules.parameters`).
+
+The same suites decide what loading accepts: :mod:`cpblib.checks.rules` evaluates
+their error-severity expectations without Great Expectations when a file is
+loaded or a table typed, so a rule written here is applied everywhere.
 
 A project may keep its own ``expectations/`` folder (beside ``cpb.toml``); a
 suite found there replaces the one shipped with cpb. Reading the JSON needs
@@ -35,7 +39,7 @@ from typing import Any
 from ..errors import ConfigError
 from .result import SEVERITIES
 
-SUITES = ("catalogue", "values", "targets", "benchmarks", "overrides", "commentary")
+SUITES = ("catalogue", "values", "targets", "benchmarks", "overrides", "annotations", "commentary")
 """One suite per input, in the order they are checked and reported."""
 
 _PACKAGE = Path(__file__).resolve().parents[1]

@@ -9,20 +9,21 @@ The catalogue is three CSV files in ``data/`` (paths set in ``cpb.toml``):
   year label, see :data:`BENCHMARK_COLUMNS`.
 
 Declaring the columns (the tables below) is separate from reading a file
-(:mod:`cpblib.inputs.files`) and from checking its rows (:func:`validate_indicators`).
+(:mod:`cpblib.inputs.files`) and from checking its rows: the rules about a
+table's rows are its expectation suite in ``expectations/``, which
+:func:`validated` runs before typing the table (and ``cpb check`` runs too).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from .._vocabulary import allowed
-from ..config import COMPARATORS
-from ..errors import InputError
-from ..month import Month, MonthError
+from ..month import Month
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_LABEL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
@@ -42,7 +43,7 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("indicator", "slug", True, "Stable id, lower-case words joined by hyphens"),
     Column("name", "text", True, "Display name"),
     Column("domain", "text", True, "Page of the pack the indicator belongs to"),
-    Column("unit", "code:unit", True, "count, percent, rate_per_10000, days, score or ratio"),
+    Column("unit", "code:unit", True, "count, percent, percent_change, rate_per_10000, days, score or ratio"),
     Column("polarity", "code:polarity", True, "high (higher is better), low, or none"),
     Column("decimals", "int", True, "Decimal places for display"),
     Column("frequency", "code:frequency", True, "monthly, quarterly, termly or annual"),
@@ -100,210 +101,122 @@ ANNOTATION_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _blank(value: object) -> bool:
-    return (
-        value is None or (isinstance(value, float) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+def type_table(prepared: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
+    """The declared columns of a table prepared for its checks
+    (:func:`cpblib.checks.prepare.prepare_table`), typed: numbers as float64,
+    whole numbers as Int64, months as ``YYYY-MM`` text, codes lower-case, blanks
+    as ``None``. Plain conversion: a table that passed its suite converts.
+
+    >>> from cpblib.checks.prepare import prepare_table
+    >>> raw = pd.DataFrame({"indicator": ["cic-rate"], "from_month": ["Apr 22"], "target": ["1,234.5"]})
+    >>> typed = type_table(prepare_table(raw, [2], "targets.csv", TARGET_COLUMNS), TARGET_COLUMNS)
+    >>> typed.loc[0, "from_month"], float(typed.loc[0, "target"]), typed["range_lower"].dtype
+    ('2022-04', 1234.5, dtype('float64'))
+    """
+    typed = {}
+    for column in columns:
+        if column.kind == "float":
+            typed[column.name] = prepared[f"{column.name}_number"].astype("float64")
+        elif column.kind == "int":
+            typed[column.name] = prepared[f"{column.name}_number"].astype("Int64")
+        elif column.kind == "month":
+            typed[column.name] = prepared[f"{column.name}_month"].astype("object")
+        else:
+            typed[column.name] = prepared[column.name].astype("object")
+    return pd.DataFrame(typed, index=prepared.index, columns=[c.name for c in columns]).reset_index(drop=True)
+
+
+def validated(
+    name: str,
+    raw: pd.DataFrame,
+    file: str,
+    catalogue: pd.DataFrame | None = None,
+    *,
+    rows: Sequence[int] | None = None,
+    header_row: int = 1,
+    suite: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """The project table ``name`` (catalogue, targets, benchmarks, overrides or annotations)
+    checked by its expectation suite and typed.
+
+    The table is prepared as ``cpb check`` prepares it (:func:`cpblib.checks.prepare.prepare_input`)
+    and the suite's first error in reading order is raised as an :class:`InputError`
+    (:func:`cpblib.checks.rules.first_error`); the rules are the suite's, declared once.
+    ``rows``: each row's number in the file (default: 2, 3, ... under a header in row 1);
+    ``suite``: the project's own suite (default: cpb's). ``raw`` is not modified.
+    """
+    from ..checks.prepare import TABLE_COLUMNS, prepare_input
+    from ..checks.rules import parameters, raise_first
+    from ..checks.suites import load_suite
+
+    rows = list(range(header_row + 1, header_row + 1 + len(raw))) if rows is None else list(rows)
+    prepared = prepare_input(name, raw, rows, file, catalogue)
+    raise_first(
+        suite if suite is not None else load_suite(name),
+        prepared,
+        parameters() if params is None else params,
+        file=file,
+        header_row=header_row,
+        headers=[str(c).strip() for c in raw.columns],
     )
-
-
-def _coerce(column: Column, raw: object, file: str, row: int):
-    """Convert one cell, or raise :class:`InputError` naming file, row and column."""
-    if _blank(raw):
-        if column.required:
-            raise InputError(file, "required value is blank", row=row, column=column.name)
-        return None
-    text = str(raw).strip()
-    kind = column.kind
-    if kind == "text":
-        return text
-    if kind == "slug":
-        if not SLUG.match(text):
-            raise InputError(
-                file,
-                f"{text!r} is not an indicator id (lower-case words joined by hyphens)",
-                row=row,
-                column=column.name,
-            )
-        return text
-    if kind.startswith("code:"):
-        codes = allowed(kind[5:])
-        if text.lower() not in codes:
-            raise InputError(
-                file, f"{text!r} is not allowed; choose from {', '.join(codes)}", row=row, column=column.name
-            )
-        return text.lower()
-    if kind == "rag":
-        return _coerce(Column(column.name, "code:rag", column.required), raw, file, row)
-    if kind == "comparator":
-        if text not in COMPARATORS:
-            raise InputError(
-                file, f"{text!r} is not a comparator; choose from {', '.join(COMPARATORS)}", row=row, column=column.name
-            )
-        return text
-    if kind == "int":
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is None or not number.is_integer() or number < 0:
-            raise InputError(file, f"{text!r} is not a whole number", row=row, column=column.name)
-        return int(number)
-    if kind == "float":
-        try:
-            return float(text.replace(",", ""))
-        except ValueError:
-            raise InputError(file, f"{text!r} is not a number", row=row, column=column.name) from None
-    if kind == "month":
-        try:
-            return str(Month.parse(raw if not isinstance(raw, str) else text))
-        except MonthError as exc:
-            raise InputError(file, str(exc), row=row, column=column.name) from None
-    if kind == "year_label":
-        match = YEAR_LABEL.match(text)
-        if not match or (match[2] is not None and (int(match[1]) + 1) % 100 != int(match[2])):
-            raise InputError(file, f"{text!r} is not a year label (e.g. 2021-22 or 2022)", row=row, column=column.name)
-        return text
-    raise AssertionError(f"unknown column kind {kind}")
+    return type_table(prepared, TABLE_COLUMNS[name])
 
 
 def validate_table(raw: pd.DataFrame, columns: tuple[Column, ...], file: str, header_rows: int = 1) -> pd.DataFrame:
-    """Check and type a table read as text; return a new frame with the declared columns.
-
-    Unknown columns are an error (nothing is silently dropped); optional columns
-    may be absent. ``raw`` is not modified.
+    """Check and type a table that has no expectation suite of its own (such as
+    ``benchmark_sources.csv``) against what its column declarations imply
+    (:func:`cpblib.checks.prepare.column_suite`): no unknown column, required
+    columns present and filled in, each cell of its kind. ``raw`` is not modified.
 
     >>> raw = pd.DataFrame({"indicator": ["cic-rate"], "comparator": ["england"], "year": ["2021-22"], "value": ["70"]})
     >>> validate_table(raw, BENCHMARK_COLUMNS, "benchmarks.csv").loc[0, "value"]
     np.float64(70.0)
     """
-    names = [c.name for c in columns]
-    present = [str(c).strip() for c in raw.columns]
-    unknown = [c for c in present if c not in names]
-    if unknown:
-        raise InputError(
-            file,
-            f"unknown column(s) {', '.join(map(repr, unknown))}; expected {', '.join(names)}",
-            row=1,
-            column=unknown[0],
-        )
-    missing = [c.name for c in columns if c.required and c.name not in present]
-    if missing:
-        raise InputError(
-            file,
-            f"required column is missing (the file has {', '.join(present) or 'no columns'})",
-            row=1,
-            column=missing[0],
-        )
-    frame = raw.set_axis(present, axis="columns")
-    records = []
-    for position, row in enumerate(frame.itertuples(index=False)):
-        cells = dict(zip(present, row))
-        row_number = position + 1 + header_rows
-        records.append({c.name: _coerce(c, cells.get(c.name), file, row_number) for c in columns})
-    typed = pd.DataFrame.from_records(records, columns=names)
-    for column in columns:
-        if column.kind == "float":
-            typed[column.name] = pd.to_numeric(typed[column.name], errors="raise").astype("float64")
-        elif column.kind == "int":
-            typed[column.name] = typed[column.name].astype("Int64")
-        else:
-            typed[column.name] = typed[column.name].astype("object")
-    return typed
+    from ..checks.prepare import column_suite, prepare_table
+    from ..checks.rules import raise_first
+
+    rows = list(range(header_rows + 1, header_rows + 1 + len(raw)))
+    prepared = prepare_table(raw, rows, file, columns)
+    raise_first(column_suite(columns), prepared, file=file, header_row=header_rows, headers=list(raw.columns))
+    return type_table(prepared, columns)
 
 
-def _duplicates(frame: pd.DataFrame, keys: list[str], file: str, header_rows: int = 1) -> None:
-    dup = frame.duplicated(subset=keys, keep="first")
-    if dup.any():
-        position = int(dup.to_numpy().nonzero()[0][0])
-        first = frame.loc[dup.index[position], keys].tolist()
-        raise InputError(
-            file,
-            f"duplicate {' and '.join(keys)} {' / '.join(map(str, first))}",
-            row=position + 1 + header_rows,
-            column=keys[-1],
-        )
-
-
-def validate_indicators(raw: pd.DataFrame, file: str = "indicators.csv") -> pd.DataFrame:
-    """Typed, checked indicator catalogue with defaults filled in."""
-    frame = validate_table(raw, INDICATOR_COLUMNS, file)
-    _duplicates(frame, ["indicator"], file)
+def validate_indicators(raw: pd.DataFrame, file: str = "indicators.csv", **where: Any) -> pd.DataFrame:
+    """Typed, checked indicator catalogue with defaults filled in (arrears 0, financial years);
+    see :func:`validated` for ``where`` (rows, header_row, suite, params)."""
+    frame = validated("catalogue", raw, file, **where)
     frame["arrears_months"] = frame["arrears_months"].fillna(0)
-    frame["year_type"] = frame["year_type"].fillna("financial")
-    for position, row in enumerate(frame.itertuples(index=False)):
-        if row.rag_method != "none" and row.polarity == "none" and row.rag_method == "target":
-            raise InputError(
-                file,
-                "a point target needs a polarity (high or low) to say which side is good",
-                row=position + 2,
-                column="polarity",
-            )
+    frame["year_type"] = frame["year_type"].astype("object").where(frame["year_type"].notna(), "financial")
     return frame
 
 
-def validate_targets(raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "targets.csv") -> pd.DataFrame:
-    frame = validate_table(raw, TARGET_COLUMNS, file)
-    _duplicates(frame, ["indicator", "from_month"], file)
-    methods = catalogue.set_index("indicator")["rag_method"]
-    for position, row in enumerate(frame.itertuples(index=False)):
-        line = position + 2
-        if row.indicator not in methods.index:
-            raise InputError(file, f"{row.indicator!r} is not in the indicator catalogue", row=line, column="indicator")
-        has_range = not (pd.isna(row.range_lower) and pd.isna(row.range_upper))
-        if methods[row.indicator] == "range":
-            if pd.isna(row.range_lower) or pd.isna(row.range_upper):
-                raise InputError(
-                    file,
-                    "an expected range needs both range_lower and range_upper",
-                    row=line,
-                    column="range_lower" if pd.isna(row.range_lower) else "range_upper",
-                )
-            if row.range_lower > row.range_upper:
-                raise InputError(file, "range_lower is above range_upper", row=line, column="range_lower")
-        elif pd.isna(row.target):
-            raise InputError(
-                file, f"{row.indicator!r} is rated against a target but the target is blank", row=line, column="target"
-            )
-        elif has_range:
-            raise InputError(
-                file, f"{row.indicator!r} is rated against a target, not a range", row=line, column="range_lower"
-            )
-    return frame
+def validate_targets(
+    raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "targets.csv", **where: Any
+) -> pd.DataFrame:
+    """Typed, checked targets and expected ranges (see :func:`validated`)."""
+    return validated("targets", raw, file, catalogue, **where)
 
 
-def validate_benchmarks(raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "benchmarks.csv") -> pd.DataFrame:
-    frame = validate_table(raw, BENCHMARK_COLUMNS, file)
-    _duplicates(frame, ["indicator", "comparator", "year"], file)
-    known = set(catalogue["indicator"])
-    for position, indicator in enumerate(frame["indicator"]):
-        if indicator not in known:
-            raise InputError(
-                file, f"{indicator!r} is not in the indicator catalogue", row=position + 2, column="indicator"
-            )
-    return frame
+def validate_benchmarks(
+    raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "benchmarks.csv", **where: Any
+) -> pd.DataFrame:
+    """Typed, checked benchmarks (see :func:`validated`)."""
+    return validated("benchmarks", raw, file, catalogue, **where)
 
 
-def validate_overrides(raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "overrides.csv") -> pd.DataFrame:
-    frame = validate_table(raw, OVERRIDE_COLUMNS, file)
-    _duplicates(frame, ["month", "indicator"], file)
-    known = set(catalogue["indicator"])
-    for position, indicator in enumerate(frame["indicator"]):
-        if indicator not in known:
-            raise InputError(
-                file, f"{indicator!r} is not in the indicator catalogue", row=position + 2, column="indicator"
-            )
-    return frame
+def validate_overrides(
+    raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "overrides.csv", **where: Any
+) -> pd.DataFrame:
+    """Typed, checked RAG overrides (see :func:`validated`)."""
+    return validated("overrides", raw, file, catalogue, **where)
 
 
-def validate_annotations(raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "annotations.csv") -> pd.DataFrame:
-    frame = validate_table(raw, ANNOTATION_COLUMNS, file)
-    known = set(catalogue["indicator"])
-    for position, indicator in enumerate(frame["indicator"]):
-        if indicator not in known:
-            raise InputError(
-                file, f"{indicator!r} is not in the indicator catalogue", row=position + 2, column="indicator"
-            )
-    return frame
+def validate_annotations(
+    raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "annotations.csv", **where: Any
+) -> pd.DataFrame:
+    """Typed, checked chart annotations (see :func:`validated`)."""
+    return validated("annotations", raw, file, catalogue, **where)
 
 
 def active_indicators(catalogue: pd.DataFrame, month: Month) -> pd.DataFrame:

@@ -3,9 +3,17 @@
 Pure functions, no file or database access: :func:`parse_table` takes a
 :class:`cpblib.inputs.files.Table` and the validated catalogue and returns the values
 frame (see the contract: ``indicator, period, value, missing_reason,
-numerator, denominator, note``) plus ``source_row``, or raises
-:class:`~cpblib.errors.InputError` for the first problem in reading order,
-naming the file, row and column.
+numerator, denominator, note``) plus ``source_row`` and ``source_column``, or raises
+:class:`~cpblib.errors.InputError` for the first problem, naming the file, row and column.
+
+The parser itself only reads: the layout and headers, cells that are neither a
+number nor a missing-value marker, indicator names that match no indicator or
+several, periods that cannot be read, text a spreadsheet would run as a
+formula. The rules about the values read (the bounds of each unit, numerator
+and denominator, one value per indicator and period, no period after the
+report month) are the values suite's (``expectations/values.json``), evaluated
+on the parsed values by :func:`check_values`, as ``cpb check`` evaluates them
+on the store. Reading problems come first, each kind in reading order.
 
 Two layouts are read:
 
@@ -30,8 +38,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,9 +91,6 @@ LONG_REQUIRED: tuple[str, ...] = ("indicator", "period", "value")
 MAX_TITLE_ROWS = 10
 """How far down a table the header may sit below title lines (rows with one filled cell at most)."""
 
-NON_NEGATIVE_UNITS: tuple[str, ...] = ("count", "percent", "rate_per_10000", "days", "ratio")
-"""Units that cannot be below zero (a score, such as Progress 8, can)."""
-
 VALUES_COLUMNS: tuple[str, ...] = (
     "indicator",
     "period",
@@ -94,7 +100,9 @@ VALUES_COLUMNS: tuple[str, ...] = (
     "denominator",
     "note",
     "source_row",
+    "source_column",
 )
+"""The parsed values: the store's columns, plus the row and the header each value came from."""
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -322,11 +330,15 @@ def parse_table(
     catalogue: pd.DataFrame,
     month: Month | None = None,
     today: _dt.date | None = None,
+    *,
+    suite: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> ParsedTable:
-    """Read, match and check every cell of ``table`` against ``catalogue``.
+    """Read and match every cell of ``table`` against ``catalogue``, then check the values
+    read with the values suite (:func:`check_values`; ``suite``: the project's own, default cpb's).
 
-    ``month`` is the report month the file is loaded for: no period may be
-    after it, nor after the current month (``today``).
+    ``month`` is the report month the file is loaded for (default: the current
+    month, from ``today``): no period may be after it.
     """
     table = _skip_title_rows(table)
     frame = table.frame
@@ -344,8 +356,62 @@ def parse_table(
     else:
         observations, ignored, skipped = _wide(table, body, rows, headers, roles, catalogue)
         layout = "wide"
-    values = _check(table, observations, catalogue, month, Month.today(today))
+    values, located = _read_values(table, observations, catalogue)
+    report_month = month if month is not None else Month.today(today)
+    check_values(values, catalogue, report_month, table.file, suite=suite, params=params, located=located)
     return ParsedTable(table.file, layout, values, tuple(ignored), tuple(skipped))
+
+
+_ROLES = ("indicator", "period", "value", "numerator", "denominator", "note")
+
+
+def check_values(
+    values: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    month: Month,
+    file: str,
+    *,
+    suite: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    located: pd.DataFrame | None = None,
+) -> None:
+    """Raise the values suite's first error on parsed ``values`` (:data:`VALUES_COLUMNS`) loaded
+    for the report ``month``, located by file, row and header.
+
+    The values are prepared as ``cpb check`` prepares the store's
+    (:func:`cpblib.checks.prepare.prepare_values`), without chasing due figures: a
+    figure that is missing or late is the checks' warning, not a reason to refuse a file.
+    ``located`` gives, per value, the header (``<role>_column``) and its position
+    (``<role>_pos``) of each role; without it the role's name is the header.
+
+    >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"], "frequency": ["monthly"]})
+    >>> values = pd.DataFrame({"indicator": ["eet"], "period": ["2023-03"], "value": [104.0], "source_row": [7]})
+    >>> check_values(values, cat, Month(2023, 3), "2023-03.csv")
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.InputError: 2023-03.csv, row 7, column 'value', indicator 'eet': 104 is over 100, the most a percentage can be
+    """
+    from ..checks.prepare import prepare_values
+    from ..checks.rules import parameters, raise_first
+    from ..checks.suites import load_suite
+
+    prepared = prepare_values(values.assign(file=file), catalogue, month, check_due=False)
+    headers = list(_ROLES) if located is None else []
+
+    def locate(column: str, row: int) -> tuple[str, int]:
+        if located is None or row < 0 or column not in _ROLES:
+            return column, _ROLES.index(column) if column in _ROLES else len(_ROLES)
+        return str(located[f"{column}_column"].iloc[row]), int(located[f"{column}_pos"].iloc[row])
+
+    raise_first(
+        suite if suite is not None else load_suite("values"),
+        prepared,
+        parameters() if params is None else params,
+        file=file,
+        header_row=None,
+        headers=headers,
+        locate=locate,
+    )
 
 
 def _is_indicator_header(cell: object) -> bool:
@@ -573,9 +639,11 @@ def _first(
     )
 
 
-def _check(
-    table: Table, observations: pd.DataFrame, catalogue: pd.DataFrame, month: Month | None, today: Month
-) -> pd.DataFrame:
+def _read_values(
+    table: Table, observations: pd.DataFrame, catalogue: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The values read from ``observations``, and where each came from (header and position
+    of each role); raises the first reading problem in reading order."""
     obs = observations.copy()
     if "_cell" not in obs:
         obs["_cell"] = True
@@ -587,14 +655,10 @@ def _check(
     value = parse_cells(obs["value_text"])
     numerator = parse_cells(obs["numerator_text"])
     denominator = parse_cells(obs["denominator_text"])
-    latest = min(month, today) if month is not None else today
 
     has_indicator = obs["indicator"].notna()
-    has_period = obs["period"].notna()
     cell = obs["_cell"]
     number_ok = cell & has_indicator & value["ok"] & value["missing_reason"].isna()
-    v = value["value"]
-    unit = obs["unit"]
 
     def indicator_message(r: pd.Series) -> str:
         text = r["indicator_text"]
@@ -607,29 +671,9 @@ def _check(
             return cell_problem(text)
         return f"unknown indicator {show(text)}: not an id, name or alias in the indicator catalogue"
 
-    def future_message(r: pd.Series) -> str:
-        period = Month.parse(r["period"])
-        if month is not None and period > month:
-            return f"period {period} is after the report month {month}"
-        return f"period {period} is in the future"
-
-    first_rows = (
-        obs.loc[has_indicator & has_period & cell].groupby(["indicator", "period"])["source_row"].transform("min")
-    )
-    duplicate = pd.Series(False, index=obs.index)
-    duplicate.loc[first_rows.index] = obs.loc[first_rows.index, "source_row"] != first_rows
-    earlier = first_rows.reindex(obs.index)
-
     checks = [
         _first(obs, ~has_indicator, "indicator_column", "indicator_pos", indicator_message),
         _first(obs, obs["period_problem"].notna(), "period_column", "period_pos", lambda r: r["period_problem"]),
-        _first(
-            obs,
-            has_period & cell & (obs["period"].fillna("") > str(latest)),
-            "period_column",
-            "period_pos",
-            future_message,
-        ),
         _first(obs, cell & ~value["ok"], "value_column", "value_pos", lambda r: cell_problem(str(r["value_text"]))),
         _first(
             obs, ~numerator["ok"], "numerator_column", "numerator_pos", lambda r: cell_problem(str(r["numerator_text"]))
@@ -644,72 +688,13 @@ def _check(
         _first(
             obs, obs["note"].map(looks_like_formula), "note_column", "note_pos", lambda r: cell_problem(str(r["note"]))
         ),
-        _first(
+        _first(  # the cell's text contradicts the unit: the % sign is lost once the cell is read
             obs,
-            number_ok & value["percent_sign"] & (unit != "percent"),
+            number_ok & value["percent_sign"] & (obs["unit"] != "percent"),
             "value_column",
             "value_pos",
             lambda r: (
                 f"{show(r['value_text'])} has a % sign but {r['indicator']} is measured as {r['unit']}, not percent"
-            ),
-            indicator=True,
-        ),
-        _first(
-            obs,
-            number_ok & (unit == "percent") & (v > 100),
-            "value_column",
-            "value_pos",
-            lambda r: f"{show(r['value_text'])} is a percentage over 100",
-            indicator=True,
-        ),
-        _first(
-            obs,
-            number_ok & unit.isin(NON_NEGATIVE_UNITS) & (v < 0),
-            "value_column",
-            "value_pos",
-            lambda r: f"{show(r['value_text'])} is negative, which a {r['unit']} cannot be",
-            indicator=True,
-        ),
-        _first(
-            obs,
-            number_ok & (unit == "count") & (v >= 0) & (v != np.floor(v)),
-            "value_column",
-            "value_pos",
-            lambda r: f"{show(r['value_text'])} is not a whole number, which a count must be",
-            indicator=True,
-        ),
-        _first(
-            obs,
-            numerator["ok"] & (numerator["value"] < 0),
-            "numerator_column",
-            "numerator_pos",
-            lambda r: f"{show(r['numerator_text'])} is negative",
-        ),
-        _first(
-            obs,
-            denominator["ok"] & (denominator["value"] < 0),
-            "denominator_column",
-            "denominator_pos",
-            lambda r: f"{show(r['denominator_text'])} is negative",
-        ),
-        _first(
-            obs,
-            (numerator["value"] > denominator["value"]) & (denominator["value"] >= 0),
-            "numerator_column",
-            "numerator_pos",
-            lambda r: (
-                f"the numerator {show(r['numerator_text'])} is above the denominator {show(r['denominator_text'])}"
-            ),
-            indicator=True,
-        ),
-        _first(
-            obs,
-            duplicate,
-            "indicator_column",
-            "indicator_pos",
-            lambda r: (
-                f"{r['indicator']} for {r['period']} is given twice, in rows {int(earlier[r.name])} and "
-                f"{int(r['source_row'])} (duplicate indicator and period)"
             ),
             indicator=True,
         ),
@@ -732,6 +717,8 @@ def _check(
             "denominator": denominator.loc[kept.index, "value"].astype("float64"),
             "note": _objects(kept["note"]),
             "source_row": kept["source_row"].astype("int64"),
+            "source_column": _objects(kept["value_column"]),
         }
     )
-    return values.reset_index(drop=True)
+    located = kept[[f"{role}_{part}" for role in _ROLES for part in ("column", "pos")]]
+    return values.reset_index(drop=True), located.reset_index(drop=True)

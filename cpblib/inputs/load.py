@@ -13,7 +13,8 @@ extract's report month is the ``YYYY-MM`` its file name starts with.
 The readers of the project's other tables (:func:`read_catalogue`,
 :func:`read_typed_table`, from :func:`read_raw_table` and :func:`typed_table`) live here
 too: every table goes through
-:func:`cpblib.inputs.files.read_table` and the validators of :mod:`cpblib.inputs.catalogue`.
+:func:`cpblib.inputs.files.read_table`, then its expectation suite (the same rules
+``cpb check`` runs, see :mod:`cpblib.checks.rules`), then plain typing.
 The optional tables read as empty, typed frames when their file is absent.
 """
 
@@ -21,9 +22,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -55,39 +57,16 @@ def month_from_filename(name: str | Path) -> Month | None:
 
 
 # -- the project's tables ----------------------------------------------------------------------
-def _relocated(exc: InputError, table: Table) -> InputError:
-    """The error with its row number made true to the file.
-
-    The catalogue validators count the header as row 1 and data rows from
-    row 2 by position; the table knows each row's real number.
-    """
-    if exc.row is None:
-        return exc
-    if exc.row <= 1:
-        row = table.header_row
-    elif exc.row - 2 < len(table.rows):
-        row = table.rows[exc.row - 2]
-    else:
-        row = exc.row
-    return InputError(exc.file, exc.message, row=row, column=exc.column, indicator=exc.indicator)
-
-
-def _validated(table: Table, validate: Callable[..., pd.DataFrame], *args: pd.DataFrame) -> pd.DataFrame:
-    try:
-        return validate(table.frame, *args, file=table.file)
-    except InputError as exc:
-        raise _relocated(exc, table) from None
-
-
-TABLES: dict[str, tuple[tuple[_catalogue.Column, ...], Callable[..., pd.DataFrame]]] = {
-    "catalogue": (_catalogue.INDICATOR_COLUMNS, _catalogue.validate_indicators),
-    "targets": (_catalogue.TARGET_COLUMNS, _catalogue.validate_targets),
-    "benchmarks": (_catalogue.BENCHMARK_COLUMNS, _catalogue.validate_benchmarks),
-    "overrides": (_catalogue.OVERRIDE_COLUMNS, _catalogue.validate_overrides),
-    "annotations": (_catalogue.ANNOTATION_COLUMNS, _catalogue.validate_annotations),
+TABLES: dict[str, tuple[_catalogue.Column, ...]] = {
+    "catalogue": _catalogue.INDICATOR_COLUMNS,
+    "targets": _catalogue.TARGET_COLUMNS,
+    "benchmarks": _catalogue.BENCHMARK_COLUMNS,
+    "overrides": _catalogue.OVERRIDE_COLUMNS,
+    "annotations": _catalogue.ANNOTATION_COLUMNS,
 }
-"""The project's tables (``cpb.toml`` [paths] keys): their declared columns and their validator.
-Only the catalogue is required; the others read as empty, typed frames when their file is absent."""
+"""The project's tables (``cpb.toml`` [paths] keys) and their declared columns; each has an
+expectation suite of the same name. Only the catalogue is required; the others read as empty,
+typed frames when their file is absent."""
 
 
 def read_raw_table(project: Project, name: str) -> Table | None:
@@ -98,32 +77,50 @@ def read_raw_table(project: Project, name: str) -> Table | None:
     return read_table(path, allow_empty=name != "catalogue")
 
 
-def typed_table(name: str, table: Table | None, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A table read as text (:func:`read_raw_table`), validated and typed; raises the first
-    :class:`~cpblib.errors.InputError` in it. ``catalogue`` (typed) is needed by every table but the catalogue.
+def typed_table(
+    name: str,
+    table: Table | None,
+    catalogue: pd.DataFrame | None = None,
+    *,
+    project_root: Path | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """A table read as text (:func:`read_raw_table`), checked by its expectation suite and typed;
+    raises the suite's first :class:`~cpblib.errors.InputError` in reading order.
+
+    ``catalogue`` (typed) is needed by every table but the catalogue; the suite is the
+    project's own when ``project_root`` has one (see :mod:`cpblib.checks.suites`).
     """
-    columns, validate = TABLES[name]
+    from ..checks.suites import load_suite
+
     if table is None:
-        return empty_table(columns)
-    if name == "catalogue":
-        return _validated(table, validate)
-    if table.frame.empty:  # a header and nothing else: check the header only
-        return _validated(table, lambda frame, file: _catalogue.validate_table(frame, columns, file))
-    return _validated(table, validate, catalogue)
+        return empty_table(TABLES[name])
+    validate = _catalogue.validate_indicators if name == "catalogue" else _catalogue.validated
+    args = (table.frame, table.file) if name == "catalogue" else (name, table.frame, table.file, catalogue)
+    return validate(
+        *args,
+        rows=table.rows,
+        header_row=table.header_row,
+        suite=load_suite(name, project_root),
+        params=params,
+    )
 
 
 def read_catalogue(project: Project) -> pd.DataFrame:
-    """The project's indicator catalogue, validated (see :func:`cpblib.inputs.catalogue.validate_indicators`)."""
-    return typed_table("catalogue", read_raw_table(project, "catalogue"))
+    """The project's indicator catalogue, checked and typed (see :func:`typed_table`)."""
+    return typed_table("catalogue", read_raw_table(project, "catalogue"), project_root=project.root)
 
 
 def empty_table(columns: tuple[_catalogue.Column, ...]) -> pd.DataFrame:
-    """An empty frame typed as :func:`cpblib.inputs.catalogue.validate_table` types one.
+    """An empty frame typed as :func:`typed_table` types one.
 
     >>> empty_table(_catalogue.TARGET_COLUMNS).dtypes["target"]
     dtype('float64')
     """
-    return _catalogue.validate_table(pd.DataFrame(columns=[c.name for c in columns]), columns, "(none)")
+    from ..checks.prepare import prepare_table
+
+    empty = pd.DataFrame({c.name: pd.Series(dtype="object") for c in columns})
+    return _catalogue.type_table(prepare_table(empty, [], "(none)", columns), columns)
 
 
 def read_typed_table(project: Project, name: str, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -131,7 +128,7 @@ def read_typed_table(project: Project, name: str, catalogue: pd.DataFrame | None
     table = read_raw_table(project, name)
     if name != "catalogue" and table is not None and not table.frame.empty and catalogue is None:
         catalogue = read_catalogue(project)
-    return typed_table(name, table, catalogue)
+    return typed_table(name, table, catalogue, project_root=project.root)
 
 
 # -- loading files -----------------------------------------------------------------------------
@@ -183,7 +180,17 @@ def prepare_load(
     if extracted_on is not None and extracted_on > (today or _dt.date.today()):
         raise InputError(path.name, f"the extract date {extracted_on:%Y-%m-%d} is in the future")
     catalogue = read_catalogue(project) if catalogue is None else catalogue
-    parsed = parse_table(table, catalogue, month=month, today=today)
+    from ..checks.rules import parameters
+    from ..checks.suites import load_suite
+
+    parsed = parse_table(
+        table,
+        catalogue,
+        month=month,
+        today=today,
+        suite=load_suite("values", project.root),
+        params=parameters(project.config.anomalies),
+    )
     return PreparedLoad(path, month, table.sha256, parsed, table.sheet, extracted_on)
 
 

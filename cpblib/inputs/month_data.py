@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -75,12 +76,14 @@ class MonthData:
     """Every commentary file: month, domain, path (from the project root), bytes."""
     new_loads: tuple[LoadReceipt, ...] = ()
     first_published: dt.datetime | None = None
+    project_root: Path | None = None
+    """Where the project's own expectation suites are looked for (see :mod:`cpblib.checks.suites`)."""
 
     @cached_property
     def catalogue(self) -> pd.DataFrame | InputError:
         """The catalogue typed as scoring reads it, or the error typing it raised."""
         try:
-            return load.typed_table("catalogue", self.tables["catalogue"])
+            return load.typed_table("catalogue", self.tables["catalogue"], project_root=self.project_root)
         except InputError as exc:
             return exc
         except KeyError:
@@ -163,6 +166,7 @@ def read_month(project: Project, month: Month, loaded: Loaded | None = None) -> 
         commentary=commentary_index(project),
         new_loads=loaded.receipts,
         first_published=first_published,
+        project_root=project.root,
     )
 
 
@@ -251,7 +255,9 @@ def typed_inputs(project: Project, data: MonthData) -> MonthInputs:
     catalogue = data.catalogue
     if isinstance(catalogue, InputError):
         raise catalogue
-    typed = {name: load.typed_table(name, data.tables.get(name), catalogue) for name in TABLES[1:]}
+    typed = {
+        name: load.typed_table(name, data.tables.get(name), catalogue, project_root=project.root) for name in TABLES[1:]
+    }
     benchmarks = official_benchmarks(project, catalogue, typed["benchmarks"], data.first_published).pipe(
         benchmarks_known_by, data.month, project.config.comparators.publication_lag_months
     )

@@ -47,7 +47,7 @@ def test_require_clean_passes_on_clean_data_and_stops_on_errors(demo):
     targets.write_text(targets.read_text(encoding="utf-8") + "cl-eet,2023-04,120,,,Board\n", encoding="utf-8")
     with pytest.raises(ChecksFailed, match="1 error"):
         require_clean(project, MONTH, console)
-    assert "a target is consistent with its unit" in console.export_text()
+    assert "a target is within the bounds of its unit" in console.export_text()
     saved = json.loads((demo / "_build" / MONTH / "checks.json").read_text(encoding="utf-8"))
     assert saved["errors"][0]["file"] == "targets.csv" and saved["errors"][0]["indicator"] == "cl-eet"
 

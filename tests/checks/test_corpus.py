@@ -1,7 +1,7 @@
 """Every file of the bad-input corpus is refused, located, and leaves the store as it was.
 
 ``tests/data/bad/manifest.csv`` lists each file with the kind of input it is
-(values, catalogue, targets, benchmarks, overrides), the command that must
+(values, catalogue, targets, benchmarks, overrides, annotations), the command that must
 refuse it (``load``: ``cpb load FILE``; ``check``: the file replaces the
 project's own and ``cpb check`` runs; ``check-extra``: the file is dropped
 into ``data/extracts``), the words the message must hold (``|`` between
@@ -39,6 +39,7 @@ TARGET_FILE = {
     "targets": "targets.csv",
     "benchmarks": "benchmarks.csv",
     "overrides": "overrides.csv",
+    "annotations": "annotations.csv",
     "values": f"extracts/{MONTH}.csv",
 }
 
@@ -167,7 +168,7 @@ def test_messy_but_good_file_passes(row, demo):
 
 def test_corpus_is_large_enough():
     assert len(BAD_ROWS) >= 40
-    assert {r["kind"] for r in BAD_ROWS} == {"values", "catalogue", "targets", "benchmarks", "overrides"}
+    assert {r["kind"] for r in BAD_ROWS} == {"values", "catalogue", "targets", "benchmarks", "overrides", "annotations"}
     files = {p.name for p in BAD.iterdir() if p.is_file()} - {"manifest.csv"}
     assert files == {r["file"] for r in BAD_ROWS}, "every corpus file is in the manifest and the other way round"
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cpblib._vocabulary import vocabulary
 from cpblib.checks.prepare import (
     expected_periods,
     prepare_benchmarks,
@@ -16,6 +17,8 @@ from cpblib.checks.prepare import (
     prepare_targets,
     prepare_values,
     reported_periods,
+    unit_problem,
+    units,
 )
 from cpblib.inputs.catalogue import TARGET_COLUMNS
 from cpblib.month import Month
@@ -57,7 +60,7 @@ def test_table_columns_are_checked_for_their_kind_and_rows_keep_their_numbers():
     assert frame["not_a_number"].tolist() == [None, "target", None]
     assert frame["target_number"].tolist()[2] == 1234.0
     assert frame["blank_required"].tolist() == [None, None, "indicator"]
-    assert "range_upper" not in frame  # a missing optional column stays missing
+    assert frame["range_upper"].tolist() == [None] * 3  # a missing optional column is added blank
     assert raw["target"].tolist() == ["60", "87%", "1,234"]  # the input is not changed
 
 
@@ -78,7 +81,11 @@ def test_catalogue_codes_whole_numbers_months_and_formulas():
     assert frame["unit"].tolist() == ["count", "percent", "percentage"]
     assert frame["not_whole"].tolist() == [None, "decimals", "decimals"]
     assert frame["months_out_of_order"].tolist() == ["2023-01 is after 2022-12", None, None]
-    assert frame["target_without_polarity"].tolist() == [None, "rated against a target with polarity none", None]
+    assert frame["target_without_polarity"].tolist() == [
+        None,
+        "rated against a target, so polarity must be high or low, not none",
+        None,
+    ]
     assert frame["formula_like"].tolist() == [None, "name", None]
 
 
@@ -92,12 +99,12 @@ def test_targets_must_fit_their_unit():
     )
     frame = prepare_targets(raw, [2, 3, 4, 5], CATALOGUE)
     assert frame["target_unfit"].tolist() == [
-        "120 is outside 0 to 100 for a percentage",
-        "-5 is negative for a count",
-        "12.5 is not a whole number for a count",
+        "120 is over 100, the most a percentage can be",
+        "-5 is negative, which a count cannot be",
+        None,  # a target may be a fraction, even for a count
         None,
     ]
-    assert frame["unknown_indicator"].tolist() == [None, None, None, "nope"]
+    assert frame["unknown_indicator"].tolist() == [None, None, None, "'nope' is not in the indicator catalogue"]
     assert frame["method_mismatch"].tolist() == [None, None, None, None]
     assert frame["period"].tolist() == ["2023-04"] * 4
 
@@ -112,12 +119,12 @@ def test_benchmark_years_and_averaged_counts():
         }
     )
     frame = prepare_benchmarks(raw, [2, 3, 4, 5], CATALOGUE)
-    assert frame["bad_year"].tolist() == [None, "2021-23", None, None]
+    assert frame["bad_year"].tolist() == [None, "'2021-23' is not a year label such as 2021-22 or 2022", None, None]
     assert frame["value_unfit"].tolist() == [
         None,
         None,
         None,
-        "155 is outside 0 to 100 for a percentage",
+        "155 is over 100, the most a percentage can be",
     ]  # averaged counts may be fractions
 
 
@@ -149,7 +156,17 @@ def test_numerator_and_denominator_problems_are_described():
         numerator=[70.0, -1.0], denominator=[61.0, 10.0]
     )
     frame = prepare_values(current, CATALOGUE, Month(2023, 3))
-    assert frame["bad_fraction"].tolist()[:2] == ["numerator 70 is above denominator 61", "numerator -1 is negative"]
+    assert frame["bad_fraction"].tolist()[:2] == [
+        "the numerator 70 is above the denominator 61",
+        "the numerator -1 is negative",
+    ]
+
+
+def test_a_negative_denominator_is_its_own_problem():
+    current = values(("cl-eet", "2023-02", 58.0)).assign(numerator=[1.0], denominator=[-3.0])
+    frame = prepare_values(current, CATALOGUE, Month(2023, 3))
+    assert frame.loc[0, "bad_denominator"] == "the denominator -3 is negative"
+    assert frame.loc[0, "bad_fraction"] is None  # not "above" a denominator that is itself wrong
 
 
 def test_values_get_unit_rules_and_missing_rows():
@@ -166,11 +183,11 @@ def test_values_get_unit_rules_and_missing_rows():
         month_file="2023-03.csv",
     )
     by = frame.set_index(["indicator", "period"])
-    assert by.loc[("cl-eet", "2023-02"), "percent_value"] == 104.0
-    assert by.loc[("cic-number", "2023-03"), "bad_count"] == "-2 is negative for a count"
-    assert by.loc[("cic-rate", "2023-03"), "rate_value"] == 1450.0
-    assert by.loc[("cic-number", "2023-04"), "months_after_report"] == 1.0
-    assert by.loc[("mystery", "2023-03"), "unknown_indicator"] == "mystery"
+    assert by.loc[("cl-eet", "2023-02"), "value_unfit"] == "104 is over 100, the most a percentage can be"
+    assert by.loc[("cic-number", "2023-03"), "value_unfit"] == "-2 is negative, which a count cannot be"
+    assert by.loc[("cic-rate", "2023-03"), "value_unfit"] is None  # a high rate, but a real council's
+    assert by.loc[("cic-number", "2023-04"), "after_report"] == "period 2023-04 is after the report month 2023-03"
+    assert by.loc[("mystery", "2023-03"), "unknown_indicator"] == "'mystery' is not in the indicator catalogue"
     missing = by.loc[("quarterly-thing", "2023-03")]
     assert missing["missing_value"] == "no value for 2023-03"
     assert pd.isna(missing["source_row"]) and missing["file"] == "2023-03.csv"
@@ -212,3 +229,34 @@ def test_commentary_folders_are_months(folder, ok):
     assert set(frame.loc[frame["no_commentary"].notna(), "domain"]) == (
         {"care-leavers", "education", "profile"} if not ok else {"care-leavers", "education"}
     )
+
+
+def test_every_unit_has_its_bounds_and_every_bound_a_unit():
+    assert set(units()) == set(vocabulary()["unit"])
+    for bounds in units().values():
+        assert isinstance(bounds["noun"], str) and set(bounds) <= {"noun", "min", "max", "whole"}
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "problem"),
+    [
+        ("percent", 100.0, None),
+        ("percent", -0.5, "-0.5 is negative, which a percentage cannot be"),
+        ("percent_change", 150.0, None),
+        ("percent_change", -40.0, None),
+        ("count", 3.5, "3.5 is not a whole number, which a count must be"),
+        ("count", -437.0, "-437 is negative, which a count cannot be"),
+        ("rate_per_10000", 1452.6, None),  # a children in need rate a council has had
+        ("rate_per_10000", 6455.0, "6,455 is over 5,000, the most a rate per 10,000 can be"),
+        ("days", -1.0, "-1 is negative, which a number of days cannot be"),
+        ("ratio", -0.1, "-0.1 is negative, which a ratio cannot be"),
+        ("score", -12.5, None),
+        ("no-such-unit", -1.0, None),  # an unknown unit is the catalogue suite's to refuse
+    ],
+)
+def test_unit_bounds_come_from_the_units_table(unit, value, problem):
+    assert unit_problem(pd.Series([value]), pd.Series([unit])).tolist() == [problem]
+
+
+def test_targets_and_ranges_may_be_fractions_even_for_counts():
+    assert unit_problem(pd.Series([1.5]), pd.Series(["count"]), whole_counts=False).tolist() == [None]

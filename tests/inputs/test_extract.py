@@ -347,7 +347,8 @@ def test_the_first_problem_is_reported_with_row_and_column(tmp_path, catalogue, 
 
 def test_a_future_period_is_refused_against_today_without_a_report_month(tmp_path, catalogue):
     problem = error(tmp_path, "indicator,period,value\ncic-number,2023-05,437\n", catalogue, month=None)
-    assert "period 2023-05 is in the future" in problem.message
+    assert (problem.row, problem.column) == (2, "period")
+    assert "period 2023-05 is after the report month 2023-04" in problem.message  # today is in April 2023
 
 
 def test_problems_are_reported_in_reading_order_not_by_kind(tmp_path, catalogue):
@@ -366,5 +367,5 @@ def test_errors_name_the_indicator_when_known(tmp_path, catalogue):
     assert problem.indicator == "care-leavers-eet"
     assert (
         str(problem)
-        == "2023-03.csv, row 2, column 'value', indicator 'care-leavers-eet': '104' is a percentage over 100"
+        == "2023-03.csv, row 2, column 'value', indicator 'care-leavers-eet': 104 is over 100, the most a percentage can be"
     )

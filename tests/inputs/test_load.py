@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from cpblib.checks.suites import DEFAULT_DIR
 from cpblib.errors import InputError
 from cpblib.inputs.catalogue import TARGET_COLUMNS
 from cpblib.inputs.load import (
@@ -252,3 +254,85 @@ def test_values_read_back_exactly_as_loaded(project, tmp_path):
     )
     pd.testing.assert_frame_equal(view[expected.columns], expected)
     assert view["source_row"].tolist() == [3, 2]
+
+
+# -- the rules loading applies are the suites' ----------------------------------------------------
+def add_indicator(project: Project, row: str) -> None:
+    path = project.path("catalogue")
+    path.write_text(path.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+
+
+def test_a_percentage_change_may_pass_100_and_be_negative(project, tmp_path):
+    add_indicator(
+        project,
+        "placements-change,Change in placements on a year before,Profile,percent_change,none,1,"
+        "monthly,in_period,0,none,,",
+    )
+    path = write(
+        tmp_path / "2023-03.csv",
+        "indicator,period,value\nplacements-change,2023-02,150\nplacements-change,2023-03,-40\n",
+    )
+    receipt = load_file(project, path, today=TODAY)
+    with Store.open(project.path("store")) as store:
+        view = store.values(as_at="2023-03")
+    assert receipt.row_count == 2
+    assert sorted(view["value"].tolist()) == [-40.0, 150.0]
+
+
+def test_a_count_value_that_is_not_whole_is_refused_naming_file_row_and_column(project, tmp_path):
+    ensure_store(project, today=TODAY)
+    before = digest(project.path("store"))
+    path = write(tmp_path / "2023-03.csv", "indicator,period,value\ncic-number,2023-02,441\ncic-number,2023-03,3.5\n")
+    with pytest.raises(InputError) as caught:
+        load_file(project, path, today=TODAY)
+    error = caught.value
+    assert (error.file, error.row, error.column, error.indicator) == ("2023-03.csv", 3, "value", "cic-number")
+    assert "3.5 is not a whole number, which a count must be" in str(error)
+    assert digest(project.path("store")) == before
+
+
+def test_a_wide_extract_names_the_month_column_of_a_value_it_refuses(project, tmp_path):
+    path = write(tmp_path / "2023-03.csv", "Measure,Jan 23,Feb 23,Mar 23\nCIC,441,437,-2\n")
+    with pytest.raises(InputError) as caught:
+        load_file(project, path, today=TODAY)
+    assert str(caught.value) == (
+        "2023-03.csv, row 2, column 'Mar 23', indicator 'cic-number': -2 is negative, which a count cannot be"
+    )
+
+
+def test_a_fractional_expected_range_for_a_count_is_accepted(project):
+    add_indicator(
+        project,
+        "cic-started-q,Children who became CIC in the quarter,Profile,count,low,0,quarterly,in_period,0,range,,",
+    )
+    write(project.path("targets"), "indicator,from_month,range_lower,range_upper\ncic-started-q,2022-04,1.5,3\n")
+    targets = read_typed_table(project, "targets")
+    assert targets[["range_lower", "range_upper"]].values.tolist() == [[1.5, 3.0]]
+
+
+def test_a_catalogue_column_cpb_does_not_read_is_refused_at_the_header(project):
+    path = project.path("catalogue")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    write(path, "\n".join([lines[0] + ",polarity_note", *(line + "," for line in lines[1:])]) + "\n")
+    with pytest.raises(InputError) as caught:
+        read_catalogue(project)
+    assert (caught.value.row, caught.value.column) == (1, "polarity_note")
+    assert "unknown column 'polarity_note'" in caught.value.message
+
+
+def test_a_project_rule_applies_when_loading(project, tmp_path):
+    suite = json.loads((DEFAULT_DIR / "values.json").read_text(encoding="utf-8"))
+    suite["expectations"].append(
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "value", "max_value": 1000},
+            "meta": {"severity": "error", "rule": "no figure above 1,000 in this council", "column": "value"},
+        }
+    )
+    (project.root / "expectations").mkdir()
+    (project.root / "expectations" / "values.json").write_text(json.dumps(suite), encoding="utf-8")
+    path = write(tmp_path / "2023-03.csv", "indicator,period,value\ncic-number,2023-03,1437\n")
+    with pytest.raises(InputError, match="no figure above 1,000 in this council") as caught:
+        load_file(project, path, today=TODAY)
+    assert (caught.value.row, caught.value.column) == (2, "value")
+    assert "1,437 is above 1,000" in caught.value.message
