@@ -247,7 +247,7 @@ def test_every_unit_has_its_bounds_and_every_bound_a_unit():
         ("count", 3.5, "3.5 is not a whole number, which a count must be"),
         ("count", -437.0, "-437 is negative, which a count cannot be"),
         ("rate_per_10000", 1452.6, None),  # a children in need rate a council has had
-        ("rate_per_10000", 6455.0, "6,455 is over 5,000, the most a rate per 10,000 can be"),
+        ("rate_per_10000", 6455.0, "6,455 is over 3,000, the most a rate per 10,000 can be"),
         ("days", -1.0, "-1 is negative, which a number of days cannot be"),
         ("ratio", -0.1, "-0.1 is negative, which a ratio cannot be"),
         ("score", -12.5, None),
