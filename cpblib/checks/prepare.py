@@ -14,7 +14,7 @@ be found again. A derived check column is ``None`` where the rule does not
 apply, which every expectation used here ignores.
 
 >>> raw = pd.DataFrame({"indicator": ["cic-rate", "cic-rate"], "comparator": ["england", "region"],
-...                     "year": ["2021-22", "2021-23"], "value": ["70", "87%"]})
+...                     "year": ["2021-22", "2021-20"], "value": ["70", "87%"]})
 >>> frame = prepare_table(raw, [2, 3], "benchmarks.csv", BENCHMARK_COLUMNS)
 >>> frame[["source_row", "year_ok", "value_ok"]].to_dict("list")
 {'source_row': [2, 3], 'year_ok': [True, False], 'value_ok': [True, False]}
@@ -34,9 +34,9 @@ from ..inputs.catalogue import (
     INDICATOR_COLUMNS,
     OVERRIDE_COLUMNS,
     TARGET_COLUMNS,
-    YEAR_LABEL,
     Column,
 )
+from ..inputs.catalogue import year_label_ok as catalogue_year_label_ok
 from ..inputs.extract import looks_like_formula
 from ..month import Month
 from ..naming import slugify
@@ -102,13 +102,12 @@ def period_ordinal(periods: pd.Series) -> pd.Series:
 
 
 def year_label_ok(value: str) -> bool:
-    """A benchmark year: ``2021-22`` (consecutive years) or ``2022``.
+    """A benchmark year label (:func:`cpblib.inputs.catalogue.year_label_ok`): ``2021-22``, ``2022``, ``2016-19``...
 
-    >>> [year_label_ok(v) for v in ("2021-22", "2022", "2021-23", "21-22", "2099-00")]
+    >>> [year_label_ok(v) for v in ("2021-22", "2022", "2021-20", "21-22", "2099-00")]
     [True, True, False, False, True]
     """
-    match = YEAR_LABEL.match(value)
-    return bool(match) and (match[2] is None or (int(match[1]) + 1) % 100 == int(match[2]))
+    return catalogue_year_label_ok(value)
 
 
 def _number(text: pd.Series) -> pd.Series:
@@ -401,9 +400,9 @@ def prepare_benchmarks(
     """Benchmarks with ``unknown_indicator``, ``bad_year`` and ``value_unfit``; ``period`` is the year label.
 
     >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"]})
-    >>> raw = pd.DataFrame({"indicator": ["eet", "x"], "comparator": ["england"] * 2, "year": ["2021-23", "2021-22"], "value": ["55", "1"]})
+    >>> raw = pd.DataFrame({"indicator": ["eet", "x"], "comparator": ["england"] * 2, "year": ["2021-20", "2021-22"], "value": ["55", "1"]})
     >>> prepare_benchmarks(raw, [2, 3], cat)[["unknown_indicator", "bad_year"]].values.tolist()
-    [[None, '2021-23'], ['x', None]]
+    [[None, '2021-20'], ['x', None]]
     """
     frame = prepare_table(raw, rows, file, BENCHMARK_COLUMNS)
     unit = _unit_lookup(catalogue, frame["indicator"], "unit")

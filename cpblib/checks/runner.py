@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +67,11 @@ TABLE_LEVEL = frozenset(
 """Expectations about the table as a whole (run even when it has no rows)."""
 
 
-def parameters(anomalies: Anomalies | None = None) -> dict[str, Any]:
+def parameters(anomalies: Anomalies | None = None, comparators: Sequence[str] = COMPARATORS) -> dict[str, Any]:
     """Values for the ``{"$PARAMETER": name}`` placeholders the suites may use.
 
     ``vocabulary_<kind>`` for each kind of cpblib/_data/vocabulary.toml,
-    ``comparators``, and ``anomalies_<key>`` for each threshold of cpb.toml's
+    ``comparators`` (those cpb.toml declares), and ``anomalies_<key>`` for each threshold of cpb.toml's
     ``[anomalies]``.
 
     >>> p = parameters()
@@ -81,7 +81,7 @@ def parameters(anomalies: Anomalies | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {
         f"vocabulary_{kind}": list(codes) for kind, codes in vocabulary().items() if kind != "missing"
     }
-    values["comparators"] = list(COMPARATORS)
+    values["comparators"] = list(comparators)
     values.update({f"anomalies_{key}": value for key, value in (anomalies or Anomalies()).model_dump().items()})
     return values
 
@@ -582,7 +582,7 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
             )
         )
     frames = prepare_inputs(project, data)
-    params = parameters(project.config.anomalies)
+    params = parameters(project.config.anomalies, project.config.comparators.declared)
     results = validate(frames, suites, params)
     defaults = dict(data.files)
     defaults["values"] = f"{data.files.get('values', 'store')} (the values {month} publishes)"

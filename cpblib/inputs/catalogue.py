@@ -6,7 +6,8 @@ The catalogue is three CSV files in ``data/`` (paths set in ``cpb.toml``):
 * ``targets.csv``: targets or expected ranges, each applying from a month
   (targets change by financial year), see :data:`TARGET_COLUMNS`;
 * ``benchmarks.csv``: comparator values typed in by the council, each with its
-  year label, see :data:`BENCHMARK_COLUMNS`.
+  year label, see :data:`BENCHMARK_COLUMNS`; the comparators are those ``cpb.toml``
+  declares (:func:`check_comparators`).
 
 Declaring the columns (the tables below) is separate from reading a file
 (:mod:`cpblib.inputs.files`) and from checking its rows (:func:`validate_indicators`).
@@ -15,17 +16,58 @@ Declaring the columns (the tables below) is separate from reading a file
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .._vocabulary import allowed
-from ..config import COMPARATORS
+from ..config import COMPARATOR_NAME
 from ..errors import InputError
 from ..month import Month, MonthError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_LABEL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+"""A year label as DfE prints it: ``2021-22`` or ``2022`` (see :mod:`cpblib.dfe`)."""
+
+WRITTEN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-/\u2013]\s*(\d{4}|\d{2}))?(?!\d)")
+"""A year (``2022``) or a span of years (``2021-22``, ``2016-19``, ``2021/22``) written in a benchmark's year label."""
+
+MAX_YEAR_LABEL = 30
+MAX_SPAN_YEARS = 10
+
+
+def year_label_span(label: object) -> tuple[int, int] | None:
+    """First and last year of the last year or span a benchmark's year label names; ``None`` when it names none.
+
+    A span's end may be written in two digits (``2016-19``, ``1999-00``). A span that ends before it starts,
+    or lasts more than ten years, is no span (``None``).
+
+    >>> [year_label_span(t) for t in ("2021-22", "2022", "2016-19", "1999-00", "Mar 2022", "2021-20", "latest")]
+    [(2021, 2022), (2022, 2022), (2016, 2019), (1999, 2000), (2022, 2022), None, None]
+    """
+    found = list(WRITTEN_YEAR.finditer(str(label)))
+    if not found:
+        return None
+    first, end = int(found[-1][1]), found[-1][2]
+    if end is None:
+        return first, first
+    last = int(end) if len(end) == 4 else first - first % 100 + int(end) + (100 if int(end) <= first % 100 else 0)
+    return (first, last) if 0 < last - first <= MAX_SPAN_YEARS else None
+
+
+def year_label_ok(text: str) -> bool:
+    """A benchmark's year label: free text of at most 30 characters on one line that names a year or a span of
+    years (``2021-22``, ``2022``, ``2016-19``, ``Mar 2022``); every span in it must run forwards.
+
+    >>> [year_label_ok(t) for t in ("2021-22", "2016-19", "2022", "Mar 2022", "21-22", "2021-20", "latest")]
+    [True, True, True, True, False, False, False]
+    """
+    text = str(text).strip()
+    if not text or len(text) > MAX_YEAR_LABEL or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return False
+    found = list(WRITTEN_YEAR.finditer(text))
+    return bool(found) and all(year_label_span(m[0]) is not None for m in found)
 
 
 @dataclass(frozen=True)
@@ -77,8 +119,10 @@ TARGET_COLUMNS: tuple[Column, ...] = (
 
 BENCHMARK_COLUMNS: tuple[Column, ...] = (
     Column("indicator", "slug", True),
-    Column("comparator", "comparator", True, "england, region, sn or good_sn"),
-    Column("year", "year_label", True, "e.g. 2021-22 or 2022"),
+    Column("comparator", "comparator", True, "england, region, sn, good_sn or one declared in cpb.toml [comparators]"),
+    Column(
+        "year", "year_label", True, "The year the figure is for, as the pack prints it: e.g. 2021-22, 2022, 2016-19"
+    ),
     Column("value", "float", True),
     Column("source", "text", False),
 )
@@ -86,8 +130,9 @@ BENCHMARK_COLUMNS: tuple[Column, ...] = (
 OVERRIDE_COLUMNS: tuple[Column, ...] = (
     Column("month", "month", True),
     Column("indicator", "slug", True),
-    Column("rag", "code:rag", True, "green, amber or red"),
-    Column("reason", "text", True),
+    Column("rag", "code:rag", False, "green, amber or red (blank: the rule's RAG stands)"),
+    Column("heading", "text", False, "An exception heading for the month, or none (blank: the rules decide)"),
+    Column("reason", "text", True, "Why, shown on the page with the RAG or heading the analyst set"),
 )
 
 ANNOTATION_COLUMNS: tuple[Column, ...] = (
@@ -132,9 +177,13 @@ def _coerce(column: Column, raw: object, file: str, row: int):
     if kind == "rag":
         return _coerce(Column(column.name, "code:rag", column.required), raw, file, row)
     if kind == "comparator":
-        if text not in COMPARATORS:
+        if not COMPARATOR_NAME.fullmatch(text):
             raise InputError(
-                file, f"{text!r} is not a comparator; choose from {', '.join(COMPARATORS)}", row=row, column=column.name
+                file,
+                f"{text!r} is not a comparator name (lower-case letters, digits and underscores, e.g. england or "
+                "last_year)",
+                row=row,
+                column=column.name,
             )
         return text
     if kind == "int":
@@ -156,9 +205,14 @@ def _coerce(column: Column, raw: object, file: str, row: int):
         except MonthError as exc:
             raise InputError(file, str(exc), row=row, column=column.name) from None
     if kind == "year_label":
-        match = YEAR_LABEL.match(text)
-        if not match or (match[2] is not None and (int(match[1]) + 1) % 100 != int(match[2])):
-            raise InputError(file, f"{text!r} is not a year label (e.g. 2021-22 or 2022)", row=row, column=column.name)
+        if not year_label_ok(text):
+            raise InputError(
+                file,
+                f"{text!r} is not a year label: name the year or years the figure is for in at most "
+                f"{MAX_YEAR_LABEL} characters (e.g. 2021-22, 2022 or 2016-19)",
+                row=row,
+                column=column.name,
+            )
         return text
     raise AssertionError(f"unknown column kind {kind}")
 
@@ -280,9 +334,46 @@ def validate_benchmarks(raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = 
     return frame
 
 
+def check_comparators(
+    benchmarks: pd.DataFrame, declared: Sequence[str], file: str = "benchmarks.csv", rows: Sequence[int] | None = None
+) -> None:
+    """Every benchmark's comparator is one ``cpb.toml`` declares; ``rows`` are the file's row numbers of the rows.
+
+    >>> b = pd.DataFrame({"comparator": ["england", "outstanding"]})
+    >>> check_comparators(b, ["england", "sn"], rows=[2, 5])
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.InputError: benchmarks.csv, row 5, column 'comparator': 'outstanding' is not a comparator cpb.toml declares; ...
+    """
+    names = benchmarks["comparator"].to_numpy(dtype=object) if "comparator" in benchmarks else []
+    for position, name in enumerate(names):
+        if name not in declared:
+            raise InputError(
+                file,
+                f"{name!r} is not a comparator cpb.toml declares; choose from {', '.join(declared)}, or declare it "
+                f"as a table [comparators.{name}] with a label",
+                row=rows[position] if rows is not None else position + 2,
+                column="comparator",
+            )
+
+
 def validate_overrides(raw: pd.DataFrame, catalogue: pd.DataFrame, file: str = "overrides.csv") -> pd.DataFrame:
+    """Typed overrides: each row sets a RAG, an exception heading or both for a month, with its reason.
+
+    >>> cat = pd.DataFrame({"indicator": ["cic-rate"]})
+    >>> raw = pd.DataFrame({"month": ["2023-03"], "indicator": ["cic-rate"], "heading": ["Reds of concern"],
+    ...                     "reason": ["agreed at the panel"]})
+    >>> validate_overrides(raw, cat)[["rag", "heading"]].values.tolist()
+    [[None, 'Reds of concern']]
+    """
     frame = validate_table(raw, OVERRIDE_COLUMNS, file)
     _duplicates(frame, ["month", "indicator"], file)
+    neither = frame["rag"].isna() & frame["heading"].isna()
+    if neither.any():
+        position = int(neither.to_numpy().nonzero()[0][0])
+        raise InputError(
+            file, "an override sets a rag, a heading or both: both are blank", row=position + 2, column="rag"
+        )
     known = set(catalogue["indicator"])
     for position, indicator in enumerate(frame["indicator"]):
         if indicator not in known:

@@ -90,6 +90,27 @@ def _rag_with_override(row: pd.Series) -> str:
     return f"{text} (override)" if bool(row.get("rag_override")) else text
 
 
+ANALYST = "set by the analyst"
+"""How a page says an indicator's exception heading was set by hand, not by the headings' rules."""
+
+
+def _exception_cell(row: pd.Series, headings) -> str:
+    """The short heading for a table cell; ``(set by the analyst)`` when an analyst set it."""
+    text = exception_text(row.get("exception"), headings)
+    if bool(row.get("exception_override")):
+        return f"{text} ({ANALYST})" if text else f"None ({ANALYST})"
+    return text
+
+
+def _listed_because(row: pd.Series) -> str:
+    """Why an indicator is under its heading: the rule in words, or ``Set by the analyst: <reason>``."""
+    reason = row.get("exception_reason")
+    if reason is None or (isinstance(reason, float) and pd.isna(reason)):
+        return MISSING
+    reason = str(reason)
+    return reason[:1].upper() + reason[1:]
+
+
 # -- summary page --------------------------------------------------------------------------------
 @cache
 def _headline_templates() -> dict:
@@ -152,9 +173,10 @@ def show_summary_charts(pack: Pack) -> None:
     display_chart(direction_count_chart(summary, title="Indicators by direction of travel"))
 
 
-def exception_frame(pack: Pack, exception: str) -> pd.DataFrame:
-    listed = exceptions(pack.scored)
-    rows = listed.loc[listed["exception"] == exception]
+def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
+    """The indicators under one exception heading, Reds first, with why each is listed."""
+    listed = exceptions(pack.scored, pack.headings)
+    rows = listed.loc[listed["exception"] == heading]
     return pd.DataFrame(
         {
             "Indicator": rows["name"],
@@ -164,16 +186,17 @@ def exception_frame(pack: Pack, exception: str) -> pd.DataFrame:
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
             "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
+            "Listed because": [_listed_because(r) for _, r in rows.iterrows()],
         }
     ).reset_index(drop=True)
 
 
 def show_summary_exceptions(pack: Pack) -> None:
+    """One section per exception heading, in the headings file's order (``None this month.`` when empty)."""
     show_markdown("## Exceptions")
-    for code in ("celebrate", "watching_brief", "concern"):
-        heading = label("exception", code)
-        frame = exception_frame(pack, code)
-        show_markdown(f"### {heading}")
+    for heading in pack.headings.titles:
+        frame = exception_frame(pack, heading)
+        show_markdown(f"### {markdown_escape(heading)}")
         if frame.empty:
             show_markdown("None this month.")
             continue
@@ -245,7 +268,7 @@ def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
     table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]
-    table["Exception"] = [exception_text(e) for e in rows["exception"]]
+    table["Exception"] = [_exception_cell(r, pack.headings) for _, r in rows.iterrows()]
     return table.reset_index(drop=True)
 
 
@@ -296,6 +319,9 @@ def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
             rag, reason = _rag_with_override(row), str(row["rag_reason"])
             sentence = f"RAG: {rag}." if reason.casefold() == rag.casefold() else f"RAG: {rag}. {reason}"
             show_markdown(markdown_escape(sentence))
+        if bool(row.get("exception_override")):
+            heading = row.get("exception") or "no exception heading"
+            show_markdown(markdown_escape(f"Exception: {heading}, {row['exception_reason']}."))
 
 
 def show_domain_commentary(pack: Pack, domain: str) -> None:
@@ -330,7 +356,7 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
             cells.append(text if period == heading else f"{text} ({period_text(period)})")
         table[period_text(heading)] = cells
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
-    for comparator in ("england", "good_sn"):
+    for comparator in pack.comparators:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
     table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]
