@@ -63,7 +63,7 @@ def rich_table(scored: pd.DataFrame, title: str) -> Table:
             current = domain
         table.add_row(
             escape(row["name"]), row["period"], row["value"], row["previous_value"], row["direction"],
-            row["target"], f"[{_RAG_STYLE.get(row['rag'], 'default')}]{row['rag']}[/]", row["exception"],
+            row["target"], f"[{_RAG_STYLE.get(row['rag'], 'default')}]{row['rag']}[/]", escape(row["exception"]),
         )  # fmt: skip
     return table
 

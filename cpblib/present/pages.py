@@ -102,13 +102,26 @@ def _exception_cell(row: pd.Series, headings) -> str:
     return text
 
 
-def _listed_because(row: pd.Series) -> str:
-    """Why an indicator is under its heading: the rule in words, or ``Set by the analyst: <reason>``."""
-    reason = row.get("exception_reason")
-    if reason is None or (isinstance(reason, float) and pd.isna(reason)):
-        return MISSING
-    reason = str(reason)
+def _analyst_note(row: pd.Series) -> str:
+    """``Set by the analyst: <reason>`` for an indicator an analyst put under its heading, else blank."""
+    if not bool(row.get("exception_override")):
+        return ""
+    reason = str(row.get("exception_reason") or ANALYST)
     return reason[:1].upper() + reason[1:]
+
+
+def heading_rules_text(pack: Pack, heading: str) -> str:
+    """What puts an indicator under a heading, in words (Markdown, escaped): its rule, or a list of its rules.
+
+    >>> from types import SimpleNamespace
+    >>> from cpblib.scoring import packaged_headings
+    >>> print(heading_rules_text(SimpleNamespace(headings=packaged_headings()), "Ambers of concern"))
+    Listed by its rule: Amber; same or worsening.
+    """
+    rules = [markdown_escape(rule.description) for rule in pack.headings.rules if rule.heading == heading]
+    if len(rules) == 1:
+        return f"Listed by its rule: {rules[0]}."
+    return "Listed by any of its rules:\n\n" + "\n".join(f"- {rule}." for rule in rules)
 
 
 # -- summary page --------------------------------------------------------------------------------
@@ -174,10 +187,11 @@ def show_summary_charts(pack: Pack) -> None:
 
 
 def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
-    """The indicators under one exception heading, Reds first, with why each is listed."""
+    """The indicators under one exception heading, Reds first; ``Note`` says which an analyst put there, and
+    why (the column is left out when none was)."""
     listed = exceptions(pack.scored, pack.headings)
     rows = listed.loc[listed["exception"] == heading]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "Indicator": rows["name"],
             "Domain": rows["domain"],
@@ -186,9 +200,10 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
             "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
-            "Listed because": [_listed_because(r) for _, r in rows.iterrows()],
+            "Note": [_analyst_note(r) for _, r in rows.iterrows()],
         }
     ).reset_index(drop=True)
+    return frame if frame["Note"].astype(bool).any() else frame.drop(columns="Note")
 
 
 def show_summary_exceptions(pack: Pack) -> None:
@@ -197,6 +212,7 @@ def show_summary_exceptions(pack: Pack) -> None:
     for heading in pack.headings.titles:
         frame = exception_frame(pack, heading)
         show_markdown(f"### {markdown_escape(heading)}")
+        show_markdown(heading_rules_text(pack, heading))
         if frame.empty:
             show_markdown("None this month.")
             continue

@@ -116,8 +116,8 @@ class Rule:
 
     @property
     def description(self) -> str:
-        """The rule in words, e.g. ``Amber, same or worsening``."""
-        text = ", ".join(c.describe() for c in self.conditions)
+        """The rule in words, one condition after another, e.g. ``Amber; same or worsening``."""
+        text = "; ".join(c.describe() for c in self.conditions)
         return text[:1].upper() + text[1:]
 
 
@@ -170,7 +170,7 @@ def parse_headings(frame: pd.DataFrame, file: str = HEADINGS_FILE, rows: Sequenc
     >>> table = pd.DataFrame({"heading": ["Reds getting worse"], "rag": ["red"], "worsening_periods": [">=3"]})
     >>> rule = parse_headings(table).rules[0]
     >>> rule.heading, rule.description
-    ('Reds getting worse', 'Red, worsening 3 or more periods in a row')
+    ('Reds getting worse', 'Red; worsening 3 or more periods in a row')
     >>> parse_headings(pd.DataFrame({"heading": ["Ambers of concern"], "rag": ["amber|red"]}))
     Traceback (most recent call last):
     ...
@@ -276,7 +276,7 @@ def add_exception(frame: pd.DataFrame, headings: Headings | pd.DataFrame | None 
     >>> f = pd.DataFrame({"rag": ["green", "amber", "red", None],
     ...                   "direction": ["worsening", None, "improving", "same"]})
     >>> add_exception(f)[["exception", "exception_reason"]].values.tolist()
-    [[None, None], ['Ambers on watching brief', 'Amber, improving or no direction'], ['Reds on watching brief', 'Red, improving'], [None, None]]
+    [[None, None], ['Ambers on watching brief', 'Amber; improving or no direction'], ['Reds on watching brief', 'Red; improving'], [None, None]]
     """
     headings = headings_of(headings)
     n = len(frame)

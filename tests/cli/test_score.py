@@ -56,3 +56,18 @@ def test_json_matches_the_csv(outputs):
 def test_a_month_scored_against_the_built_in_comparators_keeps_the_old_columns():
     frame = pd.DataFrame({c: [None] for c in SCORED_COLUMNS})
     assert to_csv(frame).splitlines()[0].split(",") == list(SCORED_COLUMNS)
+
+
+def test_the_table_for_people_prints_a_heading_as_written():
+    from rich.console import Console
+
+    from cpblib.cli._score import rich_table
+
+    scored = pd.DataFrame(
+        {"name": ["Rate"], "domain": ["Profile"], "unit": ["count"], "decimals": [0], "period": ["2023-03"],
+         "value": [5.0], "previous_value": [4.0], "target": [3.0], "direction": ["worsening"], "rag": ["red"],
+         "exception": ["[bold]Reds[/bold] of concern"]}
+    )  # fmt: skip
+    console = Console(record=True, width=200)
+    console.print(rich_table(scored, "Testshire"))
+    assert "[bold]Reds[/bold] of concern" in console.export_text()

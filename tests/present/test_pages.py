@@ -261,18 +261,15 @@ def test_show_hides_a_comparator_from_every_table_and_chart(council_pack, shown)
 
 def test_an_analysts_heading_shows_with_its_reason(council_pack, shown):
     frame = pages.exception_frame(council_pack, "Ambers of concern").set_index("Indicator")
-    row = frame.loc["Children in care at end of month"]
-    assert row["Listed because"] == "Set by the analyst: numbers rose again in April"
-    assert (
-        "Children in care at end of month"
-        not in pages.exception_frame(council_pack, "Ambers on watching brief")["Indicator"].tolist()
-    )
-    rate = pages.exception_frame(council_pack, "Ambers on watching brief").set_index("Indicator")
-    assert rate.loc["Children in care per 10,000 children", "Listed because"] == "Amber, improving or no direction"
+    assert frame.loc["Children in care at end of month", "Note"] == "Set by the analyst: numbers rose again in April"
+    watched = pages.exception_frame(council_pack, "Ambers on watching brief")
+    assert "Children in care at end of month" not in watched["Indicator"].tolist()
+    assert "Note" not in watched.columns  # no analyst put anything there: no column of blanks
     table = pages.domain_table(council_pack, "Profile").set_index("Indicator")
     assert table.loc["Children in care at end of month", "Exception"] == "Concern (set by the analyst)"
     assert table.loc["Children in care per 10,000 children", "Exception"] == "Watching brief"
     pages.show_summary_exceptions(council_pack)
     assert any("Set by the analyst: numbers rose again in April" in b.get("text/html", "") for b in shown)
+    assert "Listed by its rule: Amber; improving or no direction." in plain(shown)
     pages.show_domain_charts(council_pack, "Profile")
     assert "Exception: Ambers of concern, set by the analyst: numbers rose again in April." in plain(shown)

@@ -76,7 +76,7 @@ def test_reds_are_never_listed_under_ambers_in_the_default():
 
 def test_each_listed_indicator_says_which_rule_put_it_there():
     out = add_exception(scored(rag=["amber", "red"], direction=["worsening", "improving"]))
-    assert out["exception_reason"].tolist() == ["Amber, same or worsening", "Red, improving"]
+    assert out["exception_reason"].tolist() == ["Amber; same or worsening", "Red; improving"]
 
 
 # -- the rule language ----------------------------------------------------------------------------------------------
@@ -114,9 +114,9 @@ def test_worsening_runs_and_distances_pick_headings_and_the_first_match_wins():
     ]
     assert headings.titles == ("Reds getting worse", "Far from target", "Near misses")
     assert out["exception_reason"].tolist()[:3] == [
-        "Red, worsening 3 or more periods in a row",
-        "Amber or red, more than 20% from its target or range",
-        "Amber or red, 5 or more points from its target or range",
+        "Red; worsening 3 or more periods in a row",
+        "Amber or red; more than 20% from its target or range",
+        "Amber or red; 5 or more points from its target or range",
     ]
 
 
@@ -286,7 +286,7 @@ def test_an_analyst_sets_a_heading_with_a_reason():
     frame = add_exception(scored(rag=["red", "red"], direction=["improving", "improving"]))
     out = apply_heading_overrides(frame, analyst("reds of concern"), "2023-03")
     assert out["exception"].tolist() == ["Reds of concern", "Reds on watching brief"]
-    assert out["exception_reason"].tolist() == ["set by the analyst: panel asked", "Red, improving"]
+    assert out["exception_reason"].tolist() == ["set by the analyst: panel asked", "Red; improving"]
     assert out["exception_override"].tolist() == [True, False]
 
 

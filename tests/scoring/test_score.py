@@ -97,7 +97,7 @@ def test_scored_rows(pack):
         "down",
         0,
     )
-    assert cic["exception_reason"] == "Amber, improving or no direction" and not cic["exception_override"]
+    assert cic["exception_reason"] == "Amber; improving or no direction" and not cic["exception_override"]
     assert (cic["distance"], round(cic["distance_percent"], 2)) == (pytest.approx(4.8), 8.0)
     assert cic["target"] == 60.0  # the 2023-04 target is not yet in force
     assert cic["rag_reason"] == "64.8 against target 60.0: 4.8 off target, within the red threshold (10% of target)"
@@ -201,7 +201,7 @@ def test_headings_can_be_replaced(pack):
     out = score(values, cat, "2023-03", targets=targets, headings=headings).set_index("indicator")
     assert out.loc["cic-rate", "exception"] == "Off target"
     assert out.loc["stability", "exception"] == "Worsening for a quarter or more"
-    assert out.loc["stability", "exception_reason"] == "Green, amber or red, worsening 3 or more periods in a row"
+    assert out.loc["stability", "exception_reason"] == "Green, amber or red; worsening 3 or more periods in a row"
 
 
 def test_an_analyst_sets_a_heading_and_the_rag_that_goes_with_it(pack):
