@@ -34,7 +34,7 @@ import pandas as pd
 
 from cpblib.config import Calendar, RagRules
 from cpblib.month import Month
-from cpblib.scoring import packaged_exception_rules, score
+from cpblib.scoring import packaged_headings, score
 
 SEED = 20230331
 N_LA = 153
@@ -255,7 +255,15 @@ def naive_score(values, catalogue, month, targets, benchmarks, overrides, rules=
         if key not in latest or _latest_year_key(latest[key]["year"]) < _latest_year_key(row["year"]):
             latest[key] = row
     override = {row["indicator"]: row for row in overrides.to_dict("records") if row["month"] == report}
-    exception_of = {(r["rag"], r["direction"]): r["exception"] for r in packaged_exception_rules().to_dict("records")}
+    headings = [(rule.heading, {c.column: c.codes for c in rule.conditions}) for rule in packaged_headings().rules]
+    assert all(set(codes) <= {"rag", "direction"} for _, codes in headings)  # the five use RAG and direction only
+
+    def heading_of(rag, direction):
+        for heading, codes in headings:
+            if rag in codes["rag"] and (direction or "unknown") in codes.get("direction", (direction or "unknown",)):
+                return heading
+        return None
+
     labels = {"green": "Green", "amber": "Amber", "red": "Red"}
     indicators = catalogue.to_dict("records")
 
@@ -299,7 +307,7 @@ def naive_score(values, catalogue, month, targets, benchmarks, overrides, rules=
                 change = (_round(value, places) - _round(england_value, places)) * sign
                 england_cmp = "in_line" if change == 0 else ("better" if change > 0 else "worse")
 
-            # RAG
+            # RAG: how far a figure misses its reference (a target, or a range's nearer end) decides it
             tolerance = ind["tolerance"] if not _blank(ind["tolerance"]) else rules.tolerance
             absolute = (ind["tolerance_type"] or rules.tolerance_type) == "absolute"
             red_rule = ind["red_rule"] or rules.red_rule
@@ -309,6 +317,10 @@ def naive_score(values, catalogue, month, targets, benchmarks, overrides, rules=
             lower, upper = _num(target_row.get("range_lower")), _num(target_row.get("range_upper"))
             rag = None
             shown_value = float(_round(value, places)) if not math.isnan(value) else math.nan
+            settings = {
+                "tolerance": tolerance, "absolute": absolute, "red_rule": red_rule, "red_threshold": red_threshold,
+                "england_value": england_value, "england_cmp": england_cmp, "places": places, "suffix": suffix,
+            }  # fmt: skip
             if ind["rag_method"] not in ("target", "range"):
                 rag_reason = "not rated"
             elif ind["rag_method"] == "target" and sign == 0:
@@ -321,58 +333,34 @@ def naive_score(values, catalogue, month, targets, benchmarks, overrides, rules=
                 rag_reason = f"no value for {periods[0]}"
             elif ind["rag_method"] == "target":
                 bad = round((target - shown_value) * sign, 9)
-                allowance = round(tolerance if absolute else tolerance / 100 * abs(target), 9)
-                limit = round(red_threshold if red_rule == "absolute" else red_threshold / 100 * abs(target), 9)
                 off = f"{_fmt(abs(bad), places, gap_suffix)} off target"
-                tol_text = f"{_plain(tolerance)}{' points' if absolute else '% of target'}"
-                thr_text = f"{_plain(red_threshold)}{' points' if red_rule == 'absolute' else '% of target'}"
-                eng_text = f" ({_fmt(england_value, places, suffix)})" if not math.isnan(england_value) else " ()"
                 if bad <= 0:
                     rag, detail = "green", "meets target"
-                elif bad <= allowance:
-                    rag, detail = "green", f"{off}, within tolerance ({tol_text})"
-                elif red_rule == "worse_than_england":
-                    if england_cmp == "worse":
-                        rag, detail = "red", f"{off} and worse than England{eng_text}"
-                    elif england_cmp is None:
-                        rag, detail = "amber", f"{off}; no England figure to compare with"
-                    else:
-                        rag, detail = "amber", f"{off} but not worse than England{eng_text}"
-                elif red_rule == "none":
-                    rag, detail = "amber", f"{off} (never Red for this indicator)"
-                elif bad > limit:
-                    rag, detail = "red", f"{off}, beyond the red threshold ({thr_text})"
                 else:
-                    rag, detail = "amber", f"{off}, within the red threshold ({thr_text})"
+                    rag, verdict = _judged(bad, target, "target", settings)
+                    detail = off + verdict
                 rag_reason = f"{_fmt(value, places, suffix)} against target {_fmt(target, places, suffix)}: {detail}"
-            else:
+            else:  # the range's nearer end plays the part of the target
                 below, above = round(lower - shown_value, 9) > 0, round(shown_value - upper, 9) > 0
                 missed = below if sign > 0 else above if sign < 0 else (below or above)
                 low_side = True if sign > 0 else False if sign < 0 else below
-                bound = lower if low_side else upper
+                end, end_name = (lower, "the lower end") if low_side else (upper, "the upper end")
                 gap = round(lower - shown_value if low_side else shown_value - upper, 9)
-                allowance = round(tolerance if absolute else tolerance / 100 * abs(bound), 9)
-                tol_text = f"{_plain(tolerance)}{' points' if absolute else '% of the bound'}"
-                side = " below the range" if low_side else " above the range"
-                if not missed:
-                    rag = "green"
-                    detail = (
-                        "inside the range"
-                        if not (below or above)
-                        else ("above the range (higher is better)" if above else "below the range (lower is better)")
-                    )
-                elif gap <= allowance:
-                    rag, detail = "amber", f"{_fmt(abs(gap), places, gap_suffix)}{side}, within tolerance ({tol_text})"
-                else:
-                    rag, detail = "red", f"{_fmt(abs(gap), places, gap_suffix)}{side}, beyond tolerance ({tol_text})"
                 bounds = f"{_fmt(lower, places, suffix)} to {_fmt(upper, places, suffix)}"
-                rag_reason = f"{_fmt(value, places, suffix)} against expected range {bounds}: {detail}"
+                shown_text = f"{_fmt(value, places, suffix)} is {'above' if above else 'below'} the expected range"
+                if not (below or above):
+                    rag, rag_reason = "green", f"{_fmt(value, places, suffix)} is inside the expected range {bounds}"
+                elif not missed:
+                    rag, rag_reason = "green", f"{shown_text} {bounds} ({'higher' if above else 'lower'} is better)"
+                else:
+                    rag, verdict = _judged(gap, end, end_name, settings)
+                    rag_reason = f"{shown_text} {bounds} by {_fmt(abs(gap), places, gap_suffix)}{verdict}"
             if name in override:
                 given = override[name]
                 rag_reason = f"Override: {given['reason']} (rule gave {labels.get(rag, 'no rating')})"
                 rag = given["rag"]
 
-            exception = exception_of.get((rag, direction)) if rag else None
+            exception = heading_of(rag, direction) if rag else None
 
             # trend over the six periods, oldest first
             points = [(5 - k, v) for k, v in enumerate(history) if not math.isnan(v)]
@@ -412,6 +400,30 @@ def naive_score(values, catalogue, month, targets, benchmarks, overrides, rules=
                 }
             )
     return pd.DataFrame(out)
+
+
+def _judged(bad: float, reference: float, relative_to: str, s: dict) -> tuple[str, str]:
+    """RAG and the end of its reason for a figure that misses its reference (a target, a range's nearer end)."""
+    allowance = round(s["tolerance"] if s["absolute"] else s["tolerance"] / 100 * abs(reference), 9)
+    absolute_red = s["red_rule"] == "absolute"
+    limit = round(s["red_threshold"] if absolute_red else s["red_threshold"] / 100 * abs(reference), 9)
+    tol_text = f"{_plain(s['tolerance'])}{' points' if s['absolute'] else '% of ' + relative_to}"
+    thr_text = f"{_plain(s['red_threshold'])}{' points' if absolute_red else '% of ' + relative_to}"
+    england = s["england_value"]
+    eng_text = f" ({_fmt(england, s['places'], s['suffix'])})" if not math.isnan(england) else " ()"
+    if bad <= allowance:
+        return "green", f", within tolerance ({tol_text})"
+    if s["red_rule"] == "worse_than_england":
+        if s["england_cmp"] == "worse":
+            return "red", f" and worse than England{eng_text}"
+        if s["england_cmp"] is None:
+            return "amber", "; no England figure to compare with"
+        return "amber", f" but not worse than England{eng_text}"
+    if s["red_rule"] == "none":
+        return "amber", " (never Red for this indicator)"
+    if bad > limit:
+        return "red", f", beyond the red threshold ({thr_text})"
+    return "amber", f", within the red threshold ({thr_text})"
 
 
 def _blank(x) -> bool:

@@ -62,7 +62,7 @@ DOMAINS_DIR = "domains"
 PAGE_FILES = {"summary": "summary.ipynb", "appendix": "appendix.ipynb", "data-quality": "data-quality.ipynb"}
 """The executed pages besides the domain pages, relative to the month's folder."""
 
-_CATALOGUE_FILES = ("catalogue", "targets", "benchmarks", "overrides", "annotations", "exception_rules")
+_CATALOGUE_FILES = ("catalogue", "targets", "benchmarks", "overrides", "annotations", "exception_headings")
 """Project tables (``cpb.toml`` [paths] keys) whose bytes a month's pack depends on."""
 
 

@@ -22,8 +22,25 @@ from .errors import ConfigError
 
 CONFIG_FILE = "cpb.toml"
 
-COMPARATORS = ("england", "region", "sn", "good_sn")
-"""Comparator ids, in the order packs show them."""
+BUILT_IN_COMPARATORS = ("england", "region", "sn", "good_sn")
+"""The built-in comparators, filled from DfE data (:mod:`cpblib.dfe`) or typed into ``benchmarks.csv``."""
+
+COMPARATORS = BUILT_IN_COMPARATORS
+"""The comparators DfE data gives (the built-in ones); a project declares more in ``cpb.toml`` [comparators]."""
+
+BUILT_IN_LABELS = {
+    "england": "England",
+    "region": "Region",
+    "sn": "Statistical neighbours",
+    "good_sn": "Good/Outstanding SN",
+}
+"""How the built-in comparators are named when ``cpb.toml`` gives no label."""
+
+COMPARATOR_NAME = re.compile(r"[a-z][a-z0-9_]{0,29}")
+"""A comparator's name: it becomes part of column names (``<name>_value``...) and of chart layer names."""
+
+RESERVED_COMPARATOR_NAMES = ("previous",)
+"""Names whose columns would collide with a scored month's own (``previous_value``)."""
 
 
 class _Strict(BaseModel):
@@ -77,17 +94,37 @@ class StatisticalNeighbours(_Strict):
         return codes
 
 
-class Comparators(_Strict):
-    show: list[str] = Field(default_factory=lambda: list(COMPARATORS))
-    labels: dict[str, str] = Field(
-        default_factory=lambda: {
-            "england": "England",
-            "region": "Region",
-            "sn": "Statistical neighbours",
-            "good_sn": "Good/Outstanding SN",
-        }
+class Comparator(_Strict):
+    """A comparator declared in ``cpb.toml`` as ``[comparators.<name>]``: a council's own, or a built-in relabelled."""
+
+    label: str = Field(min_length=1, max_length=60, description="How the pack names it, e.g. Outstanding LAs")
+    publication_lag_months: int | None = Field(
+        default=None,
+        ge=0,
+        le=36,
+        description="Months after its year ends before a pack may quote it (blank: [comparators] publication_lag_months)",
     )
 
+
+_SECTION_KEYS = ("show", "labels", "publication_lag_months", "exclude_from_ranks")
+
+
+class Comparators(_Strict):
+    """The comparators a pack compares with: the built-in ones (filled from DfE data) and any number of the
+    council's own, each declared as a table ``[comparators.<name>]`` with a ``label``.
+
+    >>> own = Comparators.model_validate({"last_year": {"label": "Own figure last year"}, "show": ["england", "last_year"]})
+    >>> own.declared, own.shown, own.label("last_year"), own.label("sn")
+    (('england', 'region', 'sn', 'good_sn', 'last_year'), ['england', 'last_year'], 'Own figure last year', 'Statistical neighbours')
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, Comparator] = Field(init=False)
+
+    show: list[str] = Field(
+        default_factory=list, description="Comparators the pages show, in this order (default: every one declared)"
+    )
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels of comparators, by name")
     publication_lag_months: int = Field(
         default=6,
         ge=0,
@@ -107,34 +144,93 @@ class Comparators(_Strict):
                 raise ValueError(f"{code!r} is not a 3-digit LA number")
         return codes
 
-    @field_validator("show")
+    @model_validator(mode="before")
     @classmethod
-    def _known(cls, show: list[str]) -> list[str]:
-        for name in show:
-            if name not in COMPARATORS:
-                raise ValueError(f"{name!r} is not a comparator; choose from {', '.join(COMPARATORS)}")
-        return show
+    def _tables_and_default_show(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        for name, value in data.items():
+            if name in _SECTION_KEYS:
+                continue
+            if not isinstance(value, dict):
+                raise ValueError(  # noqa: TRY004 (pydantic reports a ValueError against its key)
+                    f"{name!r} is not a key of [comparators] (keys: {', '.join(_SECTION_KEYS)}); "
+                    f'a comparator of your own is a table: [comparators.{name}] with label = "..."'
+                )
+            if not COMPARATOR_NAME.fullmatch(name) or name in RESERVED_COMPARATOR_NAMES:
+                raise ValueError(
+                    f"[comparators.{name}]: a comparator's name is lower-case letters, digits and underscores, "
+                    f"starting with a letter (at most 30 characters), and not {', '.join(RESERVED_COMPARATOR_NAMES)}"
+                )
+        if "show" not in data:
+            tables = [n for n, v in data.items() if n not in _SECTION_KEYS and n not in BUILT_IN_COMPARATORS]
+            data = {**data, "show": [*BUILT_IN_COMPARATORS, *tables]}
+        return data
 
-    @field_validator("labels")
-    @classmethod
-    def _label_keys(cls, labels: dict[str, str]) -> dict[str, str]:
-        for name in labels:
-            if name not in COMPARATORS:
-                raise ValueError(f"{name!r} is not a comparator; choose from {', '.join(COMPARATORS)}")
-        return labels
+    @model_validator(mode="after")
+    def _names_are_declared(self) -> Comparators:
+        declared = self.declared
+        for key, names in (("show", self.show), ("labels", list(self.labels))):
+            for name in names:
+                if name not in declared:
+                    raise ValueError(
+                        f"{key}: {name!r} is not a comparator; choose from {', '.join(declared)} "
+                        f"(declare one of your own as a table [comparators.{name}] with a label)"
+                    )
+        if len(set(self.show)) != len(self.show):
+            raise ValueError("show: lists a comparator twice")
+        return self
+
+    @property
+    def tables(self) -> dict[str, Comparator]:
+        """The ``[comparators.<name>]`` tables, in file order."""
+        return dict(self.__pydantic_extra__ or {})
+
+    @property
+    def declared(self) -> tuple[str, ...]:
+        """Every comparator scoring compares with: the built-in ones, then the council's own in file order."""
+        return (*BUILT_IN_COMPARATORS, *[n for n in self.tables if n not in BUILT_IN_COMPARATORS])
+
+    @property
+    def shown(self) -> list[str]:
+        """The comparators the pages show, in the order of ``show``."""
+        return list(self.show)
 
     def label(self, comparator: str) -> str:
-        defaults = Comparators.model_fields["labels"].default_factory()
-        return self.labels.get(comparator, defaults[comparator])
+        """The comparator's name as printed: its table's label, else ``labels``, else the built-in label."""
+        table = self.tables.get(comparator)
+        if table is not None:
+            return table.label
+        return self.labels.get(comparator) or BUILT_IN_LABELS.get(comparator, comparator)
+
+    def lag_months(self, comparator: str) -> int:
+        """Months after a year ends before a pack may quote this comparator's figure for it."""
+        table = self.tables.get(comparator)
+        if table is not None and table.publication_lag_months is not None:
+            return table.publication_lag_months
+        return self.publication_lag_months
+
+    def lags(self) -> dict[str, int]:
+        """:meth:`lag_months` of every declared comparator."""
+        return {name: self.lag_months(name) for name in self.declared}
 
 
 class RagRules(_Strict):
-    """Default RAG rules; the catalogue and targets file may override per indicator."""
+    """Default RAG rules; the catalogue may set them per indicator (see :mod:`cpblib.scoring._rag`).
 
-    tolerance: float = Field(default=0.0, ge=0, description="How far off target still counts as Green")
+    A figure that meets its target, or is inside its expected range, is Green; one that misses by no more
+    than ``tolerance`` is Green too; one that misses by more than ``red_threshold`` is Red; in between, Amber.
+    A target's distances are measured from the target, a range's from its nearer end.
+    """
+
+    tolerance: float = Field(
+        default=0.0, ge=0, description="How far off target (or outside the range) still counts as Green"
+    )
     tolerance_type: Literal["relative", "absolute"] = "relative"
     red_rule: Literal["relative", "absolute", "worse_than_england", "none"] = "relative"
-    red_threshold: float = Field(default=10.0, ge=0, description="Percent (relative) or points (absolute) off target")
+    red_threshold: float = Field(
+        default=10.0, ge=0, description="Percent (relative) or points (absolute) off target before a figure is Red"
+    )
 
 
 class Calendar(_Strict):
@@ -172,13 +268,23 @@ class Paths(_Strict):
     benchmarks: str = "data/benchmarks.csv"
     overrides: str = "data/overrides.csv"
     annotations: str = "data/annotations.csv"
-    exception_rules: str = "data/exception_rules.csv"
+    exception_headings: str = "data/exception_headings.csv"
     benchmark_sources: str = "data/benchmark_sources.csv"
     extracts: str = "data/extracts"
     commentary: str = "data/commentary"
     store: str = "data/cpb.duckdb"
     build: str = "_build"
     site: str = "_site"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_exception_rules(cls, data: object) -> object:
+        if isinstance(data, dict) and "exception_rules" in data:
+            raise ValueError(
+                "exception_rules: cpb no longer reads exception rules; exception headings replace them: "
+                "name your headings file with exception_headings (see docs/headings-and-comparators.md)"
+            )
+        return data
 
 
 class ProjectConfig(_Strict):
@@ -198,11 +304,17 @@ class ProjectConfig(_Strict):
         return self
 
 
+_INNER_KEY = re.compile(r"([a-z_]+): (.*)", re.DOTALL)
+
+
 def _format_validation(error: ValidationError, source: str) -> str:
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"]) or "(top level)"
         message = item["msg"].removeprefix("Value error, ")
+        inner = _INNER_KEY.match(message) if item["type"] == "value_error" else None
+        if inner:  # a section's own check names the key it is about: "show: ..." reads "comparators.show: ..."
+            key, message = f"{key}.{inner[1]}", inner[2]
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; see the README for the keys cpb.toml takes)"
         elif item["type"] == "missing":

@@ -80,6 +80,13 @@ def init_project(
     from .present.notebooks import write_notebooks
 
     written += write_notebooks(folder / "notebooks")
+    headings = folder / config.paths.exception_headings
+    if not headings.exists():  # cpb's own five headings, for the council to change
+        headings.write_text(
+            resources.files("cpblib").joinpath("_data/exception_headings.csv").read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
+        written.append(headings)
     sources = folder / config.paths.benchmark_sources
     if not sources.exists():
         sources.write_text("indicator,source,measure,filter,transform,period,zero_is_gap,notes\n", encoding="utf-8")

@@ -104,3 +104,54 @@ def rendered_demo(tmp_path_factory) -> Path:
     completed = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return root
+
+
+COUNCIL_COMPARATORS = """
+[comparators]
+show = ["england", "last_year", "outstanding"]
+
+[comparators.labels]
+england = "England"
+
+[comparators.last_year]
+label = "Own figure last year"
+publication_lag_months = 0
+
+[comparators.outstanding]
+label = "Outstanding LAs"
+"""
+
+COUNCIL_BENCHMARKS = """cic-rate,last_year,2021-22,66.2,Own figure for March 2022
+cic-rate,outstanding,2016-19,58.1,Mean of the LAs judged Outstanding 2016 to 2019
+dental-check,outstanding,2016-19,88.5,Mean of the LAs judged Outstanding 2016 to 2019
+"""
+
+
+def make_council_project(root: Path) -> Path:
+    """The small notebook project (March 2023) at ``root``, with two comparators of the council's own
+    (``last_year`` "Own figure last year", 2021-22; ``outstanding`` "Outstanding LAs", 2016-19) shown
+    after England, Good/Outstanding SN hidden by ``show``, and an analyst's heading for ``cic-number``."""
+    shutil.copytree(DATA.parent / "notebooks" / "data" / "small-project", root)
+    config = root / "cpb.toml"
+    text = config.read_text(encoding="utf-8")
+    start, end = text.index("[comparators]"), text.index("[rag]")
+    config.write_text(text[:start] + COUNCIL_COMPARATORS.lstrip() + "\n" + text[end:], encoding="utf-8")
+    with (root / "data" / "benchmarks.csv").open("a", encoding="utf-8") as handle:
+        handle.write(COUNCIL_BENCHMARKS)
+    (root / "data" / "overrides.csv").write_text(
+        "month,indicator,rag,heading,reason\n2023-03,cic-number,,Ambers of concern,numbers rose again in April\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def council_project(tmp_path: Path) -> Path:
+    """See :func:`make_council_project`."""
+    return make_council_project(tmp_path / "council")
+
+
+@pytest.fixture(scope="session")
+def council_project_maker():
+    """:func:`make_council_project`, for fixtures of a wider scope."""
+    return make_council_project

@@ -30,6 +30,14 @@ def test_minimal_config_takes_defaults():
         ('[rag]\nred_rule = "sometimes"\n', "rag.red_rule", "relative"),
         ("[rag]\ntolerance = -1\n", "rag.tolerance", "greater than or equal to 0"),
         ('[comparators]\nshow = ["wales"]\n', "comparators.show", "'wales' is not a comparator"),
+        ('[comparators]\nshow = ["sn", "sn"]\n', "comparators.show", "twice"),
+        ('[comparators.labels]\nwales = "Wales"\n', "comparators.labels", "'wales' is not a comparator"),
+        ('[comparators]\nshwo = ["sn"]\n', "comparators", "'shwo' is not a key of [comparators]"),
+        ("[comparators.Last-Year]\nlabel = 'x'\n", "comparators", "lower-case letters, digits and underscores"),
+        ("[comparators.previous]\nlabel = 'x'\n", "comparators", "not previous"),
+        ("[comparators.last_year]\nlable = 'x'\n", "comparators.last_year.lable", "unknown key"),
+        ("[comparators.last_year]\npublication_lag_months = 2\n", "comparators.last_year.label", "missing"),
+        ('[paths]\nexception_rules = "data/x.csv"\n', "paths.exception_rules", "exception_headings"),
         ("[calendar]\nterm_end_months = [13]\n", "calendar.term_end_months", "1 to 12"),
         ('[statistical_neighbours]\nla_codes = ["999"]\n', "statistical_neighbours", "authority itself"),
         ('[statistical_neighbours]\nla_codes = ["12"]\n', "statistical_neighbours.la_codes", "3-digit"),
@@ -64,3 +72,43 @@ def test_project_root_found_from_a_subfolder(tmp_path):
 def test_no_project_root_gives_a_hint(tmp_path):
     with pytest.raises(ConfigError, match="cpb init"):
         find_project_root(tmp_path)
+
+
+COUNCIL = (
+    MINIMAL
+    + """
+[comparators]
+show = ["england", "last_year", "outstanding"]
+publication_lag_months = 9
+
+[comparators.labels]
+region = "South West"
+
+[comparators.last_year]
+label = "Own figure last year"
+publication_lag_months = 0
+
+[comparators.outstanding]
+label = "Outstanding LAs"
+
+[comparators.sn]
+label = "Our neighbours"
+"""
+)
+
+
+def test_a_council_declares_comparators_of_its_own():
+    comparators = parse_config(COUNCIL).comparators
+    assert comparators.declared == ("england", "region", "sn", "good_sn", "last_year", "outstanding")
+    assert comparators.shown == ["england", "last_year", "outstanding"]
+    labels = [comparators.label(c) for c in comparators.declared]
+    assert labels == ["England", "South West", "Our neighbours", "Good/Outstanding SN", "Own figure last year",
+                      "Outstanding LAs"]  # fmt: skip
+    assert comparators.lags() == {
+        "england": 9, "region": 9, "sn": 9, "good_sn": 9, "last_year": 0, "outstanding": 9,
+    }  # fmt: skip
+
+
+def test_show_defaults_to_every_declared_comparator():
+    config = parse_config(MINIMAL + '[comparators.outstanding]\nlabel = "Outstanding LAs"\n')
+    assert config.comparators.shown == [*COMPARATORS, "outstanding"]

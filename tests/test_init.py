@@ -47,3 +47,44 @@ def test_init_rejects_a_bad_code_before_writing(tmp_path):
 
 def test_rendered_config_is_valid_toml_for_odd_names():
     assert "la_code" in render_config("St. Helens \\ Test", "343")
+
+
+def test_init_writes_the_five_default_headings_for_the_council_to_change(tmp_path):
+    from cpblib.inputs.files import read_table
+    from cpblib.scoring import packaged_headings, parse_headings
+
+    init_project(tmp_path, name="Testshire", la_code="999")
+    table = read_table(tmp_path / "data" / "exception_headings.csv")
+    assert parse_headings(table.frame).titles == packaged_headings().titles
+    assert (tmp_path / "data" / "overrides.csv").read_text().strip() == "month,indicator,rag,heading,reason"
+
+
+def test_init_rag_defaults_give_green_amber_and_red_on_a_spread_of_figures():
+    from cpblib.config import parse_config
+    from cpblib.scoring import score
+
+    rules = parse_config(render_config("Testshire", "999")).rag
+    assert rules.red_threshold > rules.tolerance and rules.tolerance_type == rules.red_rule
+    catalogue = pd.DataFrame(
+        {"indicator": ["health-checks", "placement-moves"], "name": ["Health checks", "Placement moves"],
+         "domain": ["Health", "Placements"], "unit": ["percent", "count"], "polarity": ["high", "none"],
+         "decimals": [1, 0], "frequency": ["monthly"] * 2, "period_type": ["snapshot"] * 2,
+         "rag_method": ["target", "range"]}
+    )  # fmt: skip
+    targets = pd.DataFrame(
+        {"indicator": ["health-checks", "placement-moves"], "from_month": ["2023-04"] * 2, "target": [90.0, None],
+         "range_lower": [None, 20.0], "range_upper": [None, 40.0]}
+    )  # fmt: skip
+    spread = {"health-checks": [95.0, 90.0, 88.0, 81.0, 80.9, 60.0], "placement-moves": [30, 20, 43, 18, 45, 10]}
+    rags = {}
+    for indicator, figures in spread.items():
+        for figure in figures:
+            values = pd.DataFrame({"indicator": [indicator], "period": ["2024-03"], "value": [float(figure)]})
+            out = score(values, catalogue, "2024-03", targets=targets, rules=rules).set_index("indicator")
+            rags[(indicator, figure)] = out.loc[indicator, "rag"]
+    assert [rags[("health-checks", f)] for f in spread["health-checks"]] == [
+        "green", "green", "amber", "amber", "red", "red",
+    ]  # fmt: skip
+    assert [rags[("placement-moves", f)] for f in spread["placement-moves"]] == [
+        "green", "green", "amber", "amber", "red", "red",
+    ]  # fmt: skip

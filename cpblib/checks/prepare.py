@@ -15,7 +15,7 @@ be found again. A derived check column is ``None`` where the rule does not
 apply, which every expectation used here ignores.
 
 >>> raw = pd.DataFrame({"indicator": ["cic-rate", "cic-rate"], "comparator": ["england", "region"],
-...                     "year": ["2021-22", "2021-23"], "value": ["70", "87%"]})
+...                     "year": ["2021-22", "2021-20"], "value": ["70", "87%"]})
 >>> frame = prepare_table(raw, [2, 3], "benchmarks.csv", BENCHMARK_COLUMNS)
 >>> frame[["source_row", "year_ok", "value_ok"]].to_dict("list")
 {'source_row': [2, 3], 'year_ok': [True, False], 'value_ok': [True, False]}
@@ -41,9 +41,9 @@ from ..inputs.catalogue import (
     OVERRIDE_COLUMNS,
     SLUG,
     TARGET_COLUMNS,
-    YEAR_LABEL,
     Column,
 )
+from ..inputs.catalogue import year_label_ok as catalogue_year_label_ok
 from ..inputs.extract import looks_like_formula
 from ..month import Month
 from ..naming import slugify
@@ -114,13 +114,12 @@ def period_ordinal(periods: pd.Series) -> pd.Series:
 
 
 def year_label_ok(value: str) -> bool:
-    """A benchmark year: ``2021-22`` (consecutive years) or ``2022``.
+    """A benchmark year label (:func:`cpblib.inputs.catalogue.year_label_ok`): ``2021-22``, ``2022``, ``2016-19``...
 
-    >>> [year_label_ok(v) for v in ("2021-22", "2022", "2021-23", "21-22", "2099-00")]
+    >>> [year_label_ok(v) for v in ("2021-22", "2022", "2021-20", "21-22", "2099-00")]
     [True, True, False, False, True]
     """
-    match = YEAR_LABEL.match(value)
-    return bool(match) and (match[2] is None or (int(match[1]) + 1) % 100 == int(match[2]))
+    return catalogue_year_label_ok(value)
 
 
 def _number(text: pd.Series) -> pd.Series:
@@ -451,9 +450,9 @@ def prepare_benchmarks(
     """Benchmarks with ``unknown_indicator``, ``bad_year`` and ``value_unfit``; ``period`` is the year label.
 
     >>> cat = pd.DataFrame({"indicator": ["eet"], "unit": ["percent"]})
-    >>> raw = pd.DataFrame({"indicator": ["eet", "x"], "comparator": ["england"] * 2, "year": ["2021-23", "2021-22"], "value": ["55", "1"]})
+    >>> raw = pd.DataFrame({"indicator": ["eet", "x"], "comparator": ["england"] * 2, "year": ["2021-20", "2021-22"], "value": ["55", "1"]})
     >>> prepare_benchmarks(raw, [2, 3], cat)[["unknown_indicator", "bad_year"]].values.tolist()
-    [[None, "'2021-23' is not a year label such as 2021-22 or 2022"], ["'x' is not in the indicator catalogue", None]]
+    [[None, "'2021-20' is not a year label such as 2021-22, 2022 or 2016-19"], ["'x' is not in the indicator catalogue", None]]
     """
     frame = prepare_table(raw, rows, file, BENCHMARK_COLUMNS)
     unit = _unit_lookup(catalogue, frame["indicator"], "unit")
@@ -462,7 +461,9 @@ def prepare_benchmarks(
         period=year,
         unit=unit,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
-        bad_year=problem(frame["year_ok"].eq(False), "{v!r} is not a year label such as 2021-22 or 2022", v=year),
+        bad_year=problem(
+            frame["year_ok"].eq(False), "{v!r} is not a year label such as 2021-22, 2022 or 2016-19", v=year
+        ),
         value_unfit=unit_problem(frame["value_number"], unit, whole_counts=False),
     )
 
@@ -474,18 +475,21 @@ def prepare_overrides(
     month: Month | None,
     file: str = "overrides.csv",
 ) -> pd.DataFrame:
-    """RAG overrides with ``unknown_indicator`` and ``months_after_report`` (must not be above 0;
-    blank without a report ``month``).
+    """Overrides (an analyst's RAG, heading or both) with ``unknown_indicator``, ``nothing_set`` (neither a
+    RAG nor a heading) and ``months_after_report`` (must not be above 0; blank without a report ``month``).
 
-    >>> raw = pd.DataFrame({"month": ["2023-04"], "indicator": ["eet"], "rag": ["Green"], "reason": ["x"]})
-    >>> prepare_overrides(raw, [2], None, Month(2023, 3)).loc[0, ["period", "rag", "months_after_report"]].astype(str).tolist()
-    ['2023-04', 'green', '1.0']
+    >>> raw = pd.DataFrame({"month": ["2023-04", "2023-03"], "indicator": ["eet"] * 2, "rag": ["Green", None],
+    ...                     "reason": ["x", "y"]})
+    >>> frame = prepare_overrides(raw, [2, 3], None, Month(2023, 3))
+    >>> frame[["period", "rag", "nothing_set"]].values.tolist()
+    [['2023-04', 'green', None], ['2023-03', None, 'both rag and heading are blank']]
     """
     frame = prepare_table(raw, rows, file, OVERRIDE_COLUMNS)
     period = frame["month_month"]
     return frame.assign(
         period=period,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
+        nothing_set=problem(frame["rag"].isna() & frame["heading"].isna(), "both rag and heading are blank"),
         months_after_report=period_ordinal(period) - (np.nan if month is None else month.ordinal),
     )
 

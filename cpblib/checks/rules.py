@@ -68,11 +68,11 @@ def _table_columns() -> dict[str, list[str]]:
     return prepared_columns()
 
 
-def parameters(anomalies: Anomalies | None = None) -> dict[str, Any]:
+def parameters(anomalies: Anomalies | None = None, comparators: Sequence[str] = COMPARATORS) -> dict[str, Any]:
     """Values for the ``{"$PARAMETER": name}`` placeholders the suites may use.
 
     ``vocabulary_<kind>`` for each kind of cpblib/_data/vocabulary.toml,
-    ``comparators``, ``anomalies_<key>`` for each threshold of cpb.toml's
+    ``comparators`` (those cpb.toml declares), ``anomalies_<key>`` for each threshold of cpb.toml's
     ``[anomalies]``, and ``columns_<table>``: every column of a prepared table
     whose file has exactly the declared columns (so that a column cpb does not
     read is refused by ``expect_table_columns_to_match_set``).
@@ -84,7 +84,7 @@ def parameters(anomalies: Anomalies | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {
         f"vocabulary_{kind}": list(codes) for kind, codes in vocabulary().items() if kind != "missing"
     }
-    values["comparators"] = list(COMPARATORS)
+    values["comparators"] = list(comparators)
     values.update({f"anomalies_{key}": value for key, value in (anomalies or Anomalies()).model_dump().items()})
     values.update({f"columns_{name}": list(columns) for name, columns in _table_columns().items()})
     return values

@@ -544,7 +544,7 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
             )
         )
     frames = prepare_inputs(project, data)
-    params = parameters(project.config.anomalies)
+    params = parameters(project.config.anomalies, project.config.comparators.declared)
     results = validate(frames, suites, params)
     defaults = dict(data.files)
     defaults["values"] = f"{data.files.get('values', 'store')} (the values {month} publishes)"

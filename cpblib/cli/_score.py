@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated
 
@@ -12,8 +13,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..config import BUILT_IN_COMPARATORS
 from ..present.format import formatted
-from ..scoring import SCORED_COLUMNS
+from ..scoring import scored_columns
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
 
@@ -26,17 +28,22 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-def _machine_frame(scored: pd.DataFrame) -> pd.DataFrame:
-    return scored.loc[:, list(SCORED_COLUMNS)]
+_FLAGS = ("rag_override", "exception_override")
 
 
-def to_csv(scored: pd.DataFrame) -> str:
-    return _machine_frame(scored).to_csv(index=False, lineterminator="\n")
+def _machine_frame(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> pd.DataFrame:
+    """The scored month's columns in their stable order: every declared comparator, whatever ``show`` says."""
+    return scored.loc[:, list(scored_columns(comparators))]
 
 
-def to_json(scored: pd.DataFrame) -> str:
-    frame = _machine_frame(scored).astype(object).where(_machine_frame(scored).notna(), None)
-    records = [{k: (bool(v) if k == "rag_override" else v) for k, v in row.items()} for row in frame.to_dict("records")]
+def to_csv(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> str:
+    return _machine_frame(scored, comparators).to_csv(index=False, lineterminator="\n")
+
+
+def to_json(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> str:
+    machine = _machine_frame(scored, comparators)
+    frame = machine.astype(object).where(machine.notna(), None)
+    records = [{k: (bool(v) if k in _FLAGS else v) for k, v in row.items()} for row in frame.to_dict("records")]
     return json.dumps(records, indent=1, ensure_ascii=False, default=float) + "\n"
 
 
@@ -56,7 +63,7 @@ def rich_table(scored: pd.DataFrame, title: str) -> Table:
             current = domain
         table.add_row(
             escape(row["name"]), row["period"], row["value"], row["previous_value"], row["direction"],
-            row["target"], f"[{_RAG_STYLE.get(row['rag'], 'default')}]{row['rag']}[/]", row["exception"],
+            row["target"], f"[{_RAG_STYLE.get(row['rag'], 'default')}]{row['rag']}[/]", escape(row["exception"]),
         )  # fmt: skip
     return table
 
@@ -77,10 +84,11 @@ def score(
     project = open_project(project_dir)
     run = Run(project, month, until=Stage.SCORE)
     scored = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack.scored
+    declared = project.config.comparators.declared
     if output_format is OutputFormat.csv:
-        sys.stdout.write(to_csv(scored))
+        sys.stdout.write(to_csv(scored, declared))
     elif output_format is OutputFormat.json:
-        sys.stdout.write(to_json(scored))
+        sys.stdout.write(to_json(scored, declared))
     else:
         title = f"{project.config.authority.name}: {month.label}"
         console.print(rich_table(scored, title), width=max(console.width, 140))

@@ -6,7 +6,8 @@ The catalogue is three CSV files in ``data/`` (paths set in ``cpb.toml``):
 * ``targets.csv``: targets or expected ranges, each applying from a month
   (targets change by financial year), see :data:`TARGET_COLUMNS`;
 * ``benchmarks.csv``: comparator values typed in by the council, each with its
-  year label, see :data:`BENCHMARK_COLUMNS`.
+  year label, see :data:`BENCHMARK_COLUMNS`; the comparators are those ``cpb.toml``
+  declares (the benchmarks suite's ``comparators`` parameter).
 
 Declaring the columns (the tables below) is separate from reading a file
 (:mod:`cpblib.inputs.files`) and from checking its rows: the rules about a
@@ -27,6 +28,46 @@ from ..month import Month
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_LABEL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+"""A year label as DfE prints it: ``2021-22`` or ``2022`` (see :mod:`cpblib.dfe`)."""
+
+WRITTEN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-/\u2013]\s*(\d{4}|\d{2}))?(?!\d)")
+"""A year (``2022``) or a span of years (``2021-22``, ``2016-19``, ``2021/22``) written in a benchmark's year label."""
+
+MAX_YEAR_LABEL = 30
+MAX_SPAN_YEARS = 10
+
+
+def year_label_span(label: object) -> tuple[int, int] | None:
+    """First and last year of the last year or span a benchmark's year label names; ``None`` when it names none.
+
+    A span's end may be written in two digits (``2016-19``, ``1999-00``). A span that ends before it starts,
+    or lasts more than ten years, is no span (``None``).
+
+    >>> [year_label_span(t) for t in ("2021-22", "2022", "2016-19", "1999-00", "Mar 2022", "2021-20", "latest")]
+    [(2021, 2022), (2022, 2022), (2016, 2019), (1999, 2000), (2022, 2022), None, None]
+    """
+    found = list(WRITTEN_YEAR.finditer(str(label)))
+    if not found:
+        return None
+    first, end = int(found[-1][1]), found[-1][2]
+    if end is None:
+        return first, first
+    last = int(end) if len(end) == 4 else first - first % 100 + int(end) + (100 if int(end) <= first % 100 else 0)
+    return (first, last) if 0 < last - first <= MAX_SPAN_YEARS else None
+
+
+def year_label_ok(text: str) -> bool:
+    """A benchmark's year label: free text of at most 30 characters on one line that names a year or a span of
+    years (``2021-22``, ``2022``, ``2016-19``, ``Mar 2022``); every span in it must run forwards.
+
+    >>> [year_label_ok(t) for t in ("2021-22", "2016-19", "2022", "Mar 2022", "21-22", "2021-20", "latest")]
+    [True, True, True, True, False, False, False]
+    """
+    text = str(text).strip()
+    if not text or len(text) > MAX_YEAR_LABEL or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return False
+    found = list(WRITTEN_YEAR.finditer(text))
+    return bool(found) and all(year_label_span(m[0]) is not None for m in found)
 
 
 @dataclass(frozen=True)
@@ -81,8 +122,10 @@ TARGET_COLUMNS: tuple[Column, ...] = (
 
 BENCHMARK_COLUMNS: tuple[Column, ...] = (
     Column("indicator", "slug", True),
-    Column("comparator", "comparator", True, "england, region, sn or good_sn"),
-    Column("year", "year_label", True, "e.g. 2021-22 or 2022"),
+    Column("comparator", "comparator", True, "england, region, sn, good_sn or one declared in cpb.toml [comparators]"),
+    Column(
+        "year", "year_label", True, "The year the figure is for, as the pack prints it: e.g. 2021-22, 2022, 2016-19"
+    ),
     Column("value", "float", True),
     Column("source", "text", False),
 )
@@ -90,8 +133,9 @@ BENCHMARK_COLUMNS: tuple[Column, ...] = (
 OVERRIDE_COLUMNS: tuple[Column, ...] = (
     Column("month", "month", True),
     Column("indicator", "slug", True),
-    Column("rag", "code:rag", True, "green, amber or red"),
-    Column("reason", "text", True),
+    Column("rag", "code:rag", False, "green, amber or red (blank: the rule's RAG stands)"),
+    Column("heading", "text", False, "An exception heading for the month, or none (blank: the rules decide)"),
+    Column("reason", "text", True, "Why, shown on the page with the RAG or heading the analyst set"),
 )
 
 ANNOTATION_COLUMNS: tuple[Column, ...] = (

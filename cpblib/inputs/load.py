@@ -106,6 +106,14 @@ def typed_table(
     )
 
 
+def project_parameters(project: Project) -> dict[str, Any]:
+    """The values the project's suites fill in (:func:`cpblib.checks.rules.parameters`): its anomaly
+    thresholds and the comparators its cpb.toml declares."""
+    from ..checks.rules import parameters
+
+    return parameters(project.config.anomalies, project.config.comparators.declared)
+
+
 def read_catalogue(project: Project) -> pd.DataFrame:
     """The project's indicator catalogue, checked and typed (see :func:`typed_table`)."""
     return typed_table("catalogue", read_raw_table(project, "catalogue"), project_root=project.root)
@@ -128,7 +136,7 @@ def read_typed_table(project: Project, name: str, catalogue: pd.DataFrame | None
     table = read_raw_table(project, name)
     if name != "catalogue" and table is not None and not table.frame.empty and catalogue is None:
         catalogue = read_catalogue(project)
-    return typed_table(name, table, catalogue, project_root=project.root)
+    return typed_table(name, table, catalogue, project_root=project.root, params=project_parameters(project))
 
 
 # -- loading files -----------------------------------------------------------------------------
@@ -180,7 +188,6 @@ def prepare_load(
     if extracted_on is not None and extracted_on > (today or _dt.date.today()):
         raise InputError(path.name, f"the extract date {extracted_on:%Y-%m-%d} is in the future")
     catalogue = read_catalogue(project) if catalogue is None else catalogue
-    from ..checks.rules import parameters
     from ..checks.suites import load_suite
 
     parsed = parse_table(
@@ -189,7 +196,7 @@ def prepare_load(
         month=month,
         today=today,
         suite=load_suite("values", project.root),
-        params=parameters(project.config.anomalies),
+        params=project_parameters(project),
     )
     return PreparedLoad(path, month, table.sha256, parsed, table.sheet, extracted_on)
 

@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import CpbError, InputError, StoreError
 from ..month import Month
 from ..project import Project
-from ..scoring import benchmarks_known_by, check_exception_rules
+from ..scoring import Headings, benchmarks_known_by, parse_headings
 from . import load
 from .files import Table, read_table
 from .store import LoadReceipt, Store
@@ -211,17 +211,32 @@ class MonthInputs:
     benchmarks: pd.DataFrame
     overrides: pd.DataFrame
     annotations: pd.DataFrame
-    exception_rules: pd.DataFrame | None = None
+    exception_headings: Headings | None = None
+    """The project's exception headings, or None for cpb's own five."""
     loads: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def read_exception_rules(project: Project) -> pd.DataFrame | None:
-    """The project's own exception rules (``data/exception_rules.csv``), or None to use cpb's."""
-    path = project.path("exception_rules")
-    if not path.is_file():
-        return None
-    table = read_table(path)
-    return check_exception_rules(table.frame, file=path.name)
+OLD_EXCEPTION_RULES = "data/exception_rules.csv"
+
+
+def read_exception_headings(project: Project) -> Headings | None:
+    """The project's own exception headings (``data/exception_headings.csv``), or None to use cpb's.
+
+    The exception rules of earlier versions (``data/exception_rules.csv``) are refused, saying what to write.
+    """
+    path = project.path("exception_headings")
+    if path.is_file():
+        table = read_table(path, allow_empty=True)
+        return parse_headings(table.frame, file=table.file, rows=table.rows)
+    old = project.root / OLD_EXCEPTION_RULES
+    if old.is_file():
+        raise InputError(
+            old.name,
+            "cpb no longer reads exception rules: write the headings, their order and their rules in "
+            f"{project.config.paths.exception_headings} (see docs/headings-and-comparators.md), or delete this "
+            "file to use the five headings cpb ships",
+        )
+    return None
 
 
 def official_benchmarks(
@@ -255,11 +270,13 @@ def typed_inputs(project: Project, data: MonthData) -> MonthInputs:
     catalogue = data.catalogue
     if isinstance(catalogue, InputError):
         raise catalogue
+    params = load.project_parameters(project)
     typed = {
-        name: load.typed_table(name, data.tables.get(name), catalogue, project_root=project.root) for name in TABLES[1:]
+        name: load.typed_table(name, data.tables.get(name), catalogue, project_root=project.root, params=params)
+        for name in TABLES[1:]
     }
     benchmarks = official_benchmarks(project, catalogue, typed["benchmarks"], data.first_published).pipe(
-        benchmarks_known_by, data.month, project.config.comparators.publication_lag_months
+        benchmarks_known_by, data.month, project.config.comparators.lags()
     )
     return MonthInputs(
         month=data.month,
@@ -269,6 +286,6 @@ def typed_inputs(project: Project, data: MonthData) -> MonthInputs:
         benchmarks=benchmarks,
         overrides=typed["overrides"],
         annotations=typed["annotations"],
-        exception_rules=read_exception_rules(project),
+        exception_headings=read_exception_headings(project),
         loads=data.loads if data.loads is not None else pd.DataFrame(),
     )

@@ -58,11 +58,18 @@ def rag_text(rag: str | None) -> str:
     return label("rag", rag)
 
 
-def exception_text(exception: str | None, short: bool = True) -> str:
-    """``Watching brief`` (short, for a table cell) or ``Ambers on watching brief`` (a list heading)."""
+def exception_text(exception: str | None, headings=None) -> str:
+    """The exception heading an indicator is under (``Ambers on watching brief``), or its short form for a
+    table cell (``Watching brief``) when ``headings`` (:class:`cpblib.scoring.Headings`) are given; ``""``
+    when it is under none.
+
+    >>> from cpblib.scoring import packaged_headings
+    >>> exception_text("Ambers on watching brief"), exception_text("Ambers on watching brief", packaged_headings())
+    ('Ambers on watching brief', 'Watching brief')
+    """
     if exception is None or (isinstance(exception, float) and math.isnan(exception)):
         return ""
-    return label("exception_short" if short else "exception", exception)
+    return headings.short(exception) if headings is not None else str(exception)
 
 
 def period_text(period: str | None) -> str:
@@ -79,7 +86,7 @@ def formatted(scored: pd.DataFrame) -> pd.DataFrame:
 
     >>> frame = pd.DataFrame({"name": ["Rate"], "unit": ["percent"], "decimals": [1], "period": ["2023-03"],
     ...     "value": [64.55], "previous_value": [65.59], "target": [60.0], "direction": ["improving"],
-    ...     "rag": ["amber"], "exception": ["watching_brief"]})
+    ...     "rag": ["amber"], "exception": ["Ambers on watching brief"]})
     >>> formatted(frame).iloc[0].to_dict()["value"]
     '64.6%'
     """

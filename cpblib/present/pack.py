@@ -19,7 +19,6 @@ from functools import cached_property
 import pandas as pd
 
 from ..build import BuildFolder, fingerprint, write_bytes
-from ..config import COMPARATORS
 from ..inputs.month_data import MonthInputs
 from ..month import Month
 from ..project import Project
@@ -52,10 +51,18 @@ class Pack:
 
     @property
     def comparators(self) -> list[str]:
-        return [c for c in COMPARATORS if c in self.config.comparators.show]
+        """The comparators every table and chart of the pack shows, in ``[comparators] show`` order."""
+        return self.config.comparators.shown
 
     def label(self, comparator: str) -> str:
         return self.config.comparators.label(comparator)
+
+    @property
+    def headings(self):
+        """The exception headings (:class:`cpblib.scoring.Headings`): the project's, else cpb's own five."""
+        from ..scoring import packaged_headings
+
+        return self.inputs.exception_headings or packaged_headings()
 
     @cached_property
     def history(self) -> pd.DataFrame:

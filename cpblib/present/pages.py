@@ -90,6 +90,40 @@ def _rag_with_override(row: pd.Series) -> str:
     return f"{text} (override)" if bool(row.get("rag_override")) else text
 
 
+ANALYST = "set by the analyst"
+"""How a page says an indicator's exception heading was set by hand, not by the headings' rules."""
+
+
+def _exception_cell(row: pd.Series, headings) -> str:
+    """The short heading for a table cell; ``(set by the analyst)`` when an analyst set it."""
+    text = exception_text(row.get("exception"), headings)
+    if bool(row.get("exception_override")):
+        return f"{text} ({ANALYST})" if text else f"None ({ANALYST})"
+    return text
+
+
+def _analyst_note(row: pd.Series) -> str:
+    """``Set by the analyst: <reason>`` for an indicator an analyst put under its heading, else blank."""
+    if not bool(row.get("exception_override")):
+        return ""
+    reason = str(row.get("exception_reason") or ANALYST)
+    return reason[:1].upper() + reason[1:]
+
+
+def heading_rules_text(pack: Pack, heading: str) -> str:
+    """What puts an indicator under a heading, in words (Markdown, escaped): its rule, or a list of its rules.
+
+    >>> from types import SimpleNamespace
+    >>> from cpblib.scoring import packaged_headings
+    >>> print(heading_rules_text(SimpleNamespace(headings=packaged_headings()), "Ambers of concern"))
+    Listed by its rule: Amber; same or worsening.
+    """
+    rules = [markdown_escape(rule.description) for rule in pack.headings.rules if rule.heading == heading]
+    if len(rules) == 1:
+        return f"Listed by its rule: {rules[0]}."
+    return "Listed by any of its rules:\n\n" + "\n".join(f"- {rule}." for rule in rules)
+
+
 # -- summary page --------------------------------------------------------------------------------
 @cache
 def _headline_templates() -> dict:
@@ -152,10 +186,12 @@ def show_summary_charts(pack: Pack) -> None:
     display_chart(direction_count_chart(summary, title="Indicators by direction of travel"))
 
 
-def exception_frame(pack: Pack, exception: str) -> pd.DataFrame:
-    listed = exceptions(pack.scored)
-    rows = listed.loc[listed["exception"] == exception]
-    return pd.DataFrame(
+def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
+    """The indicators under one exception heading, Reds first; ``Note`` says which an analyst put there, and
+    why (the column is left out when none was)."""
+    listed = exceptions(pack.scored, pack.headings)
+    rows = listed.loc[listed["exception"] == heading]
+    frame = pd.DataFrame(
         {
             "Indicator": rows["name"],
             "Domain": rows["domain"],
@@ -164,16 +200,19 @@ def exception_frame(pack: Pack, exception: str) -> pd.DataFrame:
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
             "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
+            "Note": [_analyst_note(r) for _, r in rows.iterrows()],
         }
     ).reset_index(drop=True)
+    return frame if frame["Note"].astype(bool).any() else frame.drop(columns="Note")
 
 
 def show_summary_exceptions(pack: Pack) -> None:
+    """One section per exception heading, in the headings file's order (``None this month.`` when empty)."""
     show_markdown("## Exceptions")
-    for code in ("celebrate", "watching_brief", "concern"):
-        heading = label("exception", code)
-        frame = exception_frame(pack, code)
-        show_markdown(f"### {heading}")
+    for heading in pack.headings.titles:
+        frame = exception_frame(pack, heading)
+        show_markdown(f"### {markdown_escape(heading)}")
+        show_markdown(heading_rules_text(pack, heading))
         if frame.empty:
             show_markdown("None this month.")
             continue
@@ -245,7 +284,7 @@ def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
     table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]
-    table["Exception"] = [exception_text(e) for e in rows["exception"]]
+    table["Exception"] = [_exception_cell(r, pack.headings) for _, r in rows.iterrows()]
     return table.reset_index(drop=True)
 
 
@@ -296,6 +335,9 @@ def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
             rag, reason = _rag_with_override(row), str(row["rag_reason"])
             sentence = f"RAG: {rag}." if reason.casefold() == rag.casefold() else f"RAG: {rag}. {reason}"
             show_markdown(markdown_escape(sentence))
+        if bool(row.get("exception_override")):
+            heading = row.get("exception") or "no exception heading"
+            show_markdown(markdown_escape(f"Exception: {heading}, {row['exception_reason']}."))
 
 
 def show_domain_commentary(pack: Pack, domain: str) -> None:
@@ -330,7 +372,7 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
             cells.append(text if period == heading else f"{text} ({period_text(period)})")
         table[period_text(heading)] = cells
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
-    for comparator in ("england", "good_sn"):
+    for comparator in pack.comparators:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
     table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]

@@ -2,36 +2,39 @@
 
 Pure, vectorised functions over DataFrames; nothing here reads or writes
 files. :func:`score` builds the scored month (direction of travel, RAG,
-benchmark comparisons, exception list, trend); :func:`summarise`,
-:func:`exceptions` and :func:`headline_facts` shape it for the pack;
+benchmark comparisons against every declared comparator, exception
+headings, trend); :func:`summarise`, :func:`exceptions` and
+:func:`headline_facts` shape it for the pack;
 :func:`rollup` gives quarter and financial-year figures and
 :func:`suppress` the display strings for public output.
 """
 
 from ._compare import benchmarks_known_by, year_end
-from ._exceptions import check_exception_rules, exceptions, packaged_exception_rules
+from ._exceptions import Headings, exceptions, packaged_headings, parse_headings
 from ._headline import headline_facts
 from ._numbers import format_numbers, round_half_away
 from ._periods import latest_period, previous_period
 from ._rollup import rollup
-from ._score import SCORED_COLUMNS, score, score_month
+from ._score import SCORED_COLUMNS, score, score_month, scored_columns
 from ._summary import summarise
 from ._suppress import suppress
 
 __all__ = [
     "SCORED_COLUMNS",
+    "Headings",
     "benchmarks_known_by",
-    "check_exception_rules",
     "exceptions",
     "format_numbers",
     "headline_facts",
     "latest_period",
-    "packaged_exception_rules",
+    "packaged_headings",
+    "parse_headings",
     "previous_period",
     "rollup",
     "round_half_away",
     "score",
     "score_month",
+    "scored_columns",
     "summarise",
     "suppress",
     "year_end",

@@ -1,21 +1,23 @@
-"""Comparison with benchmarks (England, region, statistical neighbours...).
+"""Comparison with benchmarks: England, region, statistical neighbours and any comparator a council declares.
 
 For each indicator and comparator the benchmark of the latest year is used
-(years are labels such as ``2021-22`` or ``2022``; the latest is the one
-ending last). The gap is the value minus the benchmark; the comparison is
+(years are free labels naming a year or a span of years, such as ``2021-22``,
+``2022`` or ``2016-19``; the latest is the one ending last, see
+:func:`year_end`). The gap is the value minus the benchmark; the comparison is
 ``in_line`` when both print the same at the indicator's precision, else
 ``better`` or ``worse`` through the polarity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..config import COMPARATORS
+from ..config import BUILT_IN_COMPARATORS
 from ..errors import InputError
+from ..inputs.catalogue import year_label_span
 from ..month import Month
 from ._direction import decimals_of, sign_of
 from ._numbers import compare_rounded
@@ -26,18 +28,24 @@ BENCHMARK_FIELDS = ("value", "year", "gap", "comparison")
 
 
 def _year_end(labels: np.ndarray) -> np.ndarray:
-    """The calendar year a label ends in: ``2021-22`` -> 2022, ``2022`` -> 2022 (-1 if unreadable)."""
-    text = pd.Series(labels, dtype="string")
-    start = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
-    two_year = text.str.len() == 7
-    return (start + two_year.astype("Float64").fillna(0)).fillna(-1).to_numpy(dtype="int64")
+    """The month ordinal a label ends in (see :func:`year_end`); -1 when it names no year.
+
+    >>> _year_end(np.array(["2021-22", "2022", "2016-19", "latest"], dtype=object)).tolist()
+    [24266, 24275, 24230, -1]
+    """
+    codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
+    ends = np.array([(end.ordinal if (end := year_end(u)) is not None else -1) for u in uniques] + [-1], dtype="int64")
+    return ends[codes]
 
 
-def latest_benchmarks(benchmarks: pd.DataFrame | None, comparators: Sequence[str] = COMPARATORS) -> pd.DataFrame:
+def latest_benchmarks(
+    benchmarks: pd.DataFrame | None, comparators: Sequence[str] = BUILT_IN_COMPARATORS
+) -> pd.DataFrame:
     """One row per indicator with ``c_value`` and ``c_year`` for each comparator (latest year each).
 
     The latest year is the one whose label ends last (``2021-22`` ends in
-    2022); between labels ending in the same year the one sorting last wins.
+    March 2022); between labels ending in the same month the one sorting last wins,
+    and a label naming no year comes before any that does.
 
     >>> b = pd.DataFrame({"indicator": ["x", "x", "x"], "comparator": ["england", "england", "sn"],
     ...                   "year": ["2020-21", "2021-22", "2021-22"], "value": [70.0, 71.0, 65.0]})
@@ -75,7 +83,7 @@ def latest_benchmarks(benchmarks: pd.DataFrame | None, comparators: Sequence[str
 
 
 def attach_benchmarks(
-    indicators: pd.DataFrame, benchmarks: pd.DataFrame | None, comparators: Sequence[str] = COMPARATORS
+    indicators: pd.DataFrame, benchmarks: pd.DataFrame | None, comparators: Sequence[str] = BUILT_IN_COMPARATORS
 ) -> pd.DataFrame:
     """Left-join the latest benchmark of each comparator onto a catalogue-shaped frame."""
     latest = latest_benchmarks(benchmarks, comparators)
@@ -105,7 +113,7 @@ def comparison(value: np.ndarray, benchmark: np.ndarray, decimals: np.ndarray, s
     return choose([known & (change > 0), known & (change < 0), known & (change == 0)], ["better", "worse", "in_line"])
 
 
-def add_comparisons(frame: pd.DataFrame, comparators: Sequence[str] = COMPARATORS) -> pd.DataFrame:
+def add_comparisons(frame: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> pd.DataFrame:
     """Add ``c_gap`` and ``c_comparison`` for each comparator ``c`` (``c_value`` must be present).
 
     >>> f = pd.DataFrame({"value": [72.0], "polarity": ["high"], "decimals": [1], "england_value": [70.0]})
@@ -122,24 +130,41 @@ def add_comparisons(frame: pd.DataFrame, comparators: Sequence[str] = COMPARATOR
     return frame.assign(**added)
 
 
-def year_end(label: str) -> Month:
-    """The month a benchmark year label ends: ``2021-22`` in March 2022, ``2022`` in December 2022.
+def year_end(label: str) -> Month | None:
+    """The month a benchmark's year label ends: the last year or span of years it names. A span ends in March
+    of its last year (``2021-22``: financial or academic years; ``2016-19``: three of them), a single year in
+    December; a label naming no year has no end (``None``).
 
-    >>> str(year_end("2021-22")), str(year_end("2022"))
-    ('2022-03', '2022-12')
+    >>> [str(year_end(t)) for t in ("2021-22", "2022", "2016-19", "Mar 2022", "latest")]
+    ['2022-03', '2022-12', '2019-03', '2022-12', 'None']
     """
-    first = int(label[:4])
-    return Month(first + 1, 3) if len(label) > 4 else Month(first, 12)
+    span = year_label_span(label)
+    if span is None:
+        return None
+    first, last = span
+    return Month(last, 3) if last > first else Month(last, 12)
 
 
-def benchmarks_known_by(benchmarks: pd.DataFrame, month: Month, lag_months: int) -> pd.DataFrame:
+def benchmarks_known_by(benchmarks: pd.DataFrame, month: Month, lag_months: int | Mapping[str, int]) -> pd.DataFrame:
     """Only benchmark years a pack for ``month`` could have quoted: ended at least ``lag_months`` before it.
 
-    >>> b = pd.DataFrame({"indicator": ["x", "x"], "comparator": ["england"] * 2, "year": ["2021-22", "2022-23"], "value": [70.0, 71.0]})
+    ``lag_months`` is one number, or one per comparator (``cpb.toml`` [comparators]; a comparator not in it
+    takes the largest). A label naming no year is always kept.
+
+    >>> b = pd.DataFrame({"indicator": ["x"] * 3, "comparator": ["england", "england", "own"],
+    ...                   "year": ["2021-22", "2022-23", "2022-23"], "value": [70.0, 71.0, 69.0]})
     >>> benchmarks_known_by(b, Month(2023, 3), 6)["year"].tolist()
     ['2021-22']
+    >>> benchmarks_known_by(b, Month(2023, 3), {"england": 6, "own": 0})["year"].tolist()
+    ['2021-22', '2022-23']
     """
     if benchmarks.empty:
         return benchmarks
-    usable = [year_end(str(label)) + lag_months <= month for label in benchmarks["year"]]
+    if isinstance(lag_months, Mapping):
+        fallback = max(lag_months.values(), default=0)
+        lags = [lag_months.get(c, fallback) for c in benchmarks["comparator"]]
+    else:
+        lags = [lag_months] * len(benchmarks)
+    ends = [year_end(str(label)) for label in benchmarks["year"]]
+    usable = [end is None or end + lag <= month for end, lag in zip(ends, lags)]
     return benchmarks.loc[usable].reset_index(drop=True)

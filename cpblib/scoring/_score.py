@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..config import COMPARATORS, Calendar, RagRules
+from ..config import BUILT_IN_COMPARATORS, Calendar, RagRules
 from ..inputs.catalogue import INDICATOR_COLUMNS, active_indicators, targets_for
 from ..month import Month
-from ._compare import add_comparisons, attach_benchmarks
+from ._compare import BENCHMARK_FIELDS, add_comparisons, attach_benchmarks
 from ._direction import add_direction, polarity_sign
-from ._exceptions import add_exception
+from ._exceptions import Headings, add_exception, apply_heading_overrides, headings_of
 from ._history import gather
 from ._periods import period_ordinals, to_periods
 from ._rag import add_rag, apply_overrides, resolve_rules
@@ -46,17 +46,31 @@ _LEADING_COLUMNS = (
     "rag",
     "rag_reason",
     "rag_override",
+    "distance",
+    "distance_percent",
     "exception",
+    "exception_reason",
+    "exception_override",
     "trend",
     "worsening_periods",
 )
 """Leading columns of a scored month; per comparator columns and extras follow."""
 
-SCORED_COLUMNS: tuple[str, ...] = _LEADING_COLUMNS + tuple(
-    f"{comparator}_{part}" for comparator in COMPARATORS for part in ("value", "year", "gap", "comparison")
-)
-"""The columns of a scored month, in the stable order ``cpb score --format csv|json`` prints them
-(:data:`EXTRA_COLUMNS` follow in the frame :func:`score` returns)."""
+
+def scored_columns(comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> tuple[str, ...]:
+    """The columns of a scored month, in the stable order ``cpb score --format csv|json`` prints them: the
+    leading columns, then ``<c>_value``, ``<c>_year``, ``<c>_gap``, ``<c>_comparison`` for each comparator
+    in the order given (``cpb.toml`` declares them: the built-in ones, then the council's own in file order).
+    :data:`EXTRA_COLUMNS` follow in the frame :func:`score` returns.
+
+    >>> scored_columns(["england", "last_year"])[-8:]
+    ('england_value', 'england_year', 'england_gap', 'england_comparison', 'last_year_value', 'last_year_year', 'last_year_gap', 'last_year_comparison')
+    """
+    return _LEADING_COLUMNS + tuple(f"{c}_{part}" for c in comparators for part in BENCHMARK_FIELDS)
+
+
+SCORED_COLUMNS: tuple[str, ...] = scored_columns()
+"""The columns of a month scored against the built-in comparators (see :func:`scored_columns`)."""
 
 EXTRA_COLUMNS = (
     "numerator",
@@ -191,9 +205,8 @@ def _attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None, mont
 
 
 def _finish(frame: pd.DataFrame, month: Month, comparators: Sequence[str], keys: tuple[str, ...]) -> pd.DataFrame:
-    per_comparator = [f"{c}_{f}" for c in comparators for f in ("value", "year", "gap", "comparison")]
     out = frame.assign(month=text_column(np.full(len(frame), str(month), dtype=object), frame.index))
-    return out[[*keys, *_LEADING_COLUMNS, *per_comparator, *EXTRA_COLUMNS]].reset_index(drop=True)
+    return out[[*keys, *scored_columns(comparators), *EXTRA_COLUMNS]].reset_index(drop=True)
 
 
 def score(
@@ -206,8 +219,8 @@ def score(
     overrides: pd.DataFrame | None = None,
     rules: RagRules = RagRules(),
     calendar: Calendar = Calendar(),
-    comparators: Sequence[str] = COMPARATORS,
-    exception_rules: pd.DataFrame | None = None,
+    comparators: Sequence[str] = BUILT_IN_COMPARATORS,
+    headings: Headings | pd.DataFrame | None = None,
     keys: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Score the report ``month``: one row per active indicator, in catalogue order.
@@ -215,7 +228,9 @@ def score(
     ``values`` is the long history (``indicator``, ``period``, ``value``,
     ``missing_reason``, ``numerator``, ``denominator``); ``catalogue`` the
     indicator catalogue; ``targets``, ``benchmarks`` and ``overrides`` the
-    frames of ``targets.csv``, ``benchmarks.csv`` and ``overrides.csv``.
+    frames of ``targets.csv``, ``benchmarks.csv`` and ``overrides.csv``;
+    ``comparators`` the comparators to compare with (``cpb.toml`` declares
+    them); ``headings`` the exception headings (cpb's own five when None).
     With ``keys`` (e.g. ``("la",)``) the values hold several series told apart
     by those columns and the result has one row per key combination (sorted)
     and indicator. No input is modified.
@@ -230,12 +245,14 @@ def score(
     ...                            "value": [70.0]})
     >>> row = score(values, catalogue, "2023-03", targets=targets, benchmarks=benchmarks).iloc[0]
     >>> row["period"], row["direction"], row["rag"], row["exception"], row["trend"], row["england_comparison"]
-    ('2023-03', 'improving', 'amber', 'watching_brief', 'down', 'better')
+    ('2023-03', 'improving', 'amber', 'Ambers on watching brief', 'down', 'better')
     >>> row["rag_reason"]
     '64.8 against target 60.0: 4.8 off target, within the red threshold (10% of target)'
     """
     month = Month.parse(month)
     keys = tuple(keys)
+    comparators = tuple(dict.fromkeys(comparators))
+    headings = headings_of(headings)
     return (
         complete_catalogue(catalogue)
         .pipe(active_indicators, month)
@@ -250,15 +267,17 @@ def score(
         .pipe(add_comparisons, comparators)
         .pipe(add_rag, month)
         .pipe(apply_overrides, overrides, month, keys)
-        .pipe(add_exception, exception_rules)
         .pipe(add_trend)
+        .pipe(add_exception, headings)
+        .pipe(apply_heading_overrides, overrides, month, headings, keys)
         .pipe(_finish, month, comparators, keys)
     )
 
 
 def score_month(inputs: MonthInputs, config: ProjectConfig) -> pd.DataFrame:
     """Score a project's month from its typed inputs (:class:`cpblib.inputs.month_data.MonthInputs`):
-    :func:`score` with the project's rules, calendar and exception rules, gaps free of binary noise."""
+    :func:`score` with the project's rules, calendar, comparators and exception headings, gaps free of
+    binary noise."""
     scored = score(
         inputs.values,
         inputs.catalogue,
@@ -268,8 +287,8 @@ def score_month(inputs: MonthInputs, config: ProjectConfig) -> pd.DataFrame:
         overrides=inputs.overrides,
         rules=config.rag,
         calendar=config.calendar,
-        comparators=COMPARATORS,
-        exception_rules=inputs.exception_rules,
+        comparators=config.comparators.declared,
+        headings=inputs.exception_headings,
     )
     return _without_float_noise(scored)
 

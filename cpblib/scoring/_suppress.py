@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..config import COMPARATORS, Publication
+from ..config import Publication
 from ._numbers import format_numbers
 from ._text import codes_of, text_column
 
@@ -32,7 +32,8 @@ _FIGURES = {
 }
 _PARTS = ("numerator", "denominator", "previous_numerator", "previous_denominator")
 SUPPRESSED_REASON = "figure suppressed (small number)"
-_REVEALING = {"value": ["rag_reason", *[f"{c}_gap" for c in COMPARATORS]], "previous_value": []}
+_REVEALING = {"value": ["rag_reason", "distance", "distance_percent"], "previous_value": []}
+"""Columns that would reveal a suppressed figure (besides every comparator's ``<c>_gap``)."""
 
 
 def suppress(
@@ -49,8 +50,8 @@ def suppress(
     from ``catalogue``. Those columns become text at the indicator's
     precision (``""`` when missing). A ``suppressed`` column says whether
     ``value`` was suppressed; where it was, ``rag_reason`` says so instead of
-    quoting the figure and the ``c_gap`` columns (which stay numbers) are
-    blanked.
+    quoting the figure, and the ``c_gap``, ``distance`` and ``distance_percent``
+    columns (which stay numbers) are blanked.
 
     >>> catalogue = pd.DataFrame({"indicator": ["uasc", "eet"], "unit": ["count", "percent"], "decimals": [0, 1]})
     >>> frame = pd.DataFrame({"indicator": ["uasc", "uasc", "eet", "eet"], "value": [3.0, 0.0, 50.0, 61.25],
@@ -91,7 +92,8 @@ def suppress(
         shown[column] = text_column(text, frame.index)
         if column == "value":
             hidden_value = hide
-        for revealing in _REVEALING[column]:
+        gaps = [c for c in frame.columns if column == "value" and isinstance(c, str) and c.endswith("_gap")]
+        for revealing in [*_REVEALING[column], *gaps]:
             if revealing == "rag_reason" and revealing in frame:
                 shown[revealing] = text_column(
                     np.where(hide, SUPPRESSED_REASON, frame[revealing].to_numpy(dtype=object)), frame.index

@@ -114,12 +114,17 @@ def test_benchmark_years_and_averaged_counts():
         {
             "indicator": ["cl-eet", "cl-eet", "cic-number", "cl-eet"],
             "comparator": ["england"] * 4,
-            "year": ["2021-22", "2021-23", "2022", "2021-22"],
+            "year": ["2021-22", "2021-20", "2022", "2021-22"],
             "value": ["55", "55", "8.75", "155"],
         }
     )
     frame = prepare_benchmarks(raw, [2, 3, 4, 5], CATALOGUE)
-    assert frame["bad_year"].tolist() == [None, "'2021-23' is not a year label such as 2021-22 or 2022", None, None]
+    assert frame["bad_year"].tolist() == [
+        None,
+        "'2021-20' is not a year label such as 2021-22, 2022 or 2016-19",
+        None,
+        None,
+    ]
     assert frame["value_unfit"].tolist() == [
         None,
         None,

@@ -308,3 +308,16 @@ def test_the_pdf_shows_attacks_as_text(tmp_path, markdown_only):
     assert 'onerror="alert(2)"' in flat or "onerror=“alert(2)”" in flat
     assert '#upper("shout")' in flat and "SHOUT" not in flat  # raw Typst stays text
     assert "#place(center)[RAW-TYPST-BLOCK]" in flat
+
+
+def test_prefilled_facts_quote_only_the_comparators_shown(council_project):
+    from cpblib.present.commentary import prefill
+    from cpblib.present.pack import score_pack
+
+    project = Project.open(council_project)
+    month = Month(2023, 3)
+    (council_project / "data" / "commentary" / "2023-03" / "profile.md").unlink()
+    prefill(project, month, score_pack(project, month).scored)
+    text = (council_project / "data" / "commentary" / "2023-03" / "profile.md").read_text(encoding="utf-8")
+    assert "against Own figure last year 2021-22" in text and "against Outstanding LAs 2016-19" in text
+    assert "Good/Outstanding SN" not in text

@@ -13,6 +13,7 @@ from cpblib.present.format import (
     period_text,
     rag_text,
 )
+from cpblib.scoring import packaged_headings
 
 
 @pytest.mark.parametrize(
@@ -48,8 +49,9 @@ def test_words_never_rely_on_colour():
     assert direction_text("worsening") == "✘ Worsening"
     assert direction_text(None) == "No direction"
     assert rag_text("red") == "Red"
-    assert exception_text("concern") == "Concern"
-    assert exception_text("concern", short=False) == "Reds of concern"
+    assert exception_text("Reds of concern") == "Reds of concern"
+    assert exception_text("Reds of concern", packaged_headings()) == "Concern"
+    assert exception_text(None) == ""
     assert period_text("2023-02") == "Feb 23"
 
 
@@ -65,7 +67,7 @@ def test_formatted_does_not_touch_its_input():
             "target": [420.0],
             "direction": ["improving"],
             "rag": ["amber"],
-            "exception": ["watching_brief"],
+            "exception": ["Ambers on watching brief"],
         }
     )
     before = frame.copy()

@@ -138,10 +138,23 @@ def test_headline_sentences_give_the_latest_figures(pack):
     assert all(s.endswith(".") and not s[0].islower() for s in sentences)
 
 
-def test_summary_exceptions_show_a_heading_per_kind(pack, shown):
+def test_summary_exceptions_follow_the_headings_in_order(pack, shown):
     pages.show_summary_exceptions(pack)
     headings = [t for t in plain(shown) if t.startswith("### ")]
-    assert len(headings) == 3
+    assert headings == [
+        "### Greens to celebrate",
+        "### Ambers on watching brief",
+        "### Ambers of concern",
+        "### Reds on watching brief",
+        "### Reds of concern",
+    ]
+
+
+def test_an_exception_list_holds_only_its_own_rag(pack):
+    for heading in pack.headings.titles:
+        frame = pages.exception_frame(pack, heading)
+        allowed = {r.title() for r in pack.headings.rags(heading)}
+        assert {text.split(" ")[0] for text in frame["RAG"]} <= allowed, heading
 
 
 # -- domain page ----------------------------------------------------------------------------------------
@@ -205,3 +218,58 @@ def test_data_quality_page_says_when_the_checks_have_not_run(pack, shown):
     pages.show_data_quality(pack)
     assert shown[0]["text/markdown"].endswith("Run `cpb check --month 2023-03` to produce this page.")
     assert "have not been run for March 2023" in shown[0]["text/markdown"]
+
+
+# -- a council's own comparators and an analyst's heading ---------------------------------------------------
+@pytest.fixture(scope="module")
+def council_pack(tmp_path_factory, council_project_maker) -> Pack:
+    """The small project with comparators of the council's own shown (Good/Outstanding SN hidden) and an
+    analyst's heading for children in care (see ``tests/conftest.py``)."""
+    root = council_project_maker(tmp_path_factory.mktemp("council") / "council")
+    return build(Project.open(root), MONTH)
+
+
+def test_domain_table_shows_the_councils_comparators_in_show_order(council_pack):
+    table = pages.domain_table(council_pack, "Profile").set_index("Indicator")
+    assert table.columns.tolist()[6:9] == ["England", "Own figure last year", "Outstanding LAs"]
+    assert "Good/Outstanding SN" not in table.columns
+    rate = table.loc["Children in care per 10,000 children"]
+    assert (rate["Own figure last year"], rate["Outstanding LAs"]) == ("66.2 (2021-22)", "58.1 (2016-19)")
+
+
+def test_appendix_follows_show_too(council_pack):
+    table = pages.appendix_table(council_pack, "Health & Emotional Wellbeing").set_index("Indicator")
+    assert [c for c in table.columns if c in ("England", "Own figure last year", "Outstanding LAs")] == [
+        "England", "Own figure last year", "Outstanding LAs",
+    ]  # fmt: skip
+    assert "Good/Outstanding SN" not in table.columns
+    dental = next(name for name in table.index if "dental" in name)
+    assert table.loc[dental, "Outstanding LAs"] == "88.5% (2016-19)"
+
+
+def test_show_hides_a_comparator_from_every_table_and_chart(council_pack, shown):
+    hidden = "Good/Outstanding SN"
+    pages.show_domain_table(council_pack, "Profile")
+    pages.show_domain_charts(council_pack, "Profile")
+    pages.show_appendix(council_pack)
+    pages.show_summary_exceptions(council_pack)
+    text = " ".join(str(v) for bundle in shown for k, v in bundle.items() if k != "_metadata")
+    alts = " ".join(b["_metadata"]["cpb"]["alt"] for b in shown if "cpb" in b.get("_metadata", {}))
+    assert hidden not in text and hidden not in alts
+    assert "Outstanding LAs" in text and "Own figure last year 2021-22 66.2" in alts
+
+
+def test_an_analysts_heading_shows_with_its_reason(council_pack, shown):
+    frame = pages.exception_frame(council_pack, "Ambers of concern").set_index("Indicator")
+    assert frame.loc["Children in care at end of month", "Note"] == "Set by the analyst: numbers rose again in April"
+    watched = pages.exception_frame(council_pack, "Ambers on watching brief")
+    assert "Children in care at end of month" not in watched["Indicator"].tolist()
+    assert "Note" not in watched.columns  # no analyst put anything there: no column of blanks
+    table = pages.domain_table(council_pack, "Profile").set_index("Indicator")
+    assert table.loc["Children in care at end of month", "Exception"] == "Concern (set by the analyst)"
+    assert table.loc["Children in care per 10,000 children", "Exception"] == "Watching brief"
+    pages.show_summary_exceptions(council_pack)
+    assert any("Set by the analyst: numbers rose again in April" in b.get("text/html", "") for b in shown)
+    assert "Listed by its rule: Amber; improving or no direction." in plain(shown)
+    pages.show_domain_charts(council_pack, "Profile")
+    assert "Exception: Ambers of concern, set by the analyst: numbers rose again in April." in plain(shown)

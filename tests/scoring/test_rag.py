@@ -96,8 +96,8 @@ def test_red_rule_none_never_red():
     assert rag == "amber" and reason.endswith("(never Red for this indicator)")
 
 
-# -- range method --------------------------------------------------------------------------------------------------
-def ranged(value, polarity="none", tolerance=5.0, tolerance_type="relative"):
+# -- range method: the nearer end plays the part of a target -------------------------------------------------------
+def ranged(value, polarity="none", tolerance=0.0, tolerance_type="relative", red_rule="relative", red_threshold=10.0):
     return judged(
         value,
         rag_method="range",
@@ -107,45 +107,91 @@ def ranged(value, polarity="none", tolerance=5.0, tolerance_type="relative"):
         polarity=polarity,
         tolerance=tolerance,
         tolerance_type=tolerance_type,
+        red_rule=red_rule,
+        red_threshold=red_threshold,
         unit="count",
         decimals=0,
     )
 
 
 def test_range_inside_is_green():
-    assert ranged(65.0) == ("green", "65 against expected range 60 to 70: inside the range")
+    assert ranged(65.0) == ("green", "65 is inside the expected range 60 to 70")
     assert ranged(60.0)[0] == ranged(70.0)[0] == "green"
 
 
 def test_range_beyond_the_good_end_is_green():
-    assert ranged(80.0, polarity="high") == (
-        "green",
-        "80 against expected range 60 to 70: above the range (higher is better)",
-    )
-    assert ranged(50.0, polarity="low") == (
-        "green",
-        "50 against expected range 60 to 70: below the range (lower is better)",
-    )
+    assert ranged(80.0, polarity="high") == ("green", "80 is above the expected range 60 to 70 (higher is better)")
+    assert ranged(50.0, polarity="low") == ("green", "50 is below the expected range 60 to 70 (lower is better)")
 
 
-def test_range_without_polarity_only_inside_is_green():
+def test_a_range_has_a_real_amber_band():
+    # upper end 70: the red threshold is 10% of it, 7; lower end 60: 6
     assert ranged(72.0) == (
         "amber",
-        "72 against expected range 60 to 70: 2 above the range, within tolerance (5% of the bound)",
+        "72 is above the expected range 60 to 70 by 2, within the red threshold (10% of the upper end)",
     )
-    assert ranged(74.0) == (
+    assert ranged(77.0)[0] == "amber"  # exactly 7 beyond: not beyond the threshold
+    assert ranged(78.0) == (
         "red",
-        "74 against expected range 60 to 70: 4 above the range, beyond tolerance (5% of the bound)",
+        "78 is above the expected range 60 to 70 by 8, beyond the red threshold (10% of the upper end)",
     )
-    assert ranged(57.0)[0] == "amber"  # 3 is 5% of 60
-    assert ranged(56.0)[0] == "red"
+    assert ranged(54.0) == (
+        "amber",
+        "54 is below the expected range 60 to 70 by 6, within the red threshold (10% of the lower end)",
+    )
+    assert ranged(53.0)[0] == "red"
+
+
+def test_range_tolerance_is_green_as_for_a_target():
+    assert ranged(72.0, tolerance=5.0) == (
+        "green",
+        "72 is above the expected range 60 to 70 by 2, within tolerance (5% of the upper end)",
+    )
+    assert ranged(74.0, tolerance=5.0)[0] == "amber"
+    assert ranged(73.0, tolerance=3.0, tolerance_type="absolute") == (
+        "green",
+        "73 is above the expected range 60 to 70 by 3, within tolerance (3 points)",
+    )
+
+
+def test_range_red_rules_as_for_a_target():
+    assert ranged(75.0, red_rule="absolute", red_threshold=5.0)[0] == "amber"
+    rag, reason = ranged(76.0, red_rule="absolute", red_threshold=5.0)
+    assert rag == "red" and reason.endswith("by 6, beyond the red threshold (5 points)")
+    rag, reason = ranged(99.0, red_rule="none")
+    assert rag == "amber" and reason.endswith("by 29 (never Red for this indicator)")
+    rag, reason = judged(
+        80.0, rag_method="range", target=np.nan, range_lower=60.0, range_upper=70.0, unit="count", decimals=0,
+        red_rule="worse_than_england", england_value=75.0, england_comparison="worse",
+    )  # fmt: skip
+    assert rag == "red" and reason == "80 is above the expected range 60 to 70 by 10 and worse than England (75)"
 
 
 def test_range_bad_end_by_polarity():
     assert ranged(57.0, polarity="high")[0] == "amber"
     assert ranged(75.0, polarity="high")[0] == "green"
-    assert ranged(72.0, polarity="low", tolerance=2.0, tolerance_type="absolute")[0] == "amber"
-    assert ranged(73.0, polarity="low", tolerance=2.0, tolerance_type="absolute")[0] == "red"
+    assert ranged(72.0, polarity="low", tolerance=2.0, tolerance_type="absolute")[0] == "green"
+    assert ranged(73.0, polarity="low", tolerance=2.0, tolerance_type="absolute")[0] == "amber"
+    assert ranged(50.0, polarity="high")[0] == "red"
+
+
+# -- how far a figure misses ---------------------------------------------------------------------------------------
+def distances(value, **columns):
+    base = {"value": value, "period": "2023-03", "unit": "count", "polarity": "low", "decimals": 0,
+            "rag_method": "target", "target": 20.0, "range_lower": np.nan, "range_upper": np.nan, "tolerance": 0.0,
+            "tolerance_type": "relative", "red_rule": "relative", "red_threshold": 10.0}  # fmt: skip
+    base.update(columns)
+    row = add_rag(pd.DataFrame({k: [v] for k, v in base.items()}), "2023-03").iloc[0]
+    return row["distance"], row["distance_percent"]
+
+
+def test_distance_from_a_target_or_range():
+    assert distances(25.0) == (5.0, 25.0)
+    assert distances(15.0) == (0.0, 0.0)  # beats the target
+    assert distances(12.0, rag_method="range", target=np.nan, range_lower=5.0, range_upper=10.0) == (2.0, 20.0)
+    assert distances(3.0, rag_method="range", target=np.nan, range_lower=5.0, range_upper=10.0) == (0.0, 0.0)
+    assert distances(3.0, target=0.0)[0] == 3.0 and np.isnan(distances(3.0, target=0.0)[1])  # no share of zero
+    assert all(np.isnan(distances(25.0, rag_method="none")))
 
 
 # -- no rating -----------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from cpblib.config import Calendar, RagRules
 from cpblib.errors import InputError
 from cpblib.scoring import score
-from cpblib.scoring._score import SCORED_COLUMNS
+from cpblib.scoring._score import SCORED_COLUMNS, scored_columns
 
 COMPARATOR_COLUMNS = [
     f"{c}_{f}" for c in ("england", "region", "sn", "good_sn") for f in ("value", "year", "gap", "comparison")
@@ -93,10 +93,12 @@ def test_scored_rows(pack):
     assert (cic["direction"], cic["rag"], cic["exception"], cic["trend"], cic["worsening_periods"]) == (
         "improving",
         "amber",
-        "watching_brief",
+        "Ambers on watching brief",
         "down",
         0,
     )
+    assert cic["exception_reason"] == "Amber; improving or no direction" and not cic["exception_override"]
+    assert (cic["distance"], round(cic["distance_percent"], 2)) == (pytest.approx(4.8), 8.0)
     assert cic["target"] == 60.0  # the 2023-04 target is not yet in force
     assert cic["rag_reason"] == "64.8 against target 60.0: 4.8 off target, within the red threshold (10% of target)"
     assert (cic["england_value"], cic["england_year"], cic["england_comparison"]) == (70.0, "2021-22", "better")
@@ -119,8 +121,11 @@ def test_scored_rows(pack):
 
     stability = out.loc["stability"]  # quarterly, against an expected range
     assert (stability["period"], stability["previous_period"], stability["value"]) == ("2023-03", "2022-12", 64.0)
-    assert stability["rag"] == "amber" and stability["direction"] == "worsening" and stability["worsening_periods"] == 3
-    assert stability["exception"] == "concern"
+    assert stability["rag"] == "green" and stability["direction"] == "worsening" and stability["worsening_periods"] == 3
+    assert (
+        stability["rag_reason"] == "64% is below the expected range 65% to 75% by 1 points, within tolerance (2 points)"
+    )
+    assert stability["exception"] is None  # a Green that worsened is under none of the five headings
 
 
 def test_output_types(pack):
@@ -169,7 +174,7 @@ def test_overrides_and_project_rules(pack):
         "green",
         True,
         "Override: agreed (rule gave Amber)",
-        "celebrate",
+        "Greens to celebrate",
     )
     strict = score(values, cat, "2023-03", targets=targets, rules=RagRules(red_rule="absolute", red_threshold=1.0))
     assert strict.set_index("indicator").loc["cic-rate", "rag"] == "red"
@@ -187,12 +192,52 @@ def test_catalogue_rules_win_over_project_rules(pack):
     assert row["rag"] == "green" and row["rag_reason"].endswith("within tolerance (5 points)")
 
 
-def test_exception_rules_can_be_replaced(pack):
+def test_headings_can_be_replaced(pack):
     cat, values, targets, _benchmarks = pack
-    rules = pd.DataFrame({"rag": ["amber"], "direction": ["improving"], "exception": ["concern"]})
-    out = score(values, cat, "2023-03", targets=targets, exception_rules=rules).set_index("indicator")
-    assert out.loc["cic-rate", "exception"] == "concern"
-    assert out.loc["stability", "exception"] is None
+    headings = pd.DataFrame(
+        {"heading": ["Worsening for a quarter or more", "Off target"], "rag": ["green|amber|red", "amber|red"],
+         "worsening_periods": [">=3", None]}
+    )  # fmt: skip
+    out = score(values, cat, "2023-03", targets=targets, headings=headings).set_index("indicator")
+    assert out.loc["cic-rate", "exception"] == "Off target"
+    assert out.loc["stability", "exception"] == "Worsening for a quarter or more"
+    assert out.loc["stability", "exception_reason"] == "Green, amber or red; worsening 3 or more periods in a row"
+
+
+def test_an_analyst_sets_a_heading_and_the_rag_that_goes_with_it(pack):
+    cat, values, targets, _benchmarks = pack
+    overrides = pd.DataFrame(
+        {"month": ["2023-03", "2023-03"], "indicator": ["cic-rate", "eet"], "rag": ["red", None],
+         "heading": ["Reds of concern", "Ambers of concern"], "reason": ["rising again in April", "fourth dip"]}
+    )  # fmt: skip
+    out = score(values, cat, "2023-03", targets=targets, overrides=overrides).set_index("indicator")
+    assert out.loc["cic-rate", ["rag", "rag_override", "exception", "exception_override"]].tolist() == [
+        "red", True, "Reds of concern", True,
+    ]  # fmt: skip
+    assert out.loc["cic-rate", "exception_reason"] == "set by the analyst: rising again in April"
+    assert out.loc["eet", ["rag", "rag_override", "exception"]].tolist() == ["amber", False, "Ambers of concern"]
+    contradicting = overrides.assign(rag=[None, None])
+    with pytest.raises(InputError, match="row 2, column 'heading': 'Reds of concern' lists Red indicators"):
+        score(values, cat, "2023-03", targets=targets, overrides=contradicting)
+
+
+def test_council_comparators_are_scored_like_the_built_in_ones(pack):
+    cat, values, targets, benchmarks = pack
+    own = pd.DataFrame(
+        {"indicator": ["cic-rate", "cic-rate", "cic-rate"], "comparator": ["last_year", "outstanding", "outstanding"],
+         "year": ["2021-22", "2016-19", "2013-16"], "value": [66.0, 62.0, 50.0], "source": [None] * 3}
+    )  # fmt: skip
+    comparators = ["england", "region", "sn", "good_sn", "last_year", "outstanding"]
+    out = score(
+        values, cat, "2023-03", targets=targets, benchmarks=pd.concat([benchmarks, own]), comparators=comparators
+    )
+    assert out.columns.tolist()[: len(scored_columns(comparators))] == list(scored_columns(comparators))
+    cic = out.set_index("indicator").loc["cic-rate"]
+    assert (cic["last_year_value"], cic["last_year_year"], cic["last_year_comparison"]) == (66.0, "2021-22", "better")
+    assert cic["last_year_gap"] == pytest.approx(-1.2)
+    assert (cic["outstanding_value"], cic["outstanding_year"], cic["outstanding_comparison"]) == (
+        62.0, "2016-19", "worse",
+    )  # fmt: skip
 
 
 def test_comparators_and_calendar(pack):

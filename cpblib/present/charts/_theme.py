@@ -83,7 +83,22 @@ COMPARATOR_DASH: dict[str, list[int]] = {
     "sn": [4, 2, 1, 2],
     "good_sn": [10, 3, 2, 3, 2, 3],
 }
-"""Dash pattern of each comparator's reference line (every line is also labelled in words)."""
+"""Dash pattern of each built-in comparator's reference line (every line is also labelled in words)."""
+
+OWN_COMPARATOR_DASHES: list[list[int]] = [[6, 2], [1, 2], [8, 2, 1, 2, 1, 2], [12, 4], [3, 3, 9, 3]]
+"""Dash patterns for a council's own comparators, taken in turn by their place on the chart."""
+
+
+def comparator_dash(comparator: str, position: int) -> list[int]:
+    """The dash pattern of a comparator's reference line: its own, or one of :data:`OWN_COMPARATOR_DASHES`.
+
+    >>> comparator_dash("england", 0), comparator_dash("last_year", 0)
+    ([2, 3], [6, 2])
+    """
+    if comparator in COMPARATOR_DASH:
+        return COMPARATOR_DASH[comparator]
+    return OWN_COMPARATOR_DASHES[position % len(OWN_COMPARATOR_DASHES)]
+
 
 ANNOTATION_COLOUR = MUTED
 

@@ -32,7 +32,7 @@ from altair.utils.schemapi import debug_mode
 from ..._vocabulary import label as vocabulary_label
 from ...config import Comparators
 from ...month import Month, month_range
-from ...scoring import round_half_away
+from ...scoring import round_half_away, year_end
 from ..format import format_value, format_values
 from . import _theme as theme
 
@@ -80,9 +80,14 @@ def _span(first: Month, last: Month) -> str:
     return _short(first) if first == last else f"{_short(first)} to {_short(last)}"
 
 
-def _year_key(year: str) -> tuple[int, int]:
-    """Sort key for a benchmark year label: ``2021-22`` after ``2021`` after ``2020-21``."""
-    return int(str(year)[:4]), len(str(year))
+def _year_key(year: str) -> tuple[int, str]:
+    """Sort key for a benchmark year label: the month it ends (:func:`cpblib.scoring.year_end`), then the label.
+
+    >>> sorted(["2021-22", "2016-19", "2021", "2020-21"], key=_year_key)
+    ['2016-19', '2020-21', '2021', '2021-22']
+    """
+    end = year_end(str(year))
+    return (end.ordinal if end is not None else -1), str(year)
 
 
 # -- the data behind the chart --------------------------------------------------------------------
@@ -677,10 +682,10 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
                 .mark_text(align="left", baseline="bottom", dx=3, dy=-3, fontSize=small, color=theme.INK)
                 .encode(x=x, y=alt.Y("target:Q", scale=scale), text=alt.Text("text:N"))
             )
-    for comparator in data.comparators.itertuples(index=False):
+    for position, comparator in enumerate(data.comparators.itertuples(index=False)):
         name = f"comparator-{comparator.comparator}"
         line = dataset(name, pd.DataFrame([comparator._asdict()]), ["comparator", "name", "year", "value", "text"])
-        dash = theme.COMPARATOR_DASH.get(comparator.comparator, [2, 3])
+        dash = theme.comparator_dash(comparator.comparator, position)
         layers.append(
             alt.Chart(line, name=f"{name}-line")
             .mark_rule(color=theme.MUTED, strokeDash=dash, strokeWidth=1.5)

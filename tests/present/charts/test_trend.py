@@ -232,3 +232,44 @@ def test_labels_of_close_reference_lines_do_not_overlap():
     )
     assert all(upper[1] <= lower[0] for upper, lower in itertools.pairwise(spans))
     assert placed[0] == ("bottom", -3) and placed[3] == ("bottom", -3)  # above the line when there is room
+
+
+def test_a_councils_own_comparators_get_reference_lines_of_their_own():
+    history = history_of({"2023-02": 9.0, "2023-03": 8.0})
+    row = ROW | {
+        "period": "2023-03",
+        "england_value": 7.0,
+        "england_year": "2021-22",
+        "last_year_value": 9.5,
+        "last_year_year": "2021-22",
+        "outstanding_value": 6.1,
+        "outstanding_year": "2016-19",
+        "good_sn_value": 8.8,
+        "good_sn_year": "2021-22",
+    }
+    labels = {"england": "England", "last_year": "Own figure last year", "outstanding": "Outstanding LAs"}
+    chart = trend_chart(history, row, comparators=["england", "last_year", "outstanding"], labels=labels)
+    spec = chart_spec(chart, validate=True)
+    drawn = layers(spec)
+    assert dataset(spec, drawn["comparator-last_year-label"])[0]["text"] == "Own figure last year 2021-22: 9.5%"
+    assert dataset(spec, drawn["comparator-outstanding-label"])[0]["text"] == "Outstanding LAs 2016-19: 6.1%"
+    assert "comparator-good_sn-line" not in drawn  # not shown: not drawn
+    dashes = [drawn[f"comparator-{c}-line"]["mark"]["strokeDash"] for c in ("england", "last_year", "outstanding")]
+    assert len({tuple(d) for d in dashes}) == 3  # each line has its own dash pattern
+    assert describe(chart).endswith(
+        "England 2021-22 7.0%; Own figure last year 2021-22 9.5%; Outstanding LAs 2016-19 6.1%."
+    )
+
+
+def test_benchmarks_fill_a_comparator_the_row_lacks_with_the_latest_free_label():
+    history = history_of({"2023-02": 9.0, "2023-03": 8.0})
+    benchmarks = pd.DataFrame(
+        {
+            "indicator": ["x", "x"],
+            "comparator": ["outstanding"] * 2,
+            "year": ["2016-19", "2013-16"],
+            "value": [6.0, 5.0],
+        }
+    )
+    data = trend_data(history, ROW, benchmarks=benchmarks, comparators=["outstanding"])
+    assert data.comparators[["name", "year", "value"]].values.tolist() == [["outstanding", "2016-19", 6.0]]
