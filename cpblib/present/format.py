@@ -81,6 +81,19 @@ def period_text(period: str | None) -> str:
     return Month.parse(period).short_label
 
 
+def period_cell(period: str | None, due_period: str | None = None) -> str:
+    """A figure's period as a table shows it: ``Mar 23``, or ``Dec 22, latest available`` when the figure
+    due (``due_period``) is late and an earlier one stands in.
+
+    >>> period_cell("2023-03", "2023-03"), period_cell("2022-12", "2023-03")
+    ('Mar 23', 'Dec 22, latest available')
+    """
+    text = period_text(period)
+    if isinstance(due_period, str) and isinstance(period, str) and due_period != period:
+        text += ", latest available"
+    return text
+
+
 def formatted(scored: pd.DataFrame) -> pd.DataFrame:
     """Display strings for the main columns of a scored month (a new frame; the input is untouched).
 
@@ -97,7 +110,7 @@ def formatted(scored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "name": scored["name"],
-            "period": [period_text(p) for p in scored["period"]],
+            "period": [period_cell(p, d) for p, d in zip(scored["period"], scored.get("due_period", scored["period"]))],
             "value": values("value"),
             "previous_value": values("previous_value"),
             "target": values("target"),

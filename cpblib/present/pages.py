@@ -20,8 +20,9 @@ from ..build import BuildFolder
 from ..month import Month
 from ..scoring import exceptions, headline_facts, summarise
 from ..scoring._periods import period_ordinals, to_periods
+from ..scoring._trend import TREND_PERIODS
 from .commentary import commentary_html, commentary_markdown, read_commentary
-from .format import MISSING, direction_text, exception_text, format_value, period_text, rag_text
+from .format import MISSING, direction_text, exception_text, format_value, period_cell, period_text, rag_text
 from .pack import APPENDIX_PERIODS, Pack
 from .tables import markdown_escape, table_bundle
 
@@ -48,10 +49,16 @@ def show_table(frame: pd.DataFrame, **options) -> None:
 def periods_wide(pack: Pack, rows: pd.DataFrame, steps: int) -> pd.DataFrame:
     """For each scored row, its latest ``steps`` periods (oldest first) and their values.
 
-    Returns two frames side by side: ``period_0..`` labels and ``value_0..`` numbers.
+    The latest is the row's ``period``: the due period, or for a late figure the latest period that has
+    one. Returns two frames side by side: ``period_0..`` labels and ``value_0..`` numbers.
     """
-    ordinals = period_ordinals(rows, pack.month, pack.config.calendar, steps=steps)[:, ::-1]
-    periods = to_periods(ordinals)
+    reach = steps + TREND_PERIODS  # a late figure is at most TREND_PERIODS - 1 periods back
+    ordinals = period_ordinals(rows, pack.month, pack.config.calendar, steps=reach)[:, ::-1]
+    every = to_periods(ordinals)
+    latest = rows["period"].to_numpy(dtype=object)
+    found = every == latest[:, None]
+    end = np.where(found.any(axis=1), found.argmax(axis=1), reach - 1)
+    periods = every[np.arange(len(rows))[:, None], end[:, None] - np.arange(steps)[::-1][None, :]]
     lookup = pack.history.set_index(["indicator", "period"])["value"]
     keys = pd.MultiIndex.from_arrays([np.repeat(rows["indicator"].to_numpy(), steps), periods.ravel()])
     values = lookup.reindex(keys).to_numpy().reshape(len(rows), steps)
@@ -60,6 +67,37 @@ def periods_wide(pack: Pack, rows: pd.DataFrame, steps: int) -> pd.DataFrame:
         frame[f"period_{step}"] = periods[:, step]
         frame[f"value_{step}"] = values[:, step]
     return frame
+
+
+def late_figures(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose due figure is late or missing and whose latest available one stands in for it."""
+    if "due_period" not in rows:
+        return rows.iloc[0:0]
+    return rows.loc[rows["due_period"].notna() & rows["period"].ne(rows["due_period"])]
+
+
+def late_note(rows: pd.DataFrame) -> str | None:
+    """A sentence per late figure: which period was due, why it has no figure, which period is shown
+    (Markdown, escaped); None when every figure is on time.
+
+    >>> rows = pd.DataFrame({"name": ["Dental checks"], "period": ["2022-12"], "due_period": ["2023-03"],
+    ...                      "missing_reason": ["blank"]})
+    >>> print(late_note(rows))
+    Late figures: Dental checks has no figure for Mar 23 (blank), so the latest available, Dec 22, is shown. A late figure's direction of travel is from the period before the one shown; the data-quality page lists every late figure.
+    """
+    late = late_figures(rows)
+    if late.empty:
+        return None
+    parts = [
+        f"{markdown_escape(r['name'])} has no figure for {period_text(r['due_period'])} "
+        f"({markdown_escape(r.get('missing_reason') or 'not in the data')}), so the latest available, "
+        f"{period_text(r['period'])}, is shown"
+        for _, r in late.iterrows()
+    ]
+    return (
+        "Late figures: " + "; ".join(parts) + ". A late figure's direction of travel is from the period before "
+        "the one shown; the data-quality page lists every late figure."
+    )
 
 
 def _benchmark_cell(row: pd.Series, comparator: str) -> str:
@@ -76,7 +114,7 @@ def _target_cell(row: pd.Series) -> str:
 
 
 def _period_note(row: pd.Series) -> str:
-    note = period_text(row["period"])
+    note = period_cell(row["period"], row.get("due_period"))
     arrears = row.get("arrears_months")
     if arrears is not None and not pd.isna(arrears) and int(arrears) > 0:
         note += f" ({int(arrears)} month{'s' if int(arrears) > 1 else ''} in arrears)"
@@ -195,7 +233,7 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
         {
             "Indicator": rows["name"],
             "Domain": rows["domain"],
-            "Period": [period_text(p) for p in rows["period"]],
+            "Period": [period_cell(p, d) for p, d in zip(rows["period"], rows.get("due_period", rows["period"]))],
             "Value": [format_value(v, u, d) for v, u, d in zip(rows["value"], rows["unit"], rows["decimals"])],
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
@@ -312,6 +350,9 @@ def show_domain_table(pack: Pack, domain: str) -> None:
         "Direction compares the latest period with the previous one of the same frequency: "
         "✔ Improving, ✘ Worsening, ⚠ Same. Benchmarks show their year in brackets."
     )
+    note = late_note(domain_rows(pack, domain))
+    if note:
+        show_markdown(note)
 
 
 def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:

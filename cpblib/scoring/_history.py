@@ -21,6 +21,19 @@ from ._text import strings, text_column
 
 VALUE_COLUMNS = ("indicator", "period", "value")
 
+LATE_MARKERS = ("", "na", "x", ":")
+"""Missing-value markers (``[missing]`` in cpblib/_data/vocabulary.toml) that mean a figure is late, not
+withheld: when the due period's figure is absent or carries one of these, the latest earlier period with a
+figure stands in for it. A suppressed (``c``), not applicable (``z``) or rounds-to-zero (``k``) figure is
+the figure of its period and never replaced."""
+
+
+def _late_reasons() -> tuple[str, ...]:
+    from .._vocabulary import vocabulary
+
+    missing = vocabulary()["missing"]
+    return tuple(missing[marker] for marker in LATE_MARKERS)
+
 
 def _matches(series: pd.Series, wanted: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the cells of ``series`` found in ``wanted``, and where in ``wanted`` each was found.
@@ -116,30 +129,73 @@ def gather(indicators: pd.DataFrame, values: pd.DataFrame, keys: tuple[str, ...]
     # 2. place the wanted figures into rows x steps
     row = key_code * n_ind + ind_code
     n_rows = n_keys * n_ind
-    history = np.full((n_rows, steps), np.nan)
-    history[row, step] = values["value"].to_numpy(dtype="float64", na_value=np.nan)[source]
 
-    def at(column: str, which: int, kind: str) -> np.ndarray:
-        out = np.full(n_rows, None if kind == "object" else np.nan, dtype=kind)
+    def by_step(column: str) -> np.ndarray:
+        out = np.full((n_rows, steps), np.nan)
         if column in values:
-            chosen = step == which
-            taken = values[column].take(source[chosen])
-            out[row[chosen]] = taken.to_numpy(dtype=kind, na_value=None if kind == "object" else np.nan)
+            out[row, step] = values[column].to_numpy(dtype="float64", na_value=np.nan)[source]
         return out
 
+    history = by_step("value")
+    reason = np.full(n_rows, None, dtype=object)
+    if "missing_reason" in values:
+        chosen = step == 0
+        reason[row[chosen]] = values["missing_reason"].take(source[chosen]).to_numpy(dtype=object, na_value=None)
+    reason = strings(reason)
+
+    # 3. a late figure: the latest earlier period with a figure stands in (see LATE_MARKERS)
     repeat = np.tile(np.arange(n_ind), n_keys)
+    shift = _late_shift(history, reason)
+    taken = np.minimum(np.arange(steps)[None, :] + shift[:, None], steps - 1)
+    beyond = np.arange(steps)[None, :] + shift[:, None] >= steps
+    lines = np.arange(n_rows)[:, None]
+
+    def shifted(matrix: np.ndarray) -> np.ndarray:
+        return np.where(beyond, np.nan, matrix[lines, taken])
+
+    history, numerators, denominators = shifted(history), shifted(by_step("numerator")), shifted(by_step("denominator"))
+    row_periods = periods[repeat]
+    late = shift > 0
+    period_now = np.where(late, row_periods[lines[:, 0], np.minimum(shift, steps - 1)], row_periods[:, 0])
+    previous_now = np.where(
+        late & (shift + 1 < steps),
+        row_periods[lines[:, 0], np.minimum(shift + 1, steps - 1)],
+        row_periods[:, 1 % steps],
+    )
+
     frame = indicators.drop(columns=step_columns).take(repeat).reset_index(drop=True)
     frame.columns = pd.Index(frame.columns, dtype=object)  # cheap column inserts (see _score.plain_column_labels)
     for key in reversed(keys):
         frame.insert(0, key, text_column(np.repeat(key_rows[key].to_numpy(dtype=object), n_ind), frame.index))
     extra = {
+        "period": text_column(period_now.astype(object), frame.index),
+        "previous_period": text_column(previous_now.astype(object), frame.index),
+        "due_period": text_column(row_periods[:, 0].astype(object), frame.index),
         "value": history[:, 0],
-        "missing_reason": text_column(strings(at("missing_reason", 0, "object")), frame.index),
-        "numerator": at("numerator", 0, "float64"),
-        "denominator": at("denominator", 0, "float64"),
+        "missing_reason": text_column(np.where(late & _absent(reason), "not in the data", reason), frame.index),
+        "numerator": numerators[:, 0],
+        "denominator": denominators[:, 0],
         "previous_value": history[:, 1] if steps > 1 else np.full(n_rows, np.nan),
-        "previous_numerator": at("numerator", 1, "float64"),
-        "previous_denominator": at("denominator", 1, "float64"),
+        "previous_numerator": numerators[:, 1] if steps > 1 else np.full(n_rows, np.nan),
+        "previous_denominator": denominators[:, 1] if steps > 1 else np.full(n_rows, np.nan),
     }
     extra.update({f"_v{k}": history[:, k] for k in range(steps)})
     return frame.assign(**extra)
+
+
+def _absent(reason: np.ndarray) -> np.ndarray:
+    return np.array([r is None for r in reason], dtype=bool)
+
+
+def _late_shift(history: np.ndarray, reason: np.ndarray) -> np.ndarray:
+    """Per row, how many periods back the latest figure is when the due period's figure is late (0 otherwise,
+    and 0 when no earlier period in the window has a figure either).
+
+    >>> h = np.array([[1.0, 2.0, 3.0], [np.nan, np.nan, 3.0], [np.nan, 2.0, 3.0], [np.nan, np.nan, np.nan]])
+    >>> _late_shift(h, np.array([None, "blank", "suppressed (c): confidential or small number", None], dtype=object))
+    array([0, 2, 0, 0])
+    """
+    late = np.isnan(history[:, 0]) & np.array([r is None or r in _late_reasons() for r in reason], dtype=bool)
+    has = ~np.isnan(history)
+    first = np.where(has.any(axis=1), has.argmax(axis=1), 0)
+    return np.where(late, first, 0).astype("int64")

@@ -34,6 +34,7 @@ _LEADING_COLUMNS = (
     "frequency",
     "period_type",
     "period",
+    "due_period",
     "value",
     "missing_reason",
     "previous_period",

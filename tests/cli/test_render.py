@@ -372,3 +372,21 @@ def test_a_bad_correction_to_a_published_month_is_refused_and_the_page_keeps_its
     assert "64.6" in profile and "5,000" not in profile
     with Store.open(root / "data" / "cpb.duckdb") as store:
         assert store.publication("2023-03") == publication
+
+
+def test_every_demo_month_renders_though_figures_are_late_and_the_archive_lists_them(rendered_demo, tmp_path):
+    """January 2022 and February 2021 each have figures that came late: warnings, never a stopped pack."""
+    root = tmp_path / "demo"
+    shutil.copytree(rendered_demo, root)
+    for month in ("2022-01", "2021-02"):
+        result = render(root, "--engine", "builtin", month=month)
+        assert result.exit_code == 0, result.output
+        checks = (root / "_build" / month / "checks.json").read_text(encoding="utf-8")
+        assert '"ok": true' in checks and "a late or missing figure does not stop the pack" in checks
+        quality = (root / "_site" / month / "data-quality.html").read_text(encoding="utf-8")
+        assert "no value for" in quality  # each late figure is listed, with the period that was due
+    home = (root / "_site" / "index.html").read_text(encoding="utf-8")
+    links = [home.index(f'href="{month}/index.html"') for month in ("2023-03", "2022-01", "2021-02")]
+    assert links == sorted(links)  # newest first
+    late = [p for p in (root / "_site" / "2022-01" / "domains").glob("*.html") if "latest available" in p.read_text()]
+    assert late, "no page of January 2022 shows a late figure as the latest available"

@@ -273,3 +273,37 @@ def test_an_analysts_heading_shows_with_its_reason(council_pack, shown):
     assert "Listed by its rule: Amber; improving or no direction." in plain(shown)
     pages.show_domain_charts(council_pack, "Profile")
     assert "Exception: Ambers of concern, set by the analyst: numbers rose again in April." in plain(shown)
+
+
+# -- late figures ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def late_pack(tmp_path_factory) -> Pack:
+    """March 2023 with the children-in-care count's March figure blank in the extract."""
+    root = tmp_path_factory.mktemp("late") / "small"
+    shutil.copytree(SMALL, root)
+    extract = root / "data" / "extracts" / "2023-03.csv"
+    lines = extract.read_text(encoding="utf-8").splitlines()
+    extract.write_text(
+        "\n".join(re.sub(r"^cic-number,2023-03,[^,]*,", "cic-number,2023-03,,", line) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    return build(Project.open(root), MONTH)
+
+
+def test_a_late_figure_shows_its_period_as_latest_available_with_the_reason_under_the_table(late_pack, shown):
+    table = pages.domain_table(late_pack, "Profile")
+    first = table.iloc[0]
+    assert first["Latest period"] == "Feb 23, latest available"
+    assert (first["Previous"], first["Latest"]) == ("449", "444")  # the columns end at the figure shown
+    pages.show_domain_table(late_pack, "Profile")
+    notes = [t for t in plain(shown) if t.startswith("Late figures")]
+    assert notes == [
+        "Late figures: Children in care at end of month has no figure for Mar 23 (blank), so the latest "
+        "available, Feb 23, is shown. A late figure's direction of travel is from the period before the one "
+        "shown; the data-quality page lists every late figure."
+    ]
+
+
+def test_figures_on_time_leave_no_late_note(scored_pack, shown):
+    pages.show_domain_table(scored_pack, "Profile")
+    assert not [t for t in plain(shown) if t.startswith("Late figures")]

@@ -290,3 +290,43 @@ def test_bad_values_frame_is_an_input_error(pack):
     cat, values, _targets, _benchmarks = pack
     with pytest.raises(InputError, match="no column 'value'"):
         score(values.drop(columns="value"), cat, "2023-03")
+
+
+# -- late figures -------------------------------------------------------------------------------------------
+def late_pack(catalogue, history, march):
+    cat = catalogue({"indicator": "cic-rate", "polarity": "low", "decimals": 1})
+    values = history({"cic-rate": {"2022-12": 66.0, "2023-01": 65.0, "2023-02": 64.0, "2023-03": march}})
+    targets = pd.DataFrame({"indicator": ["cic-rate"], "from_month": ["2022-04"], "target": [60.0]})
+    return values, cat, targets
+
+
+def test_a_late_figure_is_replaced_by_the_latest_available_and_its_direction_is_from_the_period_before(
+    catalogue, history
+):
+    values, cat, targets = late_pack(catalogue, history, None)  # blank in the extract
+    row = score(values, cat, "2023-03", targets=targets).iloc[0]
+    assert (row["due_period"], row["period"], row["previous_period"]) == ("2023-03", "2023-02", "2023-01")
+    assert (row["value"], row["previous_value"]) == (64.0, 65.0)
+    assert row["direction"] == "improving" and row["missing_reason"] == "blank"
+    assert row["rag"] == "amber"  # 64.0 against 60.0, within the red threshold
+
+
+def test_a_figure_absent_from_the_data_is_late_too(catalogue, history):
+    values, cat, targets = late_pack(catalogue, history, None)
+    values = values.loc[values["period"] != "2023-03"]
+    row = score(values, cat, "2023-03", targets=targets).iloc[0]
+    assert (row["period"], row["value"], row["missing_reason"]) == ("2023-02", 64.0, "not in the data")
+
+
+def test_a_suppressed_figure_is_the_figure_of_its_period_not_late(catalogue, history):
+    values, cat, targets = late_pack(catalogue, history, None)
+    values = values.assign(missing_reason=values["missing_reason"].replace({"blank": "suppressed (c): small number"}))
+    row = score(values, cat, "2023-03", targets=targets).iloc[0]
+    assert row["period"] == row["due_period"] == "2023-03" and np.isnan(row["value"])
+    assert row["direction"] is None
+
+
+def test_a_figure_on_time_is_its_own_due_period(catalogue, history):
+    values, cat, targets = late_pack(catalogue, history, 63.0)
+    row = score(values, cat, "2023-03", targets=targets).iloc[0]
+    assert row["period"] == row["due_period"] == "2023-03" and row["value"] == 63.0
