@@ -297,11 +297,12 @@ def test_a_late_figure_shows_its_period_as_latest_available_with_the_reason_unde
     assert (first["Previous"], first["Latest"]) == ("449", "444")  # the columns end at the figure shown
     pages.show_domain_table(late_pack, "Profile")
     notes = [t for t in plain(shown) if t.startswith("Late figures")]
-    assert notes == [
+    expected = (
         "Late figures: Children in care at end of month has no figure for Mar 23 (blank), so the latest "
         "available, Feb 23, is shown. A late figure's direction of travel is from the period before the one "
         "shown; the data-quality page lists every late figure."
-    ]
+    )
+    assert notes == [expected]
 
 
 def test_figures_on_time_leave_no_late_note(scored_pack, shown):
