@@ -5,8 +5,9 @@
   figure marked by its RAG in colour, shape and words, analysts' notes, and
   gaps where figures are missing. ``None`` when there are fewer than two
   figures.
-* :func:`rag_count_chart`, :func:`direction_count_chart`: the summary page's
-  counts, as labelled bars.
+* :func:`sparkline_svg`, :func:`sparkline_text`: a small trend per table row,
+  drawn as inline SVG straight from the figures, with its text alternative.
+* :func:`rag_count_chart`, :func:`direction_count_chart`: counts as labelled bars.
 * :func:`describe`: a chart's text alternative (title and one sentence).
 * :func:`display_chart`: show a chart in a notebook as SVG plus the
   Vega-Lite spec, with the text alternative in the output metadata;
@@ -20,7 +21,7 @@ Importing this package registers and enables the ``"cpb"`` Altair theme.
 >>> chart = trend_chart(history, {"indicator": "cic-number", "name": "Children in care", "unit": "count",
 ...                               "decimals": 0, "target": 420.0, "rag": "green"})
 >>> describe(chart)
-'Children in care from Feb 23 to Mar 23: 437 in Mar 23 (Green), down from 444 in Feb 23; target 420.'
+'Children in care from Feb 23 to Mar 23: 437 in Mar 23 (Green), down from 444 in Feb 23; target 420. Axis starts at 410, not zero.'
 >>> sorted(chart_bundle(chart))
 ['application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain']
 """
@@ -41,6 +42,7 @@ from ._display import (
     spec_to_svg,
     write_js_bundle,
 )
+from ._sparkline import sparkline_svg, sparkline_text
 from ._summary import direction_count_chart, rag_count_chart
 from ._theme import THEME_NAME, house_style
 from ._trend import TrendData, trend_chart, trend_data, trend_description
@@ -63,6 +65,8 @@ __all__ = [
     "display_chart",
     "house_style",
     "rag_count_chart",
+    "sparkline_svg",
+    "sparkline_text",
     "spec_to_svg",
     "trend_chart",
     "trend_data",

@@ -85,11 +85,17 @@ def chart_spec(chart: Chart, *, validate: bool = False) -> dict:
 
 
 def chart_title(chart: Chart | Mapping) -> str:
-    """The chart's title text ('' when untitled); takes a chart or its spec.
+    """What the chart is of ('' when untitled); takes a chart or its spec: the name it carries in its
+    ``usermeta`` (a trend chart's indicator, which its own title leaves to the page heading), else its title.
 
     >>> chart_title(alt.Chart().mark_point().properties(title=alt.Title("Placements", subtitle="%")))
     'Placements'
     """
+    usermeta = chart.get("usermeta") if isinstance(chart, Mapping) else getattr(chart, "usermeta", None)
+    if isinstance(usermeta, Mapping) and isinstance(usermeta.get(METADATA_KEY), Mapping):
+        named = usermeta[METADATA_KEY].get("title")
+        if named:
+            return str(named)
     title = chart.get("title", "") if isinstance(chart, Mapping) else chart.title
     if hasattr(title, "to_dict"):  # alt.Title and its kin (read without serialising the whole chart)
         title = title.to_dict(validate=False)
@@ -114,7 +120,7 @@ def describe(chart_or_inputs: object) -> str:
     >>> inputs = {"history": pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [9.0, 8.0]}),
     ...           "indicator_row": {"indicator": "x", "name": "Repeat missing", "unit": "percent", "decimals": 0}}
     >>> describe(inputs)
-    'Repeat missing from Feb 23 to Mar 23: 8% in Mar 23, down from 9% in Feb 23.'
+    'Repeat missing from Feb 23 to Mar 23: 8% in Mar 23, down from 9% in Feb 23. Axis starts at 6%, not zero.'
     >>> describe(None)
     'Not enough data to chart.'
     """

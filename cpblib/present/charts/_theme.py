@@ -1,5 +1,9 @@
 """The house style of the pack's charts, declared once as data and registered as an Altair theme.
 
+The colours, sizes and the rules every chart follows (where the value axis starts, the percentage
+ceiling, label spacing, what a chart's own title says, which indicators get a full chart, how
+sparklines are drawn) are in ``cpblib/_data/charts.toml``; this module reads them.
+
 Council-neutral greys and the Okabe-Ito palette (distinguishable with the
 common colour-vision deficiencies); RAG colours always come with a marker
 shape and a text label, never alone; sizes readable on an A4 page and on a
@@ -19,45 +23,53 @@ is active.
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+from importlib import resources
+
 import altair as alt
 
 from ..._vocabulary import label
 
 THEME_NAME = "cpb"
 
-FONT = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
+
+@cache
+def style_data() -> dict:
+    """The house style and chart rules as declared in ``cpblib/_data/charts.toml``.
+
+    >>> style_data()["rules"]["percent_ceiling"]
+    100
+    """
+    return tomllib.loads(resources.files("cpblib").joinpath("_data/charts.toml").read_text(encoding="utf-8"))
+
+
+_STYLE = style_data()
+_COLOURS = _STYLE["colours"]
+
+FONT = _STYLE["font"]["family"]
 """Font list for every chart text; DejaVu Sans is installed with the toolkit's system requirements."""
 
-OKABE_ITO = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
+OKABE_ITO = tuple(_COLOURS["okabe_ito"])
 """Okabe and Ito's palette for categorical colour, safe for colour-blind readers."""
 
-INK = "#1A1A1A"
+INK = _COLOURS["ink"]
 """Text and the darkest lines (contrast 17:1 on white)."""
 
-MUTED = "#4D4D4D"
+MUTED = _COLOURS["muted"]
 """Secondary text, comparator lines and axes (contrast 8.5:1 on white)."""
 
-GRID = "#E3E3E3"
+GRID = _COLOURS["grid"]
 
-SERIES_COLOUR = OKABE_ITO[0]
+SERIES_COLOUR = _COLOURS["series"]
 """The council's own figures (blue, contrast 5.2:1 on white)."""
 
-BAND_COLOUR = OKABE_ITO[0]
-BAND_OPACITY = 0.13
+BAND_COLOUR = _COLOURS["band"]
+BAND_OPACITY = _COLOURS["band_opacity"]
 
 RAG_STYLE: dict[str, dict[str, str]] = {
-    "green": {"colour": "#009E73", "shape": "circle", "label": label("rag", "green")},
-    "amber": {"colour": "#E69F00", "shape": "triangle-up", "label": label("rag", "amber")},
-    "red": {"colour": "#D55E00", "shape": "square", "label": label("rag", "red")},
+    code: {"colour": _STYLE["rag"][code]["colour"], "shape": _STYLE["rag"][code]["shape"], "label": label("rag", code)}
+    for code in ("green", "amber", "red")
 }
 """RAG code -> fill colour (Okabe-Ito bluish green, orange, vermillion), marker shape and word.
 
@@ -65,28 +77,32 @@ Markers carry a dark outline (:data:`MARKER_OUTLINE`) so the lighter fills
 still stand out from the page, and the word is always printed beside them.
 """
 
-NO_RAG_STYLE = {"colour": "#999999", "shape": "diamond", "label": "Not rated"}
+NO_RAG_STYLE = dict(_STYLE["rag"]["none"])
 
 MARKER_OUTLINE = INK
 
 DIRECTION_STYLE: dict[str, dict[str, str]] = {
-    "improving": {"colour": OKABE_ITO[0], "label": label("direction", "improving")},
-    "same": {"colour": "#999999", "label": label("direction", "same")},
-    "worsening": {"colour": OKABE_ITO[5], "label": label("direction", "worsening")},
+    code: {"colour": _STYLE["direction"][code], "label": label("direction", code)}
+    for code in ("improving", "same", "worsening")
 }
-NO_DIRECTION_STYLE = {"colour": "#CCCCCC", "label": "No direction"}
+NO_DIRECTION_STYLE = {"colour": _STYLE["direction"]["none"], "label": "No direction"}
 
-TARGET_DASH = [7, 4]
-COMPARATOR_DASH: dict[str, list[int]] = {
-    "england": [2, 3],
-    "region": [10, 3, 2, 3],
-    "sn": [4, 2, 1, 2],
-    "good_sn": [10, 3, 2, 3, 2, 3],
-}
+TARGET_DASH = list(_STYLE["lines"]["target_dash"])
+COMPARATOR_DASH: dict[str, list[int]] = {k: list(v) for k, v in _STYLE["lines"]["comparator_dash"].items()}
 """Dash pattern of each built-in comparator's reference line (every line is also labelled in words)."""
 
-OWN_COMPARATOR_DASHES: list[list[int]] = [[6, 2], [1, 2], [8, 2, 1, 2, 1, 2], [12, 4], [3, 3, 9, 3]]
+OWN_COMPARATOR_DASHES: list[list[int]] = [list(d) for d in _STYLE["lines"]["own_comparator_dashes"]]
 """Dash patterns for a council's own comparators, taken in turn by their place on the chart."""
+
+RULES: dict = dict(_STYLE["rules"])
+"""The rules every chart follows (``[rules]`` of ``charts.toml``): where the value axis starts, the
+percentage ceiling, label spacing, what a chart's own title says."""
+
+SPARKLINE: dict = dict(_STYLE["sparkline"])
+"""Size and scale of the sparklines drawn in tables (``[sparkline]`` of ``charts.toml``)."""
+
+FULL_CHARTS: dict = dict(_STYLE["full_charts"])
+"""Which indicators get a full trend chart on their domain page (``[full_charts]`` of ``charts.toml``)."""
 
 
 def comparator_dash(comparator: str, position: int) -> list[int]:
@@ -100,15 +116,15 @@ def comparator_dash(comparator: str, position: int) -> list[int]:
     return OWN_COMPARATOR_DASHES[position % len(OWN_COMPARATOR_DASHES)]
 
 
-ANNOTATION_COLOUR = MUTED
+ANNOTATION_COLOUR = _COLOURS["annotation"]
 
-WIDTH = 560
+WIDTH = _STYLE["size"]["width"]
 """Plot width in pixels: with axes and padding the SVG is about 640 px, 17 cm at 96 dpi (A4 text width)."""
 
-HEIGHT = 220
-SUMMARY_BAR_STEP = 30
+HEIGHT = _STYLE["size"]["height"]
+SUMMARY_BAR_STEP = _STYLE["size"]["summary_bar_step"]
 
-FONT_SIZE = {"title": 15, "subtitle": 12, "axis_label": 12, "axis_title": 12, "text": 12, "small": 11}
+FONT_SIZE = dict(_STYLE["font"]["sizes"])
 
 
 def house_style() -> dict:

@@ -12,7 +12,7 @@ says the same in one sentence, used as the chart's text alternative.
 ...     print(part)
 Children in care per 10,000 children from Jan 23 to Mar 23: 64.6 in Mar 23 (Amber), down from 65.6 in Feb 23
 target 60.0
-England 2021-22 70.0.
+England 2021-22 70.0. Axis starts at 55.0, not zero.
 >>> trend_chart(history.head(1), row) is None
 True
 """
@@ -47,8 +47,9 @@ ANNOTATION_WIDTH = 38
 X_PADDING = 0.4
 """Space before the first and after the last month on the period axis, in months."""
 
-MAX_X_LABELS = 8
-"""Most month labels on the period axis; every k-th month is labelled, always including the latest."""
+X_LABEL_PIXELS = 64
+"""Room one month label takes on the period axis; every k-th month is labelled (always the latest) so that
+labels never meet."""
 
 
 # -- reading the inputs ---------------------------------------------------------------------------
@@ -364,11 +365,12 @@ def trend_data(
 
 
 def describe_trend(data: TrendData) -> str:
-    """The one-sentence text alternative of a trend chart (plus one sentence per analyst note).
+    """The one-sentence text alternative of a trend chart (plus one sentence per analyst note, and one
+    saying where the value axis starts when it is not zero).
 
     >>> history = pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [70.0, 70.04]})
     >>> describe_trend(trend_data(history, {"indicator": "x", "name": "Placements", "unit": "percent", "decimals": 1}))
-    'Placements from Feb 23 to Mar 23: 70.0% in Mar 23, the same as in Feb 23.'
+    'Placements from Feb 23 to Mar 23: 70.0% in Mar 23, the same as in Feb 23. Axis starts at 68.5%, not zero.'
     """
     latest = data.latest.iloc[0]
     parts = [f"{data.name} from {_short(data.months[0])} to {_short(data.months[-1])}: "]
@@ -400,7 +402,8 @@ def describe_trend(data: TrendData) -> str:
     clauses.extend(data.comparators["sentence"])
     text = "".join(parts) + "".join(f"; {clause}" for clause in clauses) + "."
     notes = [f" Note for {lab}: {text.rstrip('.')}." for lab, text in data.annotations[["label", "text"]].values]
-    return text + "".join(notes)
+    axis = axis_note(data, y_domain(data)[0])
+    return text + "".join(notes) + (f" {axis}." if axis else "")
 
 
 def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series, **options) -> str:
@@ -429,8 +432,8 @@ def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series,
 # -- drawing --------------------------------------------------------------------------------------
 
 
-def _x(labels: list[str]) -> alt.X:
-    every = max(1, math.ceil(len(labels) / MAX_X_LABELS))
+def _x(labels: list[str], width: int = theme.WIDTH) -> alt.X:
+    every = max(1, math.ceil(len(labels) / max(2, width // X_LABEL_PIXELS)))
     shown = labels[::-1][::every][::-1]
     return alt.X(
         "label:O",
@@ -459,18 +462,45 @@ def _plain(value: object) -> object:
     return value
 
 
-LABEL_HEIGHT = 14
+LABEL_HEIGHT = theme.RULES["label_height"]
 """Pixels a one-line label of the small font takes, with its gap from the line."""
+
+
+def text_width(text: str, size: float) -> float:
+    """The width in pixels a label of ``size`` pixels takes (DejaVu Sans averages 0.62 of its size a
+    character; a safe estimate for placing labels clear of each other).
+
+    >>> text_width("Target 60.0", 11)
+    75.02
+    """
+    return round(0.62 * size * len(str(text)), 2)
+
+
+def _nice_step(span: float) -> float:
+    """A round tick step for an axis of this span (1, 2 or 5 times a power of ten, about five ticks).
+
+    >>> _nice_step(23.0), _nice_step(0.4)
+    (5.0, 0.1)
+    """
+    raw = max(span, 1e-9) / 5
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if raw <= m * magnitude * (1 + 1e-9))
 
 
 def y_domain(data: TrendData) -> tuple[float, float]:
     """The value axis range: every figure, target, range and comparator, padded; headroom for notes.
 
-    Counts and other non-negative series never get a negative axis.
+    By the rules of ``charts.toml``: the axis starts at zero unless the lowest figure is more than
+    ``zero_unless_lowest_above`` of the highest (then it starts at a round number near the figures, and
+    :func:`axis_note` says so); a percentage axis stays within 0 to 100; counts and other
+    non-negative series never get a negative axis.
 
     >>> history = pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [10.0, 20.0]})
     >>> y_domain(trend_data(history, {"indicator": "x", "name": "X", "unit": "count", "decimals": 0}))
-    (9.0, 22.5)
+    (0.0, 22.5)
+    >>> history = pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [96.0, 99.0]})
+    >>> y_domain(trend_data(history, {"indicator": "x", "name": "X", "unit": "percent", "decimals": 0}))
+    (95.0, 100.0)
     """
     values = np.concatenate(
         [
@@ -488,9 +518,29 @@ def y_domain(data: TrendData) -> tuple[float, float]:
     latest = float(data.latest["value"].iloc[0])
     top = hi + span * ((0.45 if len(data.annotations) else 0.1) + (0.15 if hi - latest < span * 0.1 else 0))
     bottom = lo - span * (0.1 + (0.2 if latest - lo < span * 0.1 else 0))
-    if lo >= 0 > bottom:
+    if lo >= 0 and (lo <= theme.RULES["zero_unless_lowest_above"] * hi or bottom < 0):
         bottom = 0.0
+    elif lo > 0:
+        step = _nice_step(top - bottom)
+        bottom = math.floor(bottom / step) * step
+    if data.unit == "percent":
+        ceiling = float(theme.RULES["percent_ceiling"])
+        top = min(top, ceiling) if hi <= ceiling else top
+        bottom = max(bottom, 0.0)
     return bottom, top
+
+
+def axis_note(data: TrendData, bottom: float) -> str | None:
+    """What the chart says when its value axis starts away from zero (``None`` when it starts at zero).
+
+    >>> history = pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [444.0, 437.0]})
+    >>> data = trend_data(history, {"indicator": "x", "name": "X", "unit": "count", "decimals": 0})
+    >>> axis_note(data, y_domain(data)[0])
+    'Axis starts at 430, not zero'
+    """
+    if bottom <= 0:
+        return None
+    return theme.RULES["axis_note"].format(start=format_value(bottom, data.unit, min(data.decimals, 1)))
 
 
 def place_labels(pixels: Sequence[float], height: int = LABEL_HEIGHT) -> list[tuple[str, int]]:
@@ -505,7 +555,7 @@ def place_labels(pixels: Sequence[float], height: int = LABEL_HEIGHT) -> list[tu
     >>> place_labels([100.0, 104.0])
     [('bottom', -3), ('top', 3)]
     """
-    gap = 3
+    gap = theme.RULES["label_gap"]
     taken: list[tuple[float, float]] = []  # pixel spans of labels placed so far
 
     def free(top: float) -> bool:
@@ -526,24 +576,37 @@ def place_labels(pixels: Sequence[float], height: int = LABEL_HEIGHT) -> list[tu
     return placed
 
 
-def latest_label_placement(data: TrendData, lo: float, hi: float) -> dict[str, object]:
-    """Where the latest figure's label goes: above, below or left of its point, whichever crosses least of the line.
+Box = tuple[float, float, float, float]
+"""A label's box in plot pixels: left, top, right, bottom."""
 
-    The label reads leftwards from the point. Each place is scored by how
-    many points of the drawn line (sampled along each segment) fall inside
-    the label's box, and by whether the box leaves the plot; ties go to the
-    side away from the recent figures.
+
+def latest_label_placement(
+    data: TrendData,
+    lo: float,
+    hi: float,
+    *,
+    width: int = theme.WIDTH,
+    height: int = theme.HEIGHT,
+    obstacles: Sequence[Box] = (),
+) -> dict[str, object]:
+    """Where the latest figure's label goes: above, below or left of its point, whichever crosses least.
+
+    The label reads leftwards from the point. Each place is scored by whether
+    its box meets another label (``obstacles``: the reference lines' labels),
+    whether it leaves the plot, and how many points of the drawn line (sampled
+    along each segment) fall inside it; ties go to the side away from the
+    recent figures.
 
     >>> history = pd.DataFrame({"period": ["2023-01", "2023-02", "2023-03"], "value": [10.0, 20.0, 5.0]})
     >>> latest_label_placement(trend_data(history, {"indicator": "x", "name": "X", "decimals": 0}), 0.0, 25.0)
-    {'baseline': 'top', 'dx': -4, 'dy': 12}
+    {'align': 'right', 'baseline': 'top', 'dx': -4, 'dy': 12}
     """
     count = len(data.months)
-    step = theme.WIDTH / (count - 1 + 2 * X_PADDING) if count > 1 else theme.WIDTH
+    step = width / (count - 1 + 2 * X_PADDING) if count > 1 else width
     position = {label: step * (X_PADDING + i) for i, label in enumerate(data.labels)}
 
     def y(value: float) -> float:
-        return theme.HEIGHT * (hi - value) / (hi - lo)
+        return height * (hi - value) / (hi - lo)
 
     samples = []
     for _, segment in data.points.groupby("segment", sort=False):
@@ -557,23 +620,32 @@ def latest_label_placement(data: TrendData, lo: float, hi: float) -> dict[str, o
     cloud = np.vstack(samples)
     latest = data.latest.iloc[0]
     px, py = position[latest["label"]], y(latest["value"])
-    width = 0.62 * theme.FONT_SIZE["text"] * len(str(latest["text"]))
+    label_width = text_width(latest["text"], theme.FONT_SIZE["text"])
     text_height = theme.FONT_SIZE["text"] + 2
     before = data.points["value"].iloc[-4:-1]
     below_first = len(before) > 0 and float(before.mean()) > latest["value"]
-    left, right, half = px - 4 - width, px - 4, text_height / 2
+    left, right, half = px - 4 - label_width, px - 4, text_height / 2
+    ahead = px + 4 + label_width  # the right edge of a label reading rightwards from the point
     options = {  # mark properties, and the label's box (left, top, right, bottom) in pixels
-        "above": ({"baseline": "bottom", "dx": -4, "dy": -12}, (left, py - 12 - text_height, right, py - 12)),
-        "below": ({"baseline": "top", "dx": -4, "dy": 12}, (left, py + 12, right, py + 12 + text_height)),
-        "left": ({"baseline": "middle", "dx": -14, "dy": 0}, (left - 10, py - half, right - 10, py + half)),
-    }
+        "above": ({"align": "right", "baseline": "bottom", "dx": -4, "dy": -12}, (left, py - 12 - text_height, right, py - 12)),
+        "below": ({"align": "right", "baseline": "top", "dx": -4, "dy": 12}, (left, py + 12, right, py + 12 + text_height)),
+        "left": ({"align": "right", "baseline": "middle", "dx": -14, "dy": 0}, (left - 10, py - half, right - 10, py + half)),
+        "above-right": ({"align": "left", "baseline": "bottom", "dx": 4, "dy": -12}, (px + 4, py - 12 - text_height, ahead, py - 12)),
+        "below-right": ({"align": "left", "baseline": "top", "dx": 4, "dy": 12}, (px + 4, py + 12, ahead, py + 12 + text_height)),
+    }  # fmt: skip
     order = ["below", "above", "left"] if below_first else ["above", "below", "left"]
+    order += ["below-right", "above-right"] if below_first else ["above-right", "below-right"]
+
+    def meets(box: Box, other: Box) -> bool:
+        return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
     def score(name: str) -> tuple[int, int]:
-        left, top, right, bottom = options[name][1]
+        box = options[name][1]
+        left, top, right, bottom = box
         inside = (cloud[:, 0] >= left) & (cloud[:, 0] <= right) & (cloud[:, 1] >= top) & (cloud[:, 1] <= bottom)
-        outside = top < -theme.FONT_SIZE["text"] or bottom > theme.HEIGHT + 4
-        return int(outside) * 1000 + int(inside.sum()), order.index(name)
+        outside = top < -theme.FONT_SIZE["text"] or bottom > height + 4 or left < 0 or right > width
+        crossed = sum(meets(box, other) for other in obstacles)
+        return crossed * 10000 + int(outside) * 1000 + int(inside.sum()), order.index(name)
 
     return options[min(options, key=score)][0]
 
@@ -589,6 +661,8 @@ def trend_chart(
     periods: int = 24,
     comparators: Sequence[str] = ("england", "good_sn"),
     labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+    height: int | None = None,
 ) -> alt.LayerChart | None:
     """The trend chart of one indicator, or ``None`` when there are fewer than two figures to draw.
 
@@ -603,16 +677,19 @@ def trend_chart(
     expected range as a band; ``benchmarks`` fills comparators the row lacks
     (latest year); ``annotations`` adds analysts' notes at their month;
     ``rag`` overrides the row's RAG for the latest figure; ``labels`` maps
-    comparator ids to display names (``cpb.toml`` ``[comparators.labels]``).
+    comparator ids to display names (``cpb.toml`` ``[comparators.labels]``);
+    ``width`` and ``height`` size the plot (default: the house size).
 
-    The chart carries its text alternative as ``description`` (and in
+    The chart's own title says the unit and which way is better (the page
+    heading names the indicator), and where the value axis starts when it is
+    not zero. It carries its text alternative as ``description`` (and in
     ``usermeta``); see :func:`cpblib.present.charts.describe`.
 
     >>> history = pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [65.59, 64.55]})
     >>> chart = trend_chart(history, {"indicator": "cic-rate", "name": "CIC rate", "unit": "rate_per_10000",
     ...                               "decimals": 1, "target": 60.0, "rag": "amber"})
     >>> chart.description
-    'CIC rate from Feb 23 to Mar 23: 64.6 in Mar 23 (Amber), down from 65.6 in Feb 23; target 60.0.'
+    'CIC rate from Feb 23 to Mar 23: 64.6 in Mar 23 (Amber), down from 65.6 in Feb 23; target 60.0. Axis starts at 58.0, not zero.'
     """
     data = trend_data(
         history,
@@ -629,10 +706,10 @@ def trend_chart(
         return None
     # Altair's debug mode validates every object as it is built; the finished spec is valid (see the tests).
     with debug_mode(False):
-        return _draw_trend(data, indicator_row)
+        return _draw_trend(data, indicator_row, width or theme.WIDTH, height or theme.HEIGHT)
 
 
-def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.LayerChart:
+def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series, width: int, height: int) -> alt.LayerChart:
     description = describe_trend(data)
     datasets: dict[str, list[dict]] = {}
 
@@ -640,7 +717,7 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
         datasets[name] = records(frame, columns)
         return alt.Data(name=name)
 
-    x = _x(data.labels)
+    x = _x(data.labels, width)
     unit_title = vocabulary_label("unit", data.unit) if data.unit else None
     lo, hi = y_domain(data)
     scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
@@ -649,9 +726,10 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
     small = theme.FONT_SIZE["small"]
 
     def pixel(value: float) -> float:
-        return theme.HEIGHT * (hi - value) / (hi - lo)
+        return height * (hi - value) / (hi - lo)
 
     layers: list[alt.Chart] = []
+    boxes: list[Box] = []  # labels placed so far, for the latest figure's label to keep clear of
     references: list[tuple[str, float, str, str]] = []  # dataset, value, field, colour of left-edge labels
     if len(data.band):
         band = dataset("range", data.band, ["period", "label", "range_lower", "range_upper", "text"])
@@ -676,6 +754,10 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
             references.append(("target-label", float(steps["target"].iloc[0]), "target", theme.INK))
             steps = steps.iloc[1:]
         if len(steps):
+            step_x = width / (len(data.labels) - 1 + 2 * X_PADDING)
+            for label, value, text in zip(steps["label"], steps["target"], steps["text"]):
+                left = step_x * (X_PADDING + data.labels.index(label)) + 3
+                boxes.append((left, pixel(value) - 3 - small, left + text_width(text, small), pixel(value) - 3))
             later = dataset("target-step-label", steps, ["period", "label", "target", "text"])
             layers.append(
                 alt.Chart(later, name="target-step-label")
@@ -694,7 +776,10 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
         references.append((name, float(comparator.value), "value", theme.MUTED))
     # Reference lines are labelled at the left edge, above the line, or below it when labels would overlap.
     placed = place_labels([pixel(value) for _, value, _, _ in references])
-    for (name, _, column, colour), (baseline, dy) in zip(references, placed):
+    for (name, value, column, colour), (baseline, dy) in zip(references, placed):
+        text = str(datasets[name][0]["text"])
+        top = pixel(value) + dy - (small if baseline == "bottom" else 0)
+        boxes.append((2.0, top, 2.0 + text_width(text, small), top + small))
         layers.append(
             alt.Chart(alt.Data(name=name), name=name if name.endswith("-label") else f"{name}-label")
             .mark_text(align="left", baseline=baseline, dx=2, dy=dy, fontSize=small, color=colour)
@@ -753,20 +838,25 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
         )
         .encode(x=x, y=y)
     )
-    placement = latest_label_placement(data, lo, hi)
+    placement = latest_label_placement(data, lo, hi, width=width, height=height, obstacles=boxes)
     layers.append(
         alt.Chart(latest_data, name="latest-label")
-        .mark_text(align="right", fontSize=theme.FONT_SIZE["text"], fontWeight="bold", **placement)
+        .mark_text(fontSize=theme.FONT_SIZE["text"], fontWeight="bold", **placement)
         .encode(x=x, y=y, text=alt.Text("text:N"))
     )
 
+    # The page names the indicator: the chart's own title says what its axis counts and which way is better,
+    # and its subtitle where the axis starts when that is not zero.
     polarity = _field(indicator_row, "polarity")
-    polarity_label = vocabulary_label("polarity", polarity) if polarity != "none" else None
-    subtitle = [part for part in (unit_title, polarity_label) if part]
-    title = alt.Title(title_lines(data.name), subtitle=" · ".join(subtitle) if subtitle else alt.Undefined)
+    polarity_label = vocabulary_label("polarity", polarity) if polarity not in (None, "none") else None
+    heading = " · ".join(part for part in (unit_title, polarity_label) if part) or "Figures"
+    note = axis_note(data, lo)
+    title = alt.Title(heading, subtitle=note if note else alt.Undefined)
     chart = alt.LayerChart(
         title=title,
         description=description,
+        width=width,
+        height=height,
         usermeta={"cpb": {"kind": "trend", "indicator": data.indicator, "title": data.name, "alt": description}},
     )
     # The layers and datasets are set afterwards, not passed in: Altair would deep-copy every layer twice
@@ -774,17 +864,3 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
     chart.layer = layers
     chart.datasets = datasets
     return chart
-
-
-TITLE_WIDTH = 64
-"""Characters per line of a chart title before it wraps."""
-
-
-def title_lines(text: str, width: int = TITLE_WIDTH) -> str | list[str]:
-    """A title as one line, or as lines of at most ``width`` characters when it is long.
-
-    >>> title_lines("Short"), title_lines("a b c d", width=3)
-    ('Short', ['a b', 'c d'])
-    """
-    lines = textwrap.wrap(text, width)
-    return text if len(lines) <= 1 else lines

@@ -10,12 +10,12 @@ import pytest
 
 from cpblib.present.charts import chart_spec, describe, spec_to_svg, trend_chart, trend_data, trend_description
 from cpblib.present.charts._theme import RAG_STYLE
-from cpblib.present.charts._trend import place_labels
+from cpblib.present.charts._trend import latest_label_placement, place_labels, text_width, y_domain
 
 CIC_RATE_SENTENCE = (
     "Children in care per 10,000 children from Aug 21 to Mar 23: 64.6 in Mar 23 (Amber), "
     "down from 65.6 in Feb 23; no figures for Feb 22 to Sep 22; target 60.0; "
-    "England 2021-22 70.0; Good/Outstanding SN 2021-22 61.2."
+    "England 2021-22 70.0; Good/Outstanding SN 2021-22 61.2. Axis starts at 55.0, not zero."
 )
 
 
@@ -47,7 +47,8 @@ def test_demo_cic_rate_is_described_in_one_sentence(cic_rate):
     assert describe(chart) == CIC_RATE_SENTENCE
     assert spec["description"] == CIC_RATE_SENTENCE
     assert spec["usermeta"]["cpb"]["alt"] == CIC_RATE_SENTENCE
-    assert spec["title"]["text"] == "Children in care per 10,000 children"
+    assert spec["title"]["text"] == "Rate per 10,000 · Lower is better"  # the page heading names the indicator
+    assert spec["title"]["subtitle"] == "Axis starts at 55.0, not zero"
 
 
 def test_target_is_a_dashed_line_labelled_with_its_value(cic_rate):
@@ -155,7 +156,7 @@ def test_expected_range_is_a_band():
     assert {(row["range_lower"], row["range_upper"]) for row in dataset(spec, band)} == {(10.0, 15.0)}
     assert "target-line" not in drawn
     assert dataset(spec, drawn["range-label"])[0]["text"] == "Expected range 10.0% to 15.0%"
-    assert describe(chart).endswith("; expected range 10.0% to 15.0%.")
+    assert describe(chart).endswith("; expected range 10.0% to 15.0%. Axis starts at 8.0%, not zero.")
 
 
 def test_scored_row_supplies_target_rag_and_comparators():
@@ -257,7 +258,8 @@ def test_a_councils_own_comparators_get_reference_lines_of_their_own():
     dashes = [drawn[f"comparator-{c}-line"]["mark"]["strokeDash"] for c in ("england", "last_year", "outstanding")]
     assert len({tuple(d) for d in dashes}) == 3  # each line has its own dash pattern
     assert describe(chart).endswith(
-        "England 2021-22 7.0%; Own figure last year 2021-22 9.5%; Outstanding LAs 2016-19 6.1%."
+        "England 2021-22 7.0%; Own figure last year 2021-22 9.5%; Outstanding LAs 2016-19 6.1%. "
+        "Axis starts at 5.0%, not zero."
     )
 
 
@@ -273,3 +275,56 @@ def test_benchmarks_fill_a_comparator_the_row_lacks_with_the_latest_free_label()
     )
     data = trend_data(history, ROW, benchmarks=benchmarks, comparators=["outstanding"])
     assert data.comparators[["name", "year", "value"]].values.tolist() == [["outstanding", "2016-19", 6.0]]
+
+
+# -- the chart rules of charts.toml ---------------------------------------------------------------------------
+def test_an_axis_far_from_zero_says_where_it_starts_in_the_subtitle_and_the_text_alternative():
+    history = history_of({"2023-01": 449.0, "2023-02": 444.0, "2023-03": 437.0})
+    chart = trend_chart(history, ROW | {"unit": "count", "decimals": 0, "name": "Children in care"})
+    spec = chart_spec(chart)
+    bottom = spec["layer"][-1]["encoding"]["y"]["scale"]["domain"][0]
+    assert bottom == 430 and spec["title"]["subtitle"] == "Axis starts at 430, not zero"
+    assert describe(chart).endswith(" Axis starts at 430, not zero.")
+
+
+def test_an_axis_near_zero_starts_at_zero_and_says_nothing():
+    history = history_of({"2023-01": 3.0, "2023-02": 14.0, "2023-03": 25.0})
+    chart = trend_chart(history, ROW | {"unit": "count", "decimals": 0})
+    spec = chart_spec(chart)
+    assert spec["layer"][-1]["encoding"]["y"]["scale"]["domain"][0] == 0
+    assert "subtitle" not in spec["title"] and "Axis starts" not in describe(chart)
+
+
+@pytest.mark.parametrize("values", [(96.0, 99.0, 100.0), (40.0, 98.0, 99.5), (100.0, 100.0, 100.0)])
+def test_a_percentage_axis_stops_at_100(values):
+    history = history_of(dict(zip(("2023-01", "2023-02", "2023-03"), values)))
+    data = trend_data(history, ROW | {"polarity": "high"})
+    assert y_domain(data)[1] <= 100.0
+    spec = chart_spec(trend_chart(history, ROW | {"polarity": "high"}))
+    assert spec["layer"][-1]["encoding"]["y"]["scale"]["domain"][1] <= 100.0
+
+
+def test_the_chart_title_says_the_unit_and_polarity_never_the_indicator_name(cic_rate):
+    _, spec = cic_rate
+    assert "Children in care" not in spec["title"]["text"]
+    assert spec["usermeta"]["cpb"]["title"] == "Children in care per 10,000 children"  # names the SVG for readers
+    svg = spec_to_svg(spec)
+    assert svg.count("Children in care per 10,000") == 0  # nothing in the drawing repeats the page heading
+
+
+def test_the_latest_label_keeps_clear_of_the_reference_labels():
+    """A late figure's point sits away from the right edge, with labels in the way above and beside it."""
+    from cpblib.present.charts._theme import HEIGHT, WIDTH
+
+    history = history_of({"2023-01": 60.0, "2023-02": 61.0})
+    row = ROW | {"period": "2023-03", "target": 61.0, "england_value": 60.5, "england_year": "2021-22"}
+    data = trend_data(history, row, comparators=("england",))
+    lo, hi = y_domain(data)
+    point_y = HEIGHT * (hi - 61.0) / (hi - lo)
+    blocking = (0.0, 0.0, float(WIDTH), point_y + 8)  # everything above the point and level with it
+    placement = latest_label_placement(data, lo, hi, obstacles=[blocking])
+    assert placement["baseline"] == "top" and placement["dy"] > 0  # the one place left: below the point
+
+
+def test_text_width_is_generous_enough_for_the_widest_labels():
+    assert text_width("Good/Outstanding SN 2021-22: 61.2", 11) > 200
