@@ -75,6 +75,11 @@ class StatisticalNeighbours(_Strict):
     good_outstanding_as_at: str | None = Field(
         default=None, description="Ofsted judgements as at this date (YYYY-MM-DD) for Good/Outstanding SN"
     )
+    good_outstanding: list[str] = Field(
+        default_factory=list,
+        description="The neighbours judged Good or Outstanding as at good_outstanding_as_at (3-digit LA numbers, "
+        "from la_codes): the pack names them beside the Good/Outstanding SN figures",
+    )
 
     @field_validator("good_outstanding_as_at")
     @classmethod
@@ -83,7 +88,7 @@ class StatisticalNeighbours(_Strict):
             raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
         return value
 
-    @field_validator("la_codes")
+    @field_validator("la_codes", "good_outstanding")
     @classmethod
     def _codes(cls, codes: list[str]) -> list[str]:
         for code in codes:
@@ -92,6 +97,13 @@ class StatisticalNeighbours(_Strict):
         if len(set(codes)) != len(codes):
             raise ValueError("lists a neighbour twice")
         return codes
+
+    @model_validator(mode="after")
+    def _good_ones_are_neighbours(self) -> StatisticalNeighbours:
+        strangers = [code for code in self.good_outstanding if code not in self.la_codes]
+        if strangers:
+            raise ValueError(f"good_outstanding: {', '.join(strangers)} not in la_codes (list the neighbours first)")
+        return self
 
 
 class Comparator(_Strict):
@@ -253,6 +265,14 @@ class Publication(_Strict):
     public: bool = Field(default=False, description="Apply small-number suppression to the rendered pack")
 
 
+class Commentary(_Strict):
+    illustrative: bool = Field(
+        default=False,
+        description="Say on every page that shows commentary that it is illustrative, not the council's words "
+        "(for demonstration and training packs)",
+    )
+
+
 class Anomalies(_Strict):
     """Thresholds for the anomaly warnings of the data checks."""
 
@@ -294,6 +314,7 @@ class ProjectConfig(_Strict):
     rag: RagRules = Field(default_factory=RagRules)
     calendar: Calendar = Field(default_factory=Calendar)
     publication: Publication = Field(default_factory=Publication)
+    commentary: Commentary = Field(default_factory=Commentary)
     anomalies: Anomalies = Field(default_factory=Anomalies)
     paths: Paths = Field(default_factory=Paths)
 

@@ -408,8 +408,8 @@ def prepare_targets(
 ) -> pd.DataFrame:
     """Targets with their checks.
 
-    ``unknown_indicator``; ``target_unfit`` and ``range_unfit`` (within the
-    bounds of the unit, a fraction allowed even for a count: a quarterly
+    ``unknown_indicator``; ``target_unfit``, ``range_unfit`` and ``baseline_unfit``
+    (within the bounds of the unit, a fraction allowed even for a count: a quarterly
     expected range of 1.5 to 3 is real);
     ``range_reversed``; ``method_mismatch`` (a target for rag_method target,
     both range ends for rag_method range). ``period`` is the from_month.
@@ -439,6 +439,7 @@ def prepare_targets(
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
         target_unfit=unit_problem(target, unit, whole_counts=False),
         range_unfit=_first_problem(frame.index, lower_problem, upper_problem),
+        baseline_unfit=unit_problem(frame["baseline_number"], unit, whole_counts=False),
         range_reversed=problem(has_range & (lower > upper), "{lower:g} is above {upper:g}", lower=lower, upper=upper),
         method_mismatch=mismatch,
     )

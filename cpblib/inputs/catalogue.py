@@ -117,6 +117,7 @@ TARGET_COLUMNS: tuple[Column, ...] = (
     Column("target", "float", False, "Point target (rag_method target)"),
     Column("range_lower", "float", False, "Lower end of the expected range (rag_method range)"),
     Column("range_upper", "float", False, "Upper end of the expected range (rag_method range)"),
+    Column("baseline", "float", False, "The figure progress is measured from when the target was set (optional)"),
     Column("source", "text", False, "Where the target was set"),
 )
 

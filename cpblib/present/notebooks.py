@@ -26,7 +26,7 @@ NOTEBOOKS = {
         {},
         [
             "pages.show_summary_headline(pack)",
-            "pages.show_summary_charts(pack)",
+            "pages.show_summary_counts(pack)",
             "pages.show_summary_exceptions(pack)",
             "pages.show_summary_domains(pack)",
         ],
@@ -37,11 +37,12 @@ NOTEBOOKS = {
         [
             "pages.show_domain_intro(pack, domain)",
             "pages.show_domain_table(pack, domain)",
-            "pages.show_domain_charts(pack, domain)",
             "pages.show_domain_commentary(pack, domain)",
+            "pages.show_domain_charts(pack, domain)",
+            "pages.show_domain_definitions(pack, domain)",
         ],
     ),
-    "appendix": ("Appendix", {}, ["pages.show_appendix(pack)"]),
+    "appendix": ("Appendix", {}, ["pages.show_appendix(pack)", "pages.show_glossary(pack)"]),
     "data-quality": ("Data quality", {}, ["pages.show_data_quality(pack)"]),
 }
 

@@ -8,6 +8,7 @@ tested on their own.
 
 from __future__ import annotations
 
+import html
 import tomllib
 from functools import cache
 from importlib import resources
@@ -21,6 +22,7 @@ from ..month import Month
 from ..scoring import exceptions, headline_facts, summarise
 from ..scoring._periods import period_ordinals, to_periods
 from ..scoring._trend import TREND_PERIODS
+from . import guide
 from .commentary import commentary_html, commentary_markdown, read_commentary
 from .format import MISSING, direction_text, exception_text, format_value, period_cell, period_text, rag_text
 from .pack import APPENDIX_PERIODS, Pack
@@ -28,21 +30,46 @@ from .tables import markdown_escape, table_bundle
 
 RAG_CLASS = {"green": "rag-green", "amber": "rag-amber", "red": "rag-red"}
 
+SPARKLINE_PERIODS = 6
+"""Periods each table row's sparkline shows (the same six as the appendix)."""
+
 
 # -- display primitives ------------------------------------------------------------------------
-def _display(bundle: dict) -> None:
+def _display(bundle: dict, only: str | None = None, pdf: str | None = None) -> None:
+    """Display a bundle; ``only`` (``web`` or ``pdf``) shows it in that one, ``pdf="front"`` prints it on
+    the PDF's first page rather than here (see :mod:`cpblib.publish`)."""
     from IPython.display import display
 
-    display(bundle, raw=True)
+    about = {key: value for key, value in (("only", only), ("pdf", pdf)) if value}
+    if not about:
+        display(bundle, raw=True)
+    else:
+        display(bundle, raw=True, metadata={"cpb": about})
 
 
-def show_markdown(text: str) -> None:
+def show_markdown(text: str, only: str | None = None) -> None:
     """Display Markdown (trusted text written by cpb; untrusted text must be escaped first)."""
-    _display({"text/markdown": text, "text/plain": text})
+    _display({"text/markdown": text, "text/plain": text}, only)
 
 
-def show_table(frame: pd.DataFrame, **options) -> None:
-    _display(table_bundle(frame, **options))
+def show_html(markup: str, text: str, only: str | None = None, pdf: str | None = None) -> None:
+    """Display HTML written by cpb (every piece of input text in it escaped) with its plain-text twin."""
+    _display({"text/html": markup, "text/plain": text}, only, pdf)
+
+
+def show_table(frame: pd.DataFrame, only: str | None = None, **options) -> None:
+    _display(table_bundle(frame, **options), only)
+
+
+def terms_html(items: list[tuple[str, str]], css: str) -> str:
+    """A description list (``<dl>``) of terms and their meanings, escaped, in a ``div`` of class ``css``
+    (``key``, ``definitions`` or ``terms``: the site and the PDF each lay them out their own way).
+
+    >>> terms_html([("Red <b>", "misses by more than 10%.")], "key")
+    '<div class="key"><dl><dt>Red &lt;b&gt;</dt><dd>misses by more than 10%.</dd></dl></div>'
+    """
+    rows = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(meaning)}</dd>" for term, meaning in items)
+    return f'<div class="{css}"><dl>{rows}</dl></div>'
 
 
 # -- shared pieces -------------------------------------------------------------------------------
@@ -113,16 +140,6 @@ def _target_cell(row: pd.Series) -> str:
     return format_value(row.get("target"), row["unit"], row["decimals"])
 
 
-def _period_note(row: pd.Series) -> str:
-    note = period_cell(row["period"], row.get("due_period"))
-    arrears = row.get("arrears_months")
-    if arrears is not None and not pd.isna(arrears) and int(arrears) > 0:
-        note += f" ({int(arrears)} month{'s' if int(arrears) > 1 else ''} in arrears)"
-    if row.get("frequency") not in (None, "monthly"):
-        note += f", {label('frequency', row['frequency']).lower()}"
-    return note
-
-
 def _rag_with_override(row: pd.Series) -> str:
     text = rag_text(row["rag"])
     return f"{text} (override)" if bool(row.get("rag_override")) else text
@@ -162,6 +179,65 @@ def heading_rules_text(pack: Pack, heading: str) -> str:
     return "Listed by any of its rules:\n\n" + "\n".join(f"- {rule}." for rule in rules)
 
 
+def sparklines(pack: Pack, rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each row's sparkline over its latest :data:`SPARKLINE_PERIODS` periods: the SVG and its text alternative."""
+    from .charts import sparkline_svg, sparkline_text
+
+    wide = periods_wide(pack, rows, SPARKLINE_PERIODS)
+    steps = range(SPARKLINE_PERIODS)
+    svgs, texts = [], []
+    for position, row in enumerate(rows.itertuples(index=False)):
+        values = [wide[f"value_{k}"].iloc[position] for k in steps]
+        labels = [period_text(wide[f"period_{k}"].iloc[position]) for k in steps]
+        text = sparkline_text(values, labels, row.unit, row.decimals)
+        texts.append(text)
+        svgs.append(sparkline_svg(values, labels, row.unit, row.decimals, rag=row.rag, text=text) or MISSING)
+    return svgs, texts
+
+
+def baselines(pack: Pack) -> pd.Series | None:
+    """Each indicator's baseline in force this month (``targets.csv`` ``baseline``, by ``from_month`` like its
+    target), or None when no target row gives one: the tables show a Baseline column only when there is one."""
+    from ..inputs.catalogue import targets_for
+
+    targets = pack.inputs.targets
+    if targets is None or "baseline" not in targets or targets["baseline"].isna().all():
+        return None
+    in_force = targets_for(targets, pack.month)
+    found = in_force.set_index("indicator")["baseline"]
+    return found if found.notna().any() else None
+
+
+def _baseline_cells(pack: Pack, rows: pd.DataFrame, found: pd.Series) -> list[str]:
+    values = rows["indicator"].map(found)
+    return [format_value(v, u, d) for v, u, d in zip(values, rows["unit"], rows["decimals"])]
+
+
+def benchmark_note(pack: Pack) -> str:
+    """One sentence naming the comparator groups a table shows (their years are in the cells)."""
+    groups = guide.comparator_groups(pack.config, pack.scored, pack.comparators)
+    if not groups:
+        return ""
+    parts = [f"{g.label}, {g.who}" for g in groups]
+    return "Benchmarks (year in brackets): " + "; ".join(parts) + "."
+
+
+def key_items(pack: Pack) -> list[tuple[str, str]]:
+    """The key to the tables: what each RAG rating and direction of travel means."""
+    items = guide.rag_key(pack.config.rag) + guide.direction_key()
+    own = guide.own_rules(pack.inputs.catalogue) if pack.inputs.catalogue is not None else 0
+    if own:
+        items.append(("Own rules", f"{own} indicators have RAG thresholds of their own, set in the catalogue."))
+    return items
+
+
+def show_key(pack: Pack, pdf: str | None = None) -> None:
+    """The key to RAG and direction of travel, as a short list (``pdf="front"``: printed on the PDF's first
+    page, under the contents, rather than here)."""
+    items = key_items(pack)
+    show_html(terms_html(items, "key"), "\n".join(f"{term}: {meaning}" for term, meaning in items), pdf=pdf)
+
+
 # -- summary page --------------------------------------------------------------------------------
 @cache
 def _headline_templates() -> dict:
@@ -171,13 +247,16 @@ def _headline_templates() -> dict:
 def headline_sentences(pack: Pack) -> list[str]:
     """The headline facts as short sentences, in catalogue order.
 
-    Uses the wording in ``_data/headline.toml`` for known roles.
+    Uses the wording in ``_data/headline.toml`` for known roles; other facts read ``name: value``, with
+    the period when it is not the report month.
     """
     facts = headline_facts(pack.scored)
     sentences = []
     for fact in facts.itertuples(index=False):
+        this_month = isinstance(fact.period, str) and fact.period == str(pack.month)
+        default = "{name}: {value}" if this_month else "{name}: {value} in {period}"
         template = _headline_templates().get(
-            fact.role, {"sentence": "{name}: {value} in {period}", "previous": "{previous_value} in {previous_period}"}
+            fact.role, {"sentence": default, "previous": "{previous_value} in {previous_period}"}
         )
         fields = {
             "name": fact.name,
@@ -209,19 +288,49 @@ def summary_intro(pack: Pack) -> str:
 
 
 def show_summary_headline(pack: Pack) -> None:
+    """The opening paragraph, when the figures were extracted, and the headline facts (in two columns
+    where there is room)."""
     show_markdown(markdown_escape(summary_intro(pack)))
+    show_markdown(markdown_escape(guide.extraction_note(pack.inputs.loads, pack.month)))
     sentences = headline_sentences(pack)
     if sentences:
-        show_markdown("## Headlines\n\n" + "\n".join(f"- {markdown_escape(s)}" for s in sentences))
+        show_markdown("## Headlines")
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+        show_html(f'<div class="cpb-columns"><ul>{items}</ul></div>', "\n".join(f"- {s}" for s in sentences))
+
+
+def counts_table(pack: Pack) -> pd.DataFrame:
+    """Indicators by RAG rating (rows) and direction of travel (columns), with totals.
+
+    The rows are Green, Amber, Red, Not rated and All; the columns Improving, Same, Worsening,
+    No direction and All.
+    """
+    scored = pack.scored
+    rag = scored["rag"].map({"green": "Green", "amber": "Amber", "red": "Red"}).fillna("Not rated")
+    direction = scored["direction"].map({"improving": "Improving", "same": "Same", "worsening": "Worsening"})
+    direction = direction.fillna("No direction")
+    rows, columns = ["Green", "Amber", "Red", "Not rated"], ["Improving", "Same", "Worsening", "No direction"]
+    table = pd.crosstab(rag, direction).reindex(index=rows, columns=columns, fill_value=0)
+    table["All"] = table.sum(axis=1)
+    table.loc["All"] = table.sum(axis=0)
+    return table.rename_axis(index="RAG", columns=None).reset_index()
+
+
+def show_summary_counts(pack: Pack) -> None:
+    """Counts by RAG and direction of travel in one table, and the key to both."""
+    # The PDF prints both on its first page, under the contents, so that its summary keeps to one page
+    # (whose opening paragraph gives the counts in words).
+    show_markdown("## Ratings and direction of travel", only="web")
+    table = counts_table(pack)
+    numeric = [c for c in table.columns if c != "RAG"]
+    _display(table_bundle(table, caption="Indicators by RAG rating and direction of travel", row_header="RAG",
+                          numeric=numeric, kind="counts"), pdf="front")  # fmt: skip
+    show_key(pack, pdf="front")
 
 
 def show_summary_charts(pack: Pack) -> None:
-    from .charts import direction_count_chart, display_chart, rag_count_chart
-
-    show_markdown("## Ratings and direction of travel")
-    summary = summarise(pack.scored)
-    display_chart(rag_count_chart(summary, title="Indicators by RAG rating"))
-    display_chart(direction_count_chart(summary, title="Indicators by direction of travel"))
+    """The counts by RAG and direction (the name kept for notebooks written before they became a table)."""
+    show_summary_counts(pack)
 
 
 def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
@@ -244,19 +353,44 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
     return frame if frame["Note"].astype(bool).any() else frame.drop(columns="Note")
 
 
+def exception_items(frame: pd.DataFrame) -> list[str]:
+    """An exception heading's indicators as one line each (the PDF's summary lists them so, to keep to a
+    page; the domain pages have the rest): name, value, target, direction.
+
+    >>> frame = pd.DataFrame({"Indicator": ["Dental checks"], "Domain": ["Health"], "Period": ["Mar 23"],
+    ...     "Value": ["56.7%"], "Target": ["85.0%"], "Direction": ["✔ Improving"], "RAG": ["Red"]})
+    >>> exception_items(frame)
+    ['Dental checks: 56.7%, target 85.0%, ✔ Improving']
+    """
+    items = []
+    for row in frame.to_dict("records"):
+        target = f", target {row['Target']}" if row["Target"] != MISSING else ""
+        note = f"; {row['Note']}" if row.get("Note") else ""
+        items.append(f"{row['Indicator']}: {row['Value']}{target}, {row['Direction']}{note}")
+    return items
+
+
 def show_summary_exceptions(pack: Pack) -> None:
-    """One section per exception heading, in the headings file's order (``None this month.`` when empty)."""
+    """One section per exception heading, in the headings file's order (``None this month.`` when empty):
+    a table on the website, a list in two columns in the PDF."""
     show_markdown("## Exceptions")
     for heading in pack.headings.titles:
         frame = exception_frame(pack, heading)
-        show_markdown(f"### {markdown_escape(heading)}")
-        show_markdown(heading_rules_text(pack, heading))
+        rule = " ".join(heading_rules_text(pack, heading).removeprefix("Listed by its rule: ").split())
+        # The PDF keeps its summary to a page: the heading says how many and by which rule, then a list.
+        show_markdown(f"### {markdown_escape(heading)}", only="web")
+        show_markdown(heading_rules_text(pack, heading), only="web")
+        show_markdown(f"### {markdown_escape(heading)} ({len(frame)}): {markdown_escape(rule)}", only="pdf")
         if frame.empty:
             show_markdown("None this month.")
             continue
         rag_classes = [RAG_CLASS.get(r.split(" ")[0].lower()) for r in frame["RAG"]]
-        show_table(frame, caption=f"{heading}: {len(frame)} indicators", row_header="Indicator",
-                   cell_classes={"RAG": rag_classes}, numeric=("Value", "Target"))  # fmt: skip
+        show_table(frame, only="web", caption=f"{heading}: {len(frame)} indicators", row_header="Indicator",
+                   cell_classes={"RAG": rag_classes}, numeric=("Value", "Target"), kind="exceptions")  # fmt: skip
+        items = exception_items(frame.assign(Value=[f"{v} ({p})" if p != pack.month.short_label else v
+                                                    for v, p in zip(frame["Value"], frame["Period"])]))  # fmt: skip
+        listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+        show_html(f'<div class="cpb-columns"><ul>{listed}</ul></div>', "\n".join(items), only="pdf")
 
 
 def domain_overview(pack: Pack) -> pd.DataFrame:
@@ -277,12 +411,15 @@ def domain_overview(pack: Pack) -> pd.DataFrame:
 
 
 def show_summary_domains(pack: Pack) -> None:
-    show_markdown("## Domains")
+    """The domains with their counts and links (the website's; the PDF's contents list the domains), and
+    which have no commentary yet."""
+    show_markdown("## Domains", only="web")
     overview = domain_overview(pack)
     links = "\n".join(f"- [{markdown_escape(d)}]({pack.domain_file(d)})" for d in overview["Domain"])
-    show_markdown(links)
-    show_table(overview, caption="Indicators by domain", row_header="Domain",
-               numeric=("Indicators", "Green", "Amber", "Red", "Improving", "Worsening"))  # fmt: skip
+    # The PDF's contents list the domains: the links and the overview are the website's.
+    show_markdown(links, only="web")
+    show_table(overview, only="web", caption="Indicators by domain", row_header="Domain",
+               numeric=("Indicators", "Green", "Amber", "Red", "Improving", "Worsening"), kind="domains")  # fmt: skip
     missing = overview.loc[overview["Commentary"] == "Missing", "Domain"].tolist()
     if missing:
         show_markdown(
@@ -300,24 +437,40 @@ def domain_rows(pack: Pack, domain: str) -> pd.DataFrame:
     return rows
 
 
+def _good_is(polarity: str) -> str:
+    return label("polarity", polarity).replace(" is better", "") if polarity != "none" else MISSING
+
+
+def _latest_cell(pack: Pack, row: pd.Series) -> str:
+    """The latest figure, with its period in brackets when that is not the report month (a figure in
+    arrears, termly or annual, or a late one)."""
+    text = format_value(row["value"], row["unit"], row["decimals"])
+    period = period_cell(row["period"], row.get("due_period"))
+    if row["period"] != str(pack.month) or period != period_text(row["period"]):
+        text += f" ({period})"
+    return text
+
+
 def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
-    """The domain's indicator table: name, good is, benchmarks with year, target, three periods, direction, RAG."""
+    """The domain's indicator table: name, which way is good, the trend over six periods (its text
+    alternative here; the page draws it), previous and latest figures (the latest with its period when
+    that is not the report month), target (and baseline, when the targets file gives one), benchmarks with
+    year, direction, RAG and exception."""
     rows = domain_rows(pack, domain)
-    wide = periods_wide(pack, rows, 3)
+    _, trends = sparklines(pack, rows)
     table = pd.DataFrame(
         {
             "Indicator": rows["name"],
-            "Good is": [
-                label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]
-            ],
-            "Latest period": [_period_note(r) for _, r in rows.iterrows()],
+            "Good is": [_good_is(p) for p in rows["polarity"]],
+            "Trend": trends,
+            "Previous": [format_value(v, u, d) for v, u, d in zip(rows["previous_value"], rows["unit"], rows["decimals"])],
+            "Latest": [_latest_cell(pack, r) for _, r in rows.iterrows()],
+            "Target": [_target_cell(r) for _, r in rows.iterrows()],
         }
-    )
-    for step, heading in ((0, "Two before"), (1, "Previous"), (2, "Latest")):
-        table[heading] = [
-            format_value(v, u, d) for v, u, d in zip(wide[f"value_{step}"], rows["unit"], rows["decimals"])
-        ]
-    table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
+    )  # fmt: skip
+    found = baselines(pack)
+    if found is not None:
+        table["Baseline"] = _baseline_cells(pack, rows, found)
     for comparator in pack.comparators:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
@@ -340,49 +493,128 @@ def show_domain_intro(pack: Pack, domain: str) -> None:
 
 
 def show_domain_table(pack: Pack, domain: str) -> None:
+    """The domain's table (a sparkline in each row), then what its symbols and benchmarks mean."""
     show_markdown("## Indicators")
+    rows = domain_rows(pack, domain)
     table = domain_table(pack, domain)
+    svgs, _ = sparklines(pack, rows)
     rag_classes = [RAG_CLASS.get(str(r).split(" ")[0].lower()) for r in table["RAG"]]
-    numeric = ("Two before", "Previous", "Latest", "Target")
+    numeric = [c for c in ("Previous", "Latest", "Target", "Baseline") if c in table]
+    # The PDF's page is narrower than a screen: which way is good is in the definitions, the exception
+    # heading on the summary page.
     show_table(table, caption=f"{domain} indicators, {pack.month.label}", row_header="Indicator",
-               cell_classes={"RAG": rag_classes}, numeric=numeric)  # fmt: skip
+               cell_classes={"RAG": rag_classes, "Trend": ["spark"] * len(table)}, numeric=numeric,
+               html_cells={"Trend": svgs}, kind="domain", web_only=("Good is", "Exception"))  # fmt: skip
     show_markdown(
-        "Direction compares the latest period with the previous one of the same frequency: "
-        "✔ Improving, ✘ Worsening, ⚠ Same. Benchmarks show their year in brackets."
+        markdown_escape(
+            "Trend: the latest six periods, the last marked in its RAG colour. Latest: the figure for "
+            f"{pack.month.label}, or for the period in brackets. Direction compares the latest period with the "
+            "previous one of the same frequency: ✔ Improving, ✘ Worsening, ⚠ Same (the key is on the summary "
+            "page). " + benchmark_note(pack)
+        )
     )
-    note = late_note(domain_rows(pack, domain))
+    note = late_note(rows)
     if note:
         show_markdown(note)
 
 
-def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
-    from .charts import display_chart, trend_chart
+def domain_definitions(pack: Pack, domain: str) -> list[tuple[str, str]]:
+    """Each indicator's definition from the catalogue, with which way is better: (name, meaning).
 
-    show_markdown("## Trends")
+    An indicator the catalogue gives no definition says so.
+    """
     rows = domain_rows(pack, domain)
+    catalogue = pack.inputs.catalogue
+    found = {}
+    if catalogue is not None and "definition" in catalogue:
+        found = dict(zip(catalogue["indicator"], catalogue["definition"]))
+    items = []
+    for _, row in rows.iterrows():
+        text = found.get(row["indicator"])
+        text = " ".join(str(text).split()) if isinstance(text, str) and text.strip() else "No definition given."
+        extra = [label("polarity", row["polarity"])] if row["polarity"] in ("high", "low") else []
+        reported = _reporting(row)
+        if reported:
+            extra.append(reported)
+        items.append((str(row["name"]), " ".join([f"{text.rstrip('.')}.", *(f"{e}." for e in extra)])))
+    return items
+
+
+def _reporting(row: pd.Series) -> str:
+    """How a figure is reported when that is not simply monthly: ``Termly``, ``1 month in arrears``.
+
+    >>> _reporting(pd.Series({"frequency": "monthly", "arrears_months": 1}))
+    'Reported 1 month in arrears'
+    >>> _reporting(pd.Series({"frequency": "termly", "arrears_months": 0}))
+    'Termly'
+    """
+    parts = []
+    if row.get("frequency") not in (None, "monthly"):
+        parts.append(label("frequency", row["frequency"]))
+    arrears = row.get("arrears_months")
+    if arrears is not None and not pd.isna(arrears) and int(arrears) > 0:
+        parts.append(f"reported {int(arrears)} month{'s' if int(arrears) > 1 else ''} in arrears")
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def show_domain_definitions(pack: Pack, domain: str) -> None:
+    """Definitions of the domain's indicators, from the catalogue."""
+    items = domain_definitions(pack, domain)
+    show_markdown("## Definitions")
+    show_html(terms_html(items, "definitions"), "\n".join(f"{name}: {meaning}" for name, meaning in items))
+
+
+def charted_rows(pack: Pack, domain: str) -> pd.DataFrame:
+    """The domain's indicators that get a full chart (``[full_charts]`` of ``charts.toml``)."""
+    from .charts._theme import FULL_CHARTS
+
+    rows = domain_rows(pack, domain)
+    return rows.loc[guide.full_chart_rows(rows, FULL_CHARTS)]
+
+
+def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
+    """Full trend charts for the indicators that need one (Red or Amber and not improving, and headline
+    figures: ``[full_charts]`` of ``charts.toml``), two side by side where there is room; every other
+    indicator's trend is its sparkline in the table and its six periods in the appendix."""
+    from .charts import display_chart, trend_chart
+    from .charts._theme import COMPACT_HEIGHT, COMPACT_WIDTH
+
+    rows = charted_rows(pack, domain)
+    if rows.empty:
+        return
+    show_markdown("## Trends")
+    show_markdown(
+        "Indicators rated Red or Amber that are not improving, and the headline figures, over up to "
+        f"{periods} months; each chart's title says what it counts and which way is better."
+    )
     labels = {c: pack.label(c) for c in pack.comparators}
     for _, row in rows.iterrows():
-        show_markdown(f"### {markdown_escape(row['name'])}")
         history = pack.history.loc[pack.history["indicator"] == row["indicator"]]
         chart = trend_chart(
             history, row, targets=pack.inputs.targets.loc[pack.inputs.targets["indicator"] == row["indicator"]],
             annotations=pack.inputs.annotations, periods=periods, comparators=pack.comparators, labels=labels,
+            width=COMPACT_WIDTH, height=COMPACT_HEIGHT,
         )  # fmt: skip
+        notes = []
+        if row.get("rag_reason"):
+            rag, reason = _rag_with_override(row), str(row["rag_reason"])
+            notes.append(f"RAG: {rag}." if reason.casefold() == rag.casefold() else f"RAG: {rag}. {reason}")
+        if bool(row.get("exception_override")):
+            heading = row.get("exception") or "no exception heading"
+            notes.append(f"Exception: {heading}, {row['exception_reason']}.")
         display_chart(
             chart,
             alt_text=None if chart is not None else f"Not enough data to chart {row['name']}: fewer than two figures.",
+            caption=str(row["name"]),
+            note=" ".join(notes) or None,
         )
-        if row.get("rag_reason"):
-            rag, reason = _rag_with_override(row), str(row["rag_reason"])
-            sentence = f"RAG: {rag}." if reason.casefold() == rag.casefold() else f"RAG: {rag}. {reason}"
-            show_markdown(markdown_escape(sentence))
-        if bool(row.get("exception_override")):
-            heading = row.get("exception") or "no exception heading"
-            show_markdown(markdown_escape(f"Exception: {heading}, {row['exception_reason']}."))
 
 
 def show_domain_commentary(pack: Pack, domain: str) -> None:
     show_markdown("## Commentary")
+    if pack.config.commentary.illustrative:
+        show_markdown(f"*{markdown_escape(guide.ILLUSTRATIVE_NOTE)}*")
     text = read_commentary(pack.project, pack.month, domain)
     if text is None:
         message = f"No commentary has been written for {domain} for {pack.month.label}."
@@ -402,8 +634,13 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
     wide = periods_wide(pack, rows, APPENDIX_PERIODS)
     period_columns = [f"period_{step}" for step in range(APPENDIX_PERIODS)]
     common = wide[period_columns].astype(str).agg("|".join, axis=1).mode().iloc[0].split("|")
-    table = pd.DataFrame({"Indicator": rows["name"], "Unit": [label("unit", u) for u in rows["unit"]],
-                          "Good is": [label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]]})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "Indicator": rows["name"],
+            "Unit": [label("unit", u) for u in rows["unit"]],
+            "Good is": [_good_is(p) for p in rows["polarity"]],
+        }
+    )
     for step, heading in enumerate(common):
         cells = []
         for value, period, unit, decimals in zip(
@@ -413,6 +650,9 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
             cells.append(text if period == heading else f"{text} ({period_text(period)})")
         table[period_text(heading)] = cells
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
+    found = baselines(pack)
+    if found is not None:
+        table["Baseline"] = _baseline_cells(pack, rows, found)
     for comparator in pack.comparators:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
@@ -420,7 +660,17 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+PDF_PAGE = {"landscape": "#set page(flipped: true)", "portrait": "#set page(flipped: false)"}
+"""Typst that turns the PDF's pages from here on (a raw block only the PDF reads)."""
+
+
+def show_pdf_pages(orientation: str) -> None:
+    """Turn the PDF's pages ``landscape`` or ``portrait`` from here on (the website is not affected)."""
+    show_markdown(f"```{{=typst}}\n{PDF_PAGE[orientation]}\n```", only="pdf")
+
+
 def show_appendix(pack: Pack) -> None:
+    show_pdf_pages("landscape")
     show_markdown(
         markdown_escape(
             f"Every indicator in the {pack.month.label} pack with its last {APPENDIX_PERIODS} periods "
@@ -432,8 +682,44 @@ def show_appendix(pack: Pack) -> None:
         show_markdown(f"## {markdown_escape(domain)}")
         table = appendix_table(pack, domain)
         rag_classes = [RAG_CLASS.get(str(r).split(" ")[0].lower()) for r in table["RAG"]]
+        numeric = [c for c in table.columns if c not in ("Indicator", "Unit", "Good is", "Direction", "RAG")]
         show_table(table, caption=f"{domain}: last {APPENDIX_PERIODS} periods", row_header="Indicator",
-                   cell_classes={"RAG": rag_classes})  # fmt: skip
+                   cell_classes={"RAG": rag_classes}, numeric=numeric[: APPENDIX_PERIODS + 1], kind="appendix")  # fmt: skip
+
+
+def show_glossary(pack: Pack) -> None:
+    """The key, the exception headings' rules, who the comparators are, where the figures came from, and
+    the terms a reader meets in the pack."""
+    show_pdf_pages("portrait")
+    show_markdown("## Key and glossary")
+    show_markdown("### Ratings and direction of travel")
+    show_key(pack)
+    show_markdown("### Exception headings")
+    show_markdown(
+        "The summary page lists indicators under these headings, each by its rule; the first rule an indicator "
+        "meets decides its heading."
+    )
+    rules = [(h, heading_rules_text(pack, h).removeprefix("Listed by its rule: ")) for h in pack.headings.titles]
+    show_html(
+        terms_html([(h, " ".join(r.split())) for h, r in rules], "terms"), "\n".join(f"{h}: {r}" for h, r in rules)
+    )
+    show_markdown("### Benchmarks")
+    groups = guide.comparator_groups(pack.config, pack.scored, pack.comparators)
+    show_html(
+        terms_html([(g.label, g.sentence.removeprefix(f"{g.label}: ")) for g in groups], "terms"),
+        "\n".join(g.sentence for g in groups),
+    )
+    show_markdown("### The data")
+    show_markdown(markdown_escape(guide.extraction_note(pack.inputs.loads, pack.month)))
+    show_markdown("### Terms")
+    catalogue = pack.inputs.catalogue
+    texts = list(pack.scored["name"])
+    if catalogue is not None and "definition" in catalogue:
+        texts += list(catalogue.loc[catalogue["indicator"].isin(pack.scored["indicator"]), "definition"].dropna())
+    if baselines(pack) is not None:
+        texts.append("baseline")
+    items = guide.glossary(texts)
+    show_html(terms_html(items, "terms"), "\n".join(f"{t}: {m}" for t, m in items))
 
 
 # -- data quality -----------------------------------------------------------------------------------
@@ -452,5 +738,7 @@ def show_data_quality(pack: Pack) -> None:
 
 
 __all__ = [
-    name for name in dir() if name.startswith(("show_", "headline_", "summary_", "domain_", "appendix_", "exception_"))
+    name
+    for name in dir()
+    if name.startswith(("show_", "headline_", "summary_", "domain_", "appendix_", "exception_", "counts_", "key_"))
 ]

@@ -2,9 +2,14 @@
 
 Cells are escaped: text from input files can never inject markup.
 
+On a narrow screen the site shows each row of a pack table as a card (``cpb.css``): every cell carries
+its column's name (``data-label``) and a class naming its column (``c-<column>``, for sizing and order),
+and the table its roles explicitly, so the cells keep their headers for assistive technology whatever
+the layout.
+
 >>> frame = pd.DataFrame({"Indicator": ["Rate <b>"], "Value": ["64.6"]})
 >>> print(html_table(frame, caption="Profile", row_header="Indicator"))  # doctest: +NORMALIZE_WHITESPACE
-<table class="cpb-table"><caption>Profile</caption><thead><tr><th scope="col">Indicator</th><th scope="col">Value</th></tr></thead><tbody><tr><th scope="row">Rate &lt;b&gt;</th><td>64.6</td></tr></tbody></table>
+<table class="cpb-table" role="table"><caption>Profile</caption><thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">Indicator</th><th scope="col" role="columnheader">Value</th></tr></thead><tbody role="rowgroup"><tr role="row"><th scope="row" role="rowheader" class="c-indicator" data-label="Indicator">Rate &lt;b&gt;</th><td role="cell" class="c-value" data-label="Value">64.6</td></tr></tbody></table>
 >>> print(markdown_table(frame))
 | Indicator | Value |
 |:--|:--|
@@ -18,6 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+
+from ..naming import slugify
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
 
@@ -34,34 +41,59 @@ def html_table(
     row_header: str | None = None,
     cell_classes: Mapping[str, Sequence[str | None]] | None = None,
     numeric: Sequence[str] = (),
+    html_cells: Mapping[str, Sequence[str]] | None = None,
+    kind: str | None = None,
+    web_only: Sequence[str] = (),
 ) -> str:
     """An HTML table with ``<th scope>`` headers, an optional caption, and per-cell classes.
 
     ``cell_classes`` maps a column to one CSS class (or None) per row, e.g. RAG classes;
-    the class only styles: the cell text always carries the meaning.
+    the class only styles: the cell text always carries the meaning. ``html_cells`` maps a
+    column to markup made by cpb itself (a sparkline's SVG, never input text) shown instead of
+    the frame's text, which stays the cell's text for Markdown and plain text. ``kind`` adds a
+    class ``cpb-<kind>`` to the table (the site sizes each kind of table's columns). Columns in
+    ``web_only`` are marked ``web-only``: the PDF, narrower, leaves them out.
     """
     classes = cell_classes or {}
-    parts = ['<table class="cpb-table">']
+    markup = html_cells or {}
+    names = [html.escape(str(c)) for c in frame.columns]
+    table_class = "cpb-table" + (f" cpb-{kind}" if kind else "")
+    parts = [f'<table class="{table_class}" role="table">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
-    parts.append("<thead><tr>")
-    num_class = ' class="num"'
-    parts += [f'<th scope="col"{num_class if c in numeric else ""}>{html.escape(str(c))}</th>' for c in frame.columns]
-    parts.append("</tr></thead><tbody>")
+    parts.append('<thead role="rowgroup"><tr role="row">')
+
+    def header_class(column) -> str:
+        found = " ".join(c for c in ("num" if column in numeric else "", "web-only" if column in web_only else "") if c)
+        return f' class="{found}"' if found else ""
+
+    parts += [  # a long header may break after a slash ("Good/Outstanding SN")
+        f'<th scope="col" role="columnheader"{header_class(c)}>{name.replace("/", "/<wbr>")}</th>'
+        for c, name in zip(frame.columns, names)
+    ]
+    parts.append('</tr></thead><tbody role="rowgroup">')
     for position, row in enumerate(frame.itertuples(index=False)):
-        parts.append("<tr>")
-        for column, value in zip(frame.columns, row):
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
+        parts.append('<tr role="row">')
+        for column, name, value in zip(frame.columns, names, row):
+            if column in markup:
+                text = markup[column][position]
+            else:
+                text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
             css = [
                 c
-                for c in (classes.get(column, [None] * len(frame))[position], "num" if column in numeric else None)
+                for c in (
+                    f"c-{slugify(str(column))}",
+                    classes.get(column, [None] * len(frame))[position],
+                    "num" if column in numeric else None,
+                    "web-only" if column in web_only else None,
+                )
                 if c
             ]
-            attr = f' class="{" ".join(css)}"' if css else ""
+            attr = (f' class="{" ".join(css)}"' if css else "") + f' data-label="{name}"'
             if column == row_header:
-                parts.append(f'<th scope="row"{attr}>{text}</th>')
+                parts.append(f'<th scope="row" role="rowheader"{attr}>{text}</th>')
             else:
-                parts.append(f"<td{attr}>{text}</td>")
+                parts.append(f'<td role="cell"{attr}>{text}</td>')
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
@@ -87,14 +119,24 @@ def table_bundle(
     row_header: str | None = None,
     cell_classes: Mapping[str, Sequence[str | None]] | None = None,
     numeric: Sequence[str] = (),
+    html_cells: Mapping[str, Sequence[str]] | None = None,
+    kind: str | None = None,
+    web_only: Sequence[str] = (),
 ) -> dict:
-    """Display bundle: ``text/html`` for the site and Jupyter, ``text/markdown`` for the PDF."""
+    """Display bundle: ``text/html`` for the site, Jupyter and the PDF, ``text/markdown`` for other readers."""
     markdown = markdown_table(frame, numeric=numeric)
     if caption:
         markdown = f"{markdown}\n\n: {markdown_escape(caption)}"
     return {
         "text/html": html_table(
-            frame, caption=caption, row_header=row_header, cell_classes=cell_classes, numeric=numeric
+            frame,
+            caption=caption,
+            row_header=row_header,
+            cell_classes=cell_classes,
+            numeric=numeric,
+            html_cells=html_cells,
+            kind=kind,
+            web_only=web_only,
         ),
         "text/markdown": markdown,
         "text/plain": frame.to_string(index=False),

@@ -40,7 +40,7 @@ from pathlib import Path
 import markupsafe
 from bs4 import BeautifulSoup, Comment, Tag
 
-from ._notebook import chart_alt, chart_caption, exporter_config
+from ._notebook import chart_alt, chart_caption, chart_note, exporter_config
 from ._structure import slugify
 
 SITE_DATA = Path(__file__).resolve().parent.parent / "_data" / "site"
@@ -87,12 +87,16 @@ def inline_svg(svg: str, alt: str, prefix: str) -> str:
 
 
 def chart_figure_html(output: dict, prefix: str) -> str:
-    """A chart output as a ``figure`` holding the inline SVG, with its caption if given."""
+    """A chart output as a ``figure`` holding the inline SVG, with its caption (what the chart is of)
+    and its note (a sentence under it) if given."""
     svg = output["data"]["image/svg+xml"]
-    caption = chart_caption(output)
-    parts = ['<figure class="chart">', inline_svg(svg, chart_alt(output), prefix)]
+    caption, note = chart_caption(output), chart_note(output)
+    parts = ['<figure class="chart">']
     if caption:
         parts.append(f"<figcaption>{markupsafe.escape(caption)}</figcaption>")
+    parts.append(inline_svg(svg, chart_alt(output), prefix))
+    if note:
+        parts.append(f'<p class="chart-note">{markupsafe.escape(note)}</p>')
     parts.append("</figure>")
     return "\n".join(parts)
 

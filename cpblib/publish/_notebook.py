@@ -100,6 +100,33 @@ def chart_caption(output: dict) -> str | None:
     return None
 
 
+def chart_note(output: dict) -> str | None:
+    """Optional sentence shown under a chart: ``metadata.cpb.note``.
+
+    >>> chart_note({"metadata": {"cpb": {"note": "RAG: Red."}}})
+    'RAG: Red.'
+    """
+    cpb = (output.get("metadata") or {}).get("cpb")
+    if isinstance(cpb, dict) and cpb.get("note"):
+        return str(cpb["note"])
+    return None
+
+
+MEDIA = ("web", "pdf")
+"""Where an output can be shown only: ``metadata.cpb.only`` is one of these (absent: both)."""
+
+
+def shown_in(output: dict, medium: str | None) -> bool:
+    """Whether an output is shown in ``medium`` (``web`` or ``pdf``; None: everywhere).
+
+    >>> shown_in({"metadata": {"cpb": {"only": "web"}}}, "pdf"), shown_in({"metadata": {}}, "pdf")
+    (False, True)
+    """
+    cpb = (output.get("metadata") or {}).get("cpb")
+    only = cpb.get("only") if isinstance(cpb, dict) else None
+    return medium is None or only not in MEDIA or only == medium
+
+
 def _vegalite_svg(spec: Any) -> str | None:
     try:
         import vl_convert
@@ -131,12 +158,13 @@ def _keep_output(output: dict) -> dict | None:
     return kept
 
 
-def visible_notebook(nb, *, drop_title_heading: str | None = None):
+def visible_notebook(nb, *, drop_title_heading: str | None = None, medium: str | None = None):
     """A copy of ``nb`` holding only what a published page shows.
 
     ``drop_title_heading`` removes a leading level-1 heading equal to that
     text from the first Markdown cell (used when the title is printed by the
-    page itself).
+    page itself). ``medium`` (``web`` or ``pdf``) leaves out the outputs meant
+    only for the other (:func:`shown_in`).
     """
     import nbformat
 
@@ -165,7 +193,9 @@ def visible_notebook(nb, *, drop_title_heading: str | None = None):
             continue
         outputs = []
         if not (tags & _REMOVE_OUTPUT_TAGS or options.get("output") is False):
-            outputs = [kept for kept in (_keep_output(o) for o in cell.get("outputs", [])) if kept]
+            outputs = [
+                kept for kept in (_keep_output(o) for o in cell.get("outputs", []) if shown_in(o, medium)) if kept
+            ]
         if outputs:
             new = nbformat.v4.new_code_cell(source="", metadata=copy.deepcopy(dict(cell.metadata)))
             new.outputs = [nbformat.from_dict(o) for o in outputs]

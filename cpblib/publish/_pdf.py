@@ -29,12 +29,13 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from ..config import ProjectConfig
 from ..month import Month
 from ._html import NBCONVERT_TEMPLATES, SITE_DATA, local_image
-from ._notebook import chart_alt, chart_caption, exporter_config, typst_string, visible_notebook
+from ._notebook import chart_alt, chart_caption, chart_note, exporter_config, typst_string, visible_notebook
 from ._structure import Page, RenderError, find_quarto_file, load_structure, resolve_pages, slugify
 
 MARKDOWN_FORMAT = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex-yaml_metadata_block"
@@ -132,11 +133,21 @@ def _blocks_text(blocks: list) -> str:
     return " ".join(_inlines_text(b["c"]) for b in blocks if b.get("t") in ("Plain", "Para"))
 
 
-TABLE_TEXT_WIDTH_PT = 595.28 - 2 * 18 * 72 / 25.4
-"""Width of the text on an A4 page with ``pack.typ``'s 18 mm side margins."""
+MARGIN_PT = 16 * 72 / 25.4
+"""``pack.typ``'s side margins (16 mm)."""
 
-WIDE_TABLE_COLUMNS = 10
-"""Tables with this many columns or more are set smaller by ``pack.typ`` (7.5 pt instead of 8.5 pt)."""
+TABLE_TEXT_WIDTH_PT = 595.28 - 2 * MARGIN_PT
+"""Width of the text on a portrait A4 page."""
+
+LANDSCAPE_TEXT_WIDTH_PT = 841.89 - 2 * MARGIN_PT
+"""Width of the text on a landscape A4 page (the appendix)."""
+
+TABLE_SIZES = (8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
+"""Text sizes a table may be set in, largest first: each table takes the largest at which every column is
+at least as wide as its longest word, so no word is ever hyphenated or runs into the next column."""
+
+CELL_INSET_PT = 3.5
+"""A table cell's inset on each side (``pack.typ``)."""
 
 _ADVANCE = {
     **dict.fromkeys("0123456789", 0.636),
@@ -154,16 +165,42 @@ _ADVANCE = {
     **dict.fromkeys("()[]/-", 0.37),
     "%": 0.95,
 }
-"""Approximate advance widths of DejaVu Sans, in em (bold is about a tenth wider)."""
+"""Approximate advance widths of DejaVu Sans, in em, for when its font file cannot be read."""
 
 
-def _text_em(text: str) -> float:
-    """Approximate width of ``text`` set in DejaVu Sans, in em.
+@cache
+def _font_advances(bold: bool) -> tuple[dict[int, float], float] | None:
+    """Advance widths (in em) of DejaVu Sans (bold or regular) by code point, read from the font file the
+    PDF is set in with fontTools; None when the file is not found."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    path = next((Path(folder) / name for folder in font_paths() if (Path(folder) / name).is_file()), None)
+    if path is None:
+        return None
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        per_em = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        widths = {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
+        return widths, metrics[".notdef"][0] / per_em
+
+
+def _text_em(text: str, bold: bool = False) -> float:
+    """Width of ``text`` set in DejaVu Sans, in em (kerning left out: it only ever narrows these texts).
 
     >>> round(_text_em("Amber"), 2)
-    3.29
+    3.32
     """
-    return sum(_ADVANCE.get(ch, 0.62) for ch in text)
+    found = _font_advances(bold)
+    if found is None:
+        return sum(_ADVANCE.get(ch, 0.62) for ch in text) * (1.1 if bold else 1.0)
+    widths, default = found
+    return sum(widths.get(ord(ch), default) for ch in text)
+
+
+_BREAKS = re.compile(r"\s+|(?<=[/-])(?=[^\W\d_])")
+"""Where a line may break inside a table cell: at spaces, and after a slash or hyphen before a letter
+("Good/Outstanding", "asylum-seeking"); never inside a word (tables are not hyphenated)."""
 
 
 def _table_grid(table: dict) -> list[list[tuple[dict, bool]]]:
@@ -190,16 +227,57 @@ def _table_grid(table: dict) -> list[list[tuple[dict, bool]]]:
     return columns
 
 
-def shape_table(table: dict) -> dict:
-    """A pandoc table (JSON) with explicit column alignments and, when it is too wide for the
-    page at its natural width, column widths; returns a new table.
+def _without_columns(table: dict, drop: set[int]) -> dict:
+    """The table without the columns in ``drop`` (only for tables whose cells each span one column)."""
+    attr, caption, colspecs, head, bodies, foot = table["c"]
 
-    Columns whose cells carry the class ``num`` are right-aligned, others left-aligned (pandoc's
-    default alignment would inherit the centring of the figure). Widths are shared out as a
-    browser does for tables: every column gets room for its longest word (long words may be
-    hyphenated), then what is left goes to the columns whose text wraps, in proportion to how
-    much more they need. Without this Typst gives every column about the same width and
-    indicator names wrap one word to a line while their neighbours overlap.
+    def rows(items: list) -> list:
+        return [[row[0], [cell for k, cell in enumerate(row[1]) if k not in drop]] for row in items]
+
+    kept = [spec for k, spec in enumerate(colspecs) if k not in drop]
+    new_bodies = [[b[0], b[1], rows(b[2]), rows(b[3])] for b in bodies]
+    return {"t": "Table", "c": [attr, caption, kept, [head[0], rows(head[1])], new_bodies, [foot[0], rows(foot[1])]]}
+
+
+def _cells_span_one(table: dict) -> bool:
+    _attr, _caption, _specs, head, bodies, foot = table["c"]
+    rows = head[1] + [r for b in bodies for r in b[2] + b[3]] + foot[1]
+    return all(int(cell[2]) == 1 and int(cell[3]) == 1 for row in rows for cell in row[1])
+
+
+WEB_ONLY = "web-only"
+"""Class of a table column the website shows and the PDF leaves out (:func:`cpblib.present.tables.html_table`)."""
+
+RAG_FILL = {"rag-green": "#dff3ec", "rag-amber": "#fcefd2", "rag-red": "#f9e0d3"}
+"""Tints of RAG cells, as on the website (the word in the cell carries the meaning)."""
+
+
+def _image_width_pt(inlines: list) -> float:
+    """Width of the images among a cell's inlines (their ``width`` in CSS pixels, at 0.75 pt each)."""
+    total = 0.0
+    for item in inlines:
+        if item.get("t") == "Image":
+            attrs = dict(item["c"][0][2])
+            try:
+                total += float(str(attrs.get("width", "0")).removesuffix("px")) * 0.75
+            except ValueError:
+                pass
+    return total
+
+
+def _cell_inlines(cell: list) -> list:
+    return [inline for block in cell[4] if block.get("t") in ("Plain", "Para") for inline in block["c"]]
+
+
+def shape_table(table: dict, available: float = TABLE_TEXT_WIDTH_PT) -> dict:
+    """A pandoc table (JSON) made to fit ``available`` points without hyphenating a word; returns a new table.
+
+    Columns marked ``web-only`` are left out. The table is set in the largest of :data:`TABLE_SIZES` at
+    which every column can be as wide as its longest word (measured in DejaVu Sans, bold in the header
+    row); widths are then shared out (:func:`_fill`): a column whose text is short gets all it needs,
+    the long ones share the rest, none below its longest word (and when every text fits on one line,
+    the spare width goes to each column in proportion to its length, so the table spans the page). Columns whose cells
+    carry the class ``num`` are right-aligned, others left-aligned; RAG cells get the website's tints.
 
     >>> def cell(text, classes=()):
     ...     plain = [{"t": "Plain", "c": [{"t": "Str", "c": text}]}]
@@ -207,70 +285,202 @@ def shape_table(table: dict) -> dict:
     >>> def row(*cells):
     ...     return [["", [], []], list(cells)]
     >>> spec = [{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]
-    >>> table = {"t": "Table", "c": [["", [], []], [None, []], [spec, spec],
-    ...     [["", [], []], [row(cell("Indicator"), cell("Value", ["num"]))]],
-    ...     [[["", [], []], 1, [], [row(cell("Children-in-care"), cell("437", ["num"]))]]], [["", [], []], []]]}
-    >>> shaped = shape_table(table)
-    >>> [spec[0]["t"] for spec in shaped["c"][2]], [spec[1]["t"] for spec in shaped["c"][2]]
-    (['AlignLeft', 'AlignRight'], ['ColWidthDefault', 'ColWidthDefault'])
-    >>> wide = {"t": "Table", "c": table["c"][:2] + [[spec] * 12,
-    ...     [["", [], []], [row(*[cell(f"P{i}") for i in range(12)])]],
-    ...     [[["", [], []], 1, [], [row(cell("A long indicator name " * 4), *[cell("12.5%")] * 11)]]],
+    >>> table = {"t": "Table", "c": [["", [], []], [None, []], [spec, spec, spec],
+    ...     [["", [], []], [row(cell("Indicator"), cell("Value", ["num"]), cell("Note", ["web-only"]))]],
+    ...     [[["", [], []], 1, [], [row(cell("Children-in-care"), cell("437", ["num"]), cell("x", ["web-only"]))]]],
     ...     [["", [], []], []]]}
-    >>> widths = [spec[1]["c"] for spec in shape_table(wide)["c"][2]]
-    >>> round(sum(widths), 6), widths[0] > 2 * widths[1]
-    (1.0, True)
+    >>> shaped = shape_table(table)
+    >>> [spec[0]["t"] for spec in shaped["c"][2]], dict(shaped["c"][0][2])["typst:text:size"]
+    (['AlignLeft', 'AlignRight'], '8.5pt')
+    >>> round(sum(spec[1]["c"] for spec in shaped["c"][2]), 6)
+    1.0
+    >>> wide = {"t": "Table", "c": table["c"][:2] + [[spec] * 14,
+    ...     [["", [], []], [row(*[cell(f"Column{i}") for i in range(14)])]],
+    ...     [[["", [], []], 1, [], [row(cell("A long indicator name " * 4), *[cell("12.5% (Feb 23)")] * 13)]]],
+    ...     [["", [], []], []]]}
+    >>> shaped = shape_table(wide)
+    >>> float(dict(shaped["c"][0][2])["typst:text:size"].removesuffix("pt")) < 8.5
+    True
     """
-    attr, caption, colspecs, head, bodies, foot = table["c"]
     columns = _table_grid(table)
+    drop = {k for k, cells in enumerate(columns) if cells and all(WEB_ONLY in cell[0][1] for cell, _ in cells)}
+    if drop and len(drop) < len(columns) and _cells_span_one(table):
+        table = _without_columns(table, drop)
+        columns = _table_grid(table)
+    attr, caption, colspecs, head, bodies, foot = table["c"]
     n = len(colspecs)
-    wide = n >= WIDE_TABLE_COLUMNS
-    size = 7.5 if wide else 8.5  # text size and cell insets as pack.typ sets them
-    pad = 2 * 3.5
-    aligns, least, least_body, most = [], [], [], []
+    pad = 2 * CELL_INSET_PT + 1.0  # the insets, and a point of air
+    measured = []  # per column: (words, lines, images) with words and lines as (text, bold)
+    for cells in columns:
+        words, lines, images = [], [], 0.0
+        for cell, in_header in cells:
+            inlines = _cell_inlines(cell)
+            images = max(images, _image_width_pt(inlines))
+            text = _inlines_text(inlines)
+            lines.append((text, in_header))
+            words += [(w, in_header) for w in _BREAKS.split(text) if w]
+        measured.append((words, lines, images))
+
+    def widths_at(size: float) -> tuple[list[float], list[float]]:
+        least, most = [], []
+        for words, lines, images in measured:
+            word = max([_text_em(w, bold) * size * 1.02 for w, bold in words] + [images, size])
+            line = max([_text_em(t, bold) * size * 1.02 for t, bold in lines] + [images, word])
+            least.append(word)
+            most.append(line)
+        return least, most
+
+    def cell_widths(size: float) -> list[list[float]] | None:
+        """Each cell's text on one line, row by row (None when the columns' cells do not line up)."""
+        counts = {len(lines) for _, lines, _ in measured}
+        if len(counts) != 1:
+            return None
+        return [
+            [max(_text_em(lines[r][0], lines[r][1]) * size * 1.02, images) for _, lines, images in measured]
+            for r in range(counts.pop())
+        ]
+
+    room = available - n * pad
+    size, (least, most) = TABLE_SIZES[-1], widths_at(TABLE_SIZES[-1])
+    for candidate in TABLE_SIZES:
+        found = widths_at(candidate)
+        if sum(found[0]) <= room:
+            size, (least, most) = candidate, found
+            break
+    if n < 2:
+        points = [room]
+    elif sum(most) <= room:
+        points = [m + (room - sum(most)) * m / sum(most) for m in most]
+    else:
+        points = _fill(least, most, room, cell_widths(size))
+    total = sum(points) + n * pad
+    widths = [{"t": "ColWidth", "c": (p + pad) / total} for p in points]
+    aligns = []
     for spec, cells in zip(colspecs, columns):
         numeric = any("num" in cell[0][1] for cell, _ in cells)
-        align = spec[0] if spec[0].get("t") != "AlignDefault" else {"t": "AlignRight" if numeric else "AlignLeft"}
-        aligns.append(align)
-        words, body_words, lengths = [size], [size], [size]
-        for cell, in_header in cells:
-            text = _blocks_text(cell[4])
-            scale = 1.05 * size * (1.1 if in_header else 1.0)  # a margin; header text is bold, hence wider
-            # lines may break at spaces and after '/' or '-'
-            found = [scale * _text_em(w) for w in re.split(r"\s+|(?<=[/-])(?=[^\W\d_])", text) if w]
-            words += found
-            body_words += [] if in_header else found
-            lengths.append(scale * _text_em(text))
-        least.append(min(max(words), 8 * size))  # longer words are hyphenated
-        least_body.append(min(max(body_words), 8 * size))
-        most.append(max(min(max(lengths), 30 * size), least[-1]))
-    available = TABLE_TEXT_WIDTH_PT - n * pad
-    if sum(least) > available:  # too many columns: let header words be hyphenated, not figures or RAG words
-        least = least_body
-    if sum(most) <= available or n < 2:
-        widths = [spec[1] for spec in colspecs]
-    else:
-        if sum(least) >= available:
-            points = least
-        else:
-            room = available - sum(least)
-            wanted = [m - s for m, s in zip(most, least)]
-            points = [s + room * w / sum(wanted) for s, w in zip(least, wanted)]
-        total = sum(points) + n * pad
-        widths = [{"t": "ColWidth", "c": (p + pad) / total} for p in points]
+        aligns.append(
+            spec[0] if spec[0].get("t") != "AlignDefault" else {"t": "AlignRight" if numeric else "AlignLeft"}
+        )
     specs = [[align, width] for align, width in zip(aligns, widths)]
-    return {"t": "Table", "c": [attr, caption, specs, head, bodies, foot]}
+    attrs = [pair for pair in attr[2] if pair[0] != "typst:text:size"] + [["typst:text:size", f"{size:g}pt"]]
+    return _fill_rag_cells({"t": "Table", "c": [[attr[0], attr[1], attrs], caption, specs, head, bodies, foot]})
 
 
-def _shape_tables(node):
+def _fill(least: list[float], most: list[float], room: float, cells: list[list[float]] | None = None) -> list[float]:
+    """Column widths that fill ``room``, from each column's longest word (``least``) and longest cell on one
+    line (``most``): the width is handed out a step at a time to the column where it saves the most lines
+    of the table (``cells``: each cell's text on one line, row by row), so a long name gets room before a
+    short figure wraps; without ``cells``, or once no step saves a line, what is left goes in proportion
+    to what each column still lacks.
+
+    >>> [round(w) for w in _fill([40, 30, 30], [300, 50, 60], 200, [[300, 50, 60], [100, 45, 20]])]
+    [123, 47, 30]
+    """
+    import numpy as np
+
+    widths = np.array(least, dtype="float64")
+    top = np.maximum(np.array(most, dtype="float64"), widths)
+    spare = room - widths.sum()
+    if spare <= 0:
+        return list(widths)
+    if cells is not None and len(cells):
+        matrix = np.array(cells, dtype="float64")
+
+        def lines(w: np.ndarray) -> float:  # wrapped text wastes about an eighth of each line
+            wrapped = np.where(matrix <= w[None, :] + 0.01, 1.0, np.ceil(matrix * 1.12 / w[None, :]))
+            return float(wrapped.max(axis=1).sum())
+
+        step = max(room / 60, 2.0)
+        current = lines(widths)
+        while spare > 0.5:
+            best, best_gain = None, 0.0
+            for column in np.flatnonzero(widths < top - 0.01):
+                for size in (step, 2 * step, 4 * step, 8 * step):
+                    grow = min(size, spare, top[column] - widths[column])
+                    trial = widths.copy()
+                    trial[column] += grow
+                    gain = (current - lines(trial)) / grow
+                    if gain > best_gain + 1e-9:
+                        best, best_gain = (column, grow), gain
+            if best is None:
+                break
+            widths[best[0]] += best[1]
+            spare -= best[1]
+            current = lines(widths)
+    lacking = top - widths
+    if spare > 0 and lacking.sum() > 0:
+        widths += spare * lacking / lacking.sum() if spare < lacking.sum() else lacking
+        spare = room - widths.sum()
+    if spare > 0.5:  # everything on one line: the rest in proportion to each column's text
+        widths += spare * widths / widths.sum()
+    return [float(w) for w in widths]
+
+
+def _fill_rag_cells(node):
+    """Cells with a RAG class get the matching tint (``typst:fill``)."""
+    if isinstance(node, list):
+        if len(node) == 5 and isinstance(node[0], list) and len(node[0]) == 3 and isinstance(node[0][1], list):
+            fill = next((RAG_FILL[c] for c in node[0][1] if c in RAG_FILL), None)
+            if fill is not None and isinstance(node[2], int):
+                attrs = [*node[0][2], ["typst:fill", f'rgb("{fill}")']]
+                return [[node[0][0], node[0][1], attrs], *node[1:]]
+        return [_fill_rag_cells(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _fill_rag_cells(value) for key, value in node.items()}
+    return node
+
+
+def _shape_tables(node, available: float = TABLE_TEXT_WIDTH_PT):
     """Every table in a pandoc tree passed through :func:`shape_table` (HTML and Markdown tables alike)."""
     if isinstance(node, list):
-        return [_shape_tables(item) for item in node]
+        return [_shape_tables(item, available) for item in node]
     if isinstance(node, dict):
         if node.get("t") == "Table":
-            return shape_table(node)
-        return {key: _shape_tables(value) for key, value in node.items()}
+            return shape_table(node, available)
+        return {key: _shape_tables(value, available) for key, value in node.items()}
     return node
+
+
+LAYOUT_BLOCKS = {
+    "key": "cpb-key",
+    "definitions": "cpb-definitions",
+    "terms": "cpb-terms",
+    "cpb-columns": "cpb-columns",
+}
+"""A ``div`` of one of these classes (a key, definitions, a glossary, a list in columns) is laid out by the
+``pack.typ`` function named here."""
+
+_SPARKLINE_SVG = re.compile(r"<svg\b[^>]*\bclass=\"sparkline\"[^>]*>.*?</svg>", re.DOTALL)
+_ARIA_LABEL = re.compile(r'aria-label="([^"]*)"')
+_SVG_SIZE = re.compile(r'\bwidth="([\d.]+)" height="([\d.]+)"')
+
+SPARKLINE_SCALE = 0.8
+"""A sparkline is printed at this share of its size on screen (84 by 22 pixels, at 0.75 pt a pixel: 1.8 cm wide)."""
+
+
+FRONT = "front"
+"""An output whose ``metadata.cpb.pdf`` says this is printed on the PDF's first page, under the contents
+(the key to RAG and direction), not where the page shows it."""
+
+
+def _placed_in_front(output: dict) -> bool:
+    cpb = (output.get("metadata") or {}).get("cpb")
+    return isinstance(cpb, dict) and cpb.get("pdf") == FRONT
+
+
+def _sparkline_alt(node):
+    """Sparkline images (``charts/spark-*.svg``) written as Typst images that carry their text alternative
+    (pandoc's Typst writer leaves an image's alt text out)."""
+    if isinstance(node, list):
+        return [_sparkline_alt(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("t") == "Image" and str(node["c"][2][0]).startswith("charts/spark-"):
+        (_, _, attrs), alt, (url, _) = node["c"]
+        width = dict(attrs).get("width", "60")
+        call = f"#box(image({typst_string(url)}, alt: {typst_string(_inlines_text(alt))}, width: {float(width) * 0.75:g}pt))"
+        return {"t": "RawInline", "c": ["typst", call]}
+    return {key: _sparkline_alt(value) for key, value in node.items()}
 
 
 def _link_pages(node, source_dir: Path, labels: dict[Path, str]):
@@ -308,6 +518,8 @@ class _Assembler:
         self.api_version: list | None = None
         self.labels: dict[Path, str] = {}  # page notebook -> label of its first heading
         self.html: dict[str, list] = {}  # placeholder token -> pandoc blocks of its HTML output
+        self.sparkline_files: set[str] = set()  # sparklines written for this PDF (charts/spark-*.svg)
+        self.front: list = []  # blocks placed on the first page, under the contents (the key)
 
     # -- placeholders --------------------------------------------------------------------------------
     def _chart(self, output: dict, kind: str) -> list:
@@ -325,15 +537,38 @@ class _Assembler:
             raw = "".join(data) if isinstance(data, list) else data
             (self.workdir / name).write_bytes(base64.b64decode(raw))
         call = f"#cpb-chart({typst_string(name)}, alt: {typst_string(chart_alt(output))}"
-        caption = chart_caption(output)
+        caption, note = chart_caption(output), chart_note(output)
         if caption:
             call += f", caption: {typst_string(caption)}"
+        if note:
+            call += f", note: {typst_string(note)}"
         return [{"t": "RawBlock", "c": ["typst", call + ")"]}]
 
     @staticmethod
     def html_text(output: dict) -> str:
         data = output["data"]["text/html"]
         return "".join(data) if isinstance(data, list) else data
+
+    def sparkline_images(self, html: str) -> str:
+        """Each inline sparkline SVG of an HTML table written to a file and named by an image, which pandoc
+        reads (it drops inline SVG); its text alternative goes with it."""
+
+        def saved(match: re.Match) -> str:
+            self.chart_count += 1
+            name = f"charts/spark-{self.chart_count:03d}.svg"
+            self.sparkline_files.add(name)
+            svg = match.group(0)
+            (self.workdir / name).write_text(svg, encoding="utf-8")
+            found = _ARIA_LABEL.search(svg)
+            alt = found.group(1) if found else ""
+            size = _SVG_SIZE.search(svg)
+            width, height = (float(size.group(1)), float(size.group(2))) if size else (84.0, 22.0)
+            return (
+                f'<img src="{name}" alt="{alt}" width="{width * SPARKLINE_SCALE:g}" '
+                f'height="{height * SPARKLINE_SCALE:g}">'
+            )
+
+        return _SPARKLINE_SVG.sub(saved, html)
 
     @staticmethod
     def _error(output: dict) -> list:
@@ -349,7 +584,9 @@ class _Assembler:
                 token = block["c"][0]["c"]
                 if token in placeholders:
                     what, output = placeholders[token]
-                    if what == "text/html":
+                    if what == "text/html" and _placed_in_front(output):
+                        self.front.extend(self.html[token])
+                    elif what == "text/html":
                         result.extend(self.html[token])
                     elif what == "error":
                         result.extend(self._error(output))
@@ -404,6 +641,8 @@ class _Assembler:
             return node
         if node.get("t") == "Image":
             attr, alt, (url, title) = node["c"]
+            if url in self.sparkline_files:  # drawn by cpb for this PDF: kept as it is
+                return [node]
             found = local_image(url, page.source.parent, root)
             if found is None:
                 text = _inlines_text(alt) or "Image not available"
@@ -419,8 +658,49 @@ class _Assembler:
         """The page as pandoc blocks: its Markdown ``document`` (read by pandoc) with the outputs put back."""
         self.api_version = document["pandoc-api-version"]
         blocks = self._images(self._replace(document["blocks"], placeholders), page, root)
-        blocks = _link_pages(_shape_tables(blocks), page.source.parent, self.labels)
-        return self._fix_headings(blocks, page)
+        blocks = self._fix_headings(_link_pages(self._layout(blocks), page.source.parent, self.labels), page)
+        # A page that turns (the appendix, landscape) turns before its title, not after it.
+        if len(blocks) > 1 and blocks[1].get("t") == "RawBlock" and "flipped:" in blocks[1]["c"][1]:
+            blocks[0], blocks[1] = blocks[1], blocks[0]
+        return blocks
+
+    # -- layout ------------------------------------------------------------------------------------------
+    available = TABLE_TEXT_WIDTH_PT
+    """The text width tables are shaped for: landscape after a page turns so (``#set page(flipped: true)``)."""
+
+    def _layout(self, blocks: list) -> list:
+        """Tables shaped for the page they are on, charts side by side, keys, definitions and lists laid out
+        by their ``pack.typ`` functions, sparklines drawn as images with their text alternative."""
+        out: list = []
+        for block in blocks:
+            kind = block.get("t")
+            if kind == "RawBlock" and block["c"][0] == "typst" and "flipped:" in block["c"][1]:
+                landscape = "flipped: true" in block["c"][1]
+                self.available = LANDSCAPE_TEXT_WIDTH_PT if landscape else TABLE_TEXT_WIDTH_PT
+                out.append(block)
+            elif kind == "RawBlock" and block["c"][0] == "typst" and block["c"][1].startswith("#cpb-chart("):
+                if out and out[-1].get("t") == "RawBlock" and out[-1]["c"][1].startswith("#cpb-charts("):
+                    calls = out[-1]["c"][1].removesuffix(")")
+                    out[-1] = {"t": "RawBlock", "c": ["typst", f"{calls}, {block['c'][1][1:]})"]}
+                else:
+                    out.append({"t": "RawBlock", "c": ["typst", f"#cpb-charts({block['c'][1][1:]})"]})
+            elif kind == "Div":
+                (ident, classes, attrs), inner = block["c"]
+                function = next((LAYOUT_BLOCKS[c] for c in classes if c in LAYOUT_BLOCKS), None)
+                inner = self._layout(inner)
+                if function is None:
+                    out.append({"t": "Div", "c": [[ident, classes, attrs], inner]})
+                else:
+                    out += [
+                        {"t": "RawBlock", "c": ["typst", f"#{function}["]},
+                        *inner,
+                        {"t": "RawBlock", "c": ["typst", "]"]},
+                    ]
+            elif kind == "Table":
+                out.append(_sparkline_alt(shape_table(block, self.available)))
+            else:
+                out.append(_shape_tables(block, self.available))
+        return out
 
 
 def _typst_body(blocks: list, api_version: list) -> str:
@@ -489,9 +769,9 @@ def render_pdf(
         sources = []  # per page: its Markdown and the outputs its placeholders stand for
         for page in pages:
             converter.blocks = {}
-            sources.append((page, converter.markdown(visible_notebook(page.notebook)), converter.blocks))
+            sources.append((page, converter.markdown(visible_notebook(page.notebook, medium="pdf")), converter.blocks))
         html = {
-            token: assembler.html_text(output)
+            token: assembler.sparkline_images(assembler.html_text(output))
             for _, _, placeholders in sources
             for token, (what, output) in placeholders.items()
             if what == "text/html"
@@ -503,7 +783,9 @@ def render_pdf(
         blocks: list = []
         for (page, _, placeholders), document in zip(sources, documents):
             blocks.extend(assembler.page_blocks(page, document, placeholders, build_dir))
-        body = '#import "pack.typ": cpb-chart, horizontalrule\n\n' + _typst_body(blocks, assembler.api_version)
+        cover = [{"t": "RawBlock", "c": ["typst", "#cpb-cover["]}, *assembler._layout(assembler.front)]
+        cover.append({"t": "RawBlock", "c": ["typst", "]"]})
+        body = '#import "pack.typ": *\n\n' + _typst_body(cover + blocks, assembler.api_version)
         (workdir / "body.typ").write_text(body, encoding="utf-8")
         shutil.copyfile(SITE_DATA / "pack.typ", workdir / "pack.typ")
         (workdir / "main.typ").write_text(MAIN_TYP, encoding="utf-8")

@@ -152,7 +152,7 @@ def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str)
 def _page_body(converter: HtmlConverter, page: Page, pages: list[Page], month: Month, build_dir: Path) -> str:
     """The page's content as published HTML: what its notebook shows, tidied, links between pages made."""
     here = f"{month}/{page.output}"
-    nb = visible_notebook(page.notebook)
+    nb = visible_notebook(page.notebook, medium="web")
     body = converter.body(
         nb,
         prefix=page.key,

@@ -109,6 +109,24 @@ def test_targets_must_fit_their_unit():
     assert frame["period"].tolist() == ["2023-04"] * 4
 
 
+def test_a_baseline_must_fit_its_unit_too():
+    raw = pd.DataFrame(
+        {
+            "indicator": ["cl-eet", "cic-number", "cic-number"],
+            "from_month": ["2023-04", "2023-04", "2024-04"],
+            "target": ["60", "420", "410"],
+            "baseline": ["104", "-3", "437"],
+        }
+    )
+    frame = prepare_targets(raw, [2, 3, 4], CATALOGUE)
+    assert frame["baseline_unfit"].tolist() == [
+        "104 is over 100, the most a percentage can be",
+        "-3 is negative, which a count cannot be",
+        None,
+    ]
+    assert frame["target_unfit"].tolist() == [None, None, None]
+
+
 def test_benchmark_years_and_averaged_counts():
     raw = pd.DataFrame(
         {

@@ -200,29 +200,42 @@ def chart_bundle(
     return bundle
 
 
-def chart_metadata(chart: Chart | None, *, alt_text: str | None = None) -> dict:
-    """Output metadata for a displayed chart: ``{"cpb": {"alt": ..., "title": ...}}``.
+def chart_metadata(
+    chart: Chart | None, *, alt_text: str | None = None, caption: str | None = None, note: str | None = None
+) -> dict:
+    """Output metadata for a displayed chart: ``{"cpb": {"alt": ..., "title": ...}}``, with the visible
+    ``caption`` (what the chart is of) and ``note`` (a sentence shown under it) when given.
 
     >>> chart_metadata(None)
     {'cpb': {'alt': 'Not enough data to chart.', 'title': ''}}
+    >>> chart_metadata(None, caption="Children in care", note="RAG: Amber.")["cpb"]["caption"]
+    'Children in care'
     """
-    return {
-        METADATA_KEY: {
-            "alt": alt_text or describe(chart),
-            "title": chart_title(chart) if chart is not None else "",
-        }
-    }
+    about = {"alt": alt_text or describe(chart), "title": chart_title(chart) if chart is not None else ""}
+    if caption:
+        about["caption"] = caption
+    if note:
+        about["note"] = note
+    return {METADATA_KEY: about}
 
 
-def display_chart(chart: Chart | None, *, alt_text: str | None = None, png: bool = False) -> None:
-    """Display a chart in a notebook as static SVG plus the Vega-Lite spec, with its text alternative.
+def display_chart(
+    chart: Chart | None,
+    *,
+    alt_text: str | None = None,
+    png: bool = False,
+    caption: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Display a chart in a notebook as static SVG plus the Vega-Lite spec, with its text alternative
+    (and a visible ``caption`` above it and ``note`` under it when given).
 
     ``None`` (what :func:`trend_chart` returns for fewer than two figures)
     displays ``alt_text`` or "Not enough data to chart." as text.
     """
     from IPython.display import display
 
-    metadata = chart_metadata(chart, alt_text=alt_text)
+    metadata = chart_metadata(chart, alt_text=alt_text, caption=caption, note=note)
     if chart is None:
         text = alt_text or NOT_ENOUGH_DATA
         display({TEXT_MIME: text, "text/markdown": f"*{escape(text)}*"}, raw=True, metadata=metadata)

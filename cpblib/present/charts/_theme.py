@@ -122,6 +122,9 @@ WIDTH = _STYLE["size"]["width"]
 """Plot width in pixels: with axes and padding the SVG is about 640 px, 17 cm at 96 dpi (A4 text width)."""
 
 HEIGHT = _STYLE["size"]["height"]
+COMPACT_WIDTH = _STYLE["size"]["compact_width"]
+COMPACT_HEIGHT = _STYLE["size"]["compact_height"]
+"""Plot size of the charts on a domain page, two side by side (``[size]`` of ``charts.toml``)."""
 SUMMARY_BAR_STEP = _STYLE["size"]["summary_bar_step"]
 
 FONT_SIZE = dict(_STYLE["font"]["sizes"])
