@@ -41,6 +41,12 @@ def test_minimal_config_takes_defaults():
         ("[calendar]\nterm_end_months = [13]\n", "calendar.term_end_months", "1 to 12"),
         ('[statistical_neighbours]\nla_codes = ["999"]\n', "statistical_neighbours", "authority itself"),
         ('[statistical_neighbours]\nla_codes = ["12"]\n', "statistical_neighbours.la_codes", "3-digit"),
+        (
+            '[statistical_neighbours]\nla_codes = ["878"]\ngood_outstanding = ["908"]\n',
+            "statistical_neighbours.good_outstanding",
+            "908 not in la_codes",
+        ),
+        ('[commentary]\nillustrative = "perhaps"\n', "commentary.illustrative", "boolean"),
         ('[publication]\nsuppression_threshold = "five"\n', "publication.suppression_threshold", "integer"),
         ("[surprise]\nx = 1\n", "surprise", "unknown key"),
     ],

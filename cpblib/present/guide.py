@@ -243,8 +243,9 @@ def _glossary() -> dict[str, dict]:
 
 
 def glossary(texts) -> list[tuple[str, str]]:
-    """The glossary's terms that apply: those always shown, and those one of whose words is in ``texts``
-    (the month's indicator names and definitions), in the order of ``cpblib/_data/glossary.toml``.
+    """The glossary's terms that apply: those always shown, and those one of whose words (whole, or with
+    an ``s``) is in ``texts`` (the month's indicator names and definitions), in the order of
+    ``cpblib/_data/glossary.toml``.
 
     >>> [term for term, _ in glossary(["% of children in care who are UASC"])][-1]
     'UASC'
@@ -252,7 +253,7 @@ def glossary(texts) -> list[tuple[str, str]]:
     words = " ".join(str(t) for t in texts).casefold()
     chosen = []
     for term, entry in _glossary().items():
-        found = any(re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", words) for w in entry.get("match", []))
+        found = any(re.search(rf"(?<!\w){re.escape(w.casefold())}s?(?!\w)", words) for w in entry.get("match", []))
         if entry.get("always") or found:
             chosen.append((term, entry["meaning"]))
     return chosen

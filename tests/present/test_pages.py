@@ -43,7 +43,6 @@ def pack(scored_pack, tmp_path) -> Pack:
 def shown(monkeypatch) -> list[dict]:
     """Every bundle the page functions display (charts included, with their metadata under ``_metadata``)."""
     bundles: list[dict] = []
-    monkeypatch.setattr(pages, "_display", bundles.append)
     import IPython.display
 
     def display(bundle, raw=False, metadata=None):
@@ -66,6 +65,18 @@ def test_domain_commentary_is_shown_as_html_markdown_and_text(pack, shown):
     assert body["text/plain"] == written.strip()
     assert body["text/html"].startswith("<p>The number of children in our care fell")
     assert "fell for the third month running" in body["text/markdown"].replace("\\", "")
+
+
+def test_illustrative_commentary_says_so_above_it_when_the_setting_is_on(pack, shown):
+    pages.show_domain_commentary(pack, "Profile")
+    assert not any("Illustrative commentary" in t for t in plain(shown))  # off by default
+    config = pack.config.model_copy(
+        update={"commentary": pack.config.commentary.model_copy(update={"illustrative": True})}
+    )
+    demo = dataclasses.replace(pack, project=dataclasses.replace(pack.project, config=config))
+    shown.clear()
+    pages.show_domain_commentary(demo, "Profile")
+    assert plain(shown)[1].startswith("*Illustrative commentary: written to show how the pack reads")
 
 
 def test_a_domain_without_commentary_says_so_plainly(pack, shown):
@@ -138,9 +149,14 @@ def test_headline_sentences_give_the_latest_figures(pack):
     assert all(s.endswith(".") and not s[0].islower() for s in sentences)
 
 
+def only(bundles: list[dict], medium: str) -> list[dict]:
+    """The bundles a medium (``web`` or ``pdf``) shows: those meant for both, and its own."""
+    return [b for b in bundles if b.get("_metadata", {}).get("cpb", {}).get("only") in (None, medium)]
+
+
 def test_summary_exceptions_follow_the_headings_in_order(pack, shown):
     pages.show_summary_exceptions(pack)
-    headings = [t for t in plain(shown) if t.startswith("### ")]
+    headings = [t for t in plain(only(shown, "web")) if t.startswith("### ")]
     assert headings == [
         "### Greens to celebrate",
         "### Ambers on watching brief",
@@ -148,6 +164,25 @@ def test_summary_exceptions_follow_the_headings_in_order(pack, shown):
         "### Reds on watching brief",
         "### Reds of concern",
     ]
+    # the PDF: the same headings in the same order, each saying how many and by which rule, then a list
+    printed = [t for t in plain(only(shown, "pdf")) if t.startswith("### ")]
+    assert [t.split(" (")[0] for t in printed] == headings
+    assert printed[0].startswith("### Greens to celebrate (") and "Green; improving" in printed[0]
+    lists = [b for b in only(shown, "pdf") if 'class="cpb-columns"' in b.get("text/html", "")]
+    tables = [b for b in only(shown, "web") if "<table" in b.get("text/html", "")]
+    assert len(lists) == len(tables) > 0
+
+
+def test_summary_counts_add_up_and_the_pdf_prints_them_with_the_key_on_its_first_page(pack, shown):
+    table = pages.counts_table(pack).set_index("RAG")
+    assert table.loc["All", "All"] == len(pack.scored)
+    assert (table.drop(index="All").drop(columns="All").sum(axis=1) == table.drop(index="All")["All"]).all()
+    assert table.loc["Red", "All"] == (pack.scored["rag"] == "red").sum()
+    pages.show_summary_counts(pack)
+    front = [b for b in shown if b.get("_metadata", {}).get("cpb", {}).get("pdf") == "front"]
+    assert len(front) == 2 and "<table" in front[0]["text/html"] and 'class="key"' in front[1]["text/html"]
+    assert "Green: meets its target" in front[1]["text/plain"]
+    assert "✘ Worsening: worse than the previous period." in front[1]["text/plain"]
 
 
 def test_an_exception_list_holds_only_its_own_rag(pack):
@@ -163,9 +198,38 @@ def test_domain_table_has_a_row_per_indicator_and_the_expected_columns(pack):
     rows = pack.scored.loc[pack.scored["domain"] == "Profile"]
     assert table["Indicator"].tolist() == rows["name"].tolist()
     assert table.columns.tolist() == [
-        "Indicator", "Good is", "Latest period", "Two before", "Previous", "Latest", "Target",
+        "Indicator", "Good is", "Trend", "Previous", "Latest", "Target",
         "England", "Good/Outstanding SN", "Direction", "RAG", "Exception",
     ]  # fmt: skip
+    assert table["Trend"].iloc[0] == "Oct 22 to Mar 23: 447 to 437, down"  # the sparkline's text alternative
+
+
+def test_domain_table_draws_a_sparkline_per_row_and_leaves_two_columns_to_the_website(pack, shown):
+    pages.show_domain_table(pack, "Profile")
+    table = next(b["text/html"] for b in shown if "<table" in b.get("text/html", ""))
+    rows = (pack.scored["domain"] == "Profile").sum()
+    assert table.count('<svg xmlns="http://www.w3.org/2000/svg" class="sparkline"') == rows
+    assert 'aria-label="Oct 22 to Mar 23: 447 to 437, down"' in table
+    assert table.count('class="web-only"') == 2  # Good is and Exception: the PDF's page is narrower
+
+
+def test_domain_definitions_come_from_the_catalogue_with_which_way_is_better(pack, shown):
+    items = dict(pages.domain_definitions(pack, "Profile"))
+    assert len(items) == (pack.scored["domain"] == "Profile").sum()
+    catalogue = pack.inputs.catalogue.set_index("name")
+    name = "Children in care at end of month"
+    assert items[name].startswith(catalogue.loc[name, "definition"].rstrip("."))
+    assert items[name].endswith("Lower is better.")
+    pages.show_domain_definitions(pack, "Profile")
+    assert shown[-1]["text/html"].startswith('<div class="definitions"><dl><dt>')
+
+
+def test_a_domain_without_a_definition_says_so(pack):
+    catalogue = pack.inputs.catalogue.assign(definition=None)
+    bare = dataclasses.replace(pack, inputs=dataclasses.replace(pack.inputs, catalogue=catalogue))
+    assert {meaning.split(".")[0] for _, meaning in pages.domain_definitions(bare, "Profile")} == {
+        "No definition given"
+    }
 
 
 def test_unknown_domain_is_a_clear_error(pack):
@@ -173,10 +237,16 @@ def test_unknown_domain_is_a_clear_error(pack):
         pages.domain_rows(pack, "Nowhere")
 
 
-def test_domain_charts_show_a_chart_per_indicator(pack, shown):
+def test_domain_charts_show_a_chart_for_each_indicator_the_rule_picks(pack, shown):
+    """Red or Amber and not improving, or a headline figure (``[full_charts]`` of charts.toml)."""
+    rows = pack.scored.loc[pack.scored["domain"] == "Profile"]
+    picked = rows.loc[
+        (rows["rag"].isin(["red", "amber"]) & rows["direction"].isin(["worsening", "same"])) | rows["headline"].notna()
+    ]
+    assert 0 < len(picked) < len(rows)
     pages.show_domain_charts(pack, "Profile")
-    charts = [b for b in shown if "cpb" in b.get("_metadata", {})]
-    assert len(charts) == (pack.scored["domain"] == "Profile").sum()
+    charts = [b for b in shown if "alt" in b.get("_metadata", {}).get("cpb", {})]
+    assert [b["_metadata"]["cpb"]["caption"] for b in charts] == picked["name"].tolist()
     assert all(b["image/svg+xml"].startswith("<svg") and b["_metadata"]["cpb"]["alt"] for b in charts)
 
 
@@ -184,12 +254,14 @@ def test_an_indicator_with_fewer_than_two_figures_says_not_enough_data(pack, sho
     values = pack.inputs.values
     keep = (values["indicator"] != "cic-starts") | (values["period"] == "2023-03")
     thin = dataclasses.replace(pack, inputs=dataclasses.replace(pack.inputs, values=values.loc[keep]))
+    thin = dataclasses.replace(thin, scored=thin.scored.assign(headline="x"))  # every indicator charted
     pages.show_domain_charts(thin, "Profile")
-    charts = {b["_metadata"]["cpb"]["title"] or b["text/plain"]: b for b in shown if "cpb" in b.get("_metadata", {})}
+    charts = [b for b in shown if "alt" in b.get("_metadata", {}).get("cpb", {})]
+    by_text = {b["_metadata"]["cpb"]["title"] or b["text/plain"]: b for b in charts}
     message = "Not enough data to chart Children who started to be in care in the month: fewer than two figures."
-    assert message in charts
-    assert "image/svg+xml" not in charts[message]
-    assert sum("image/svg+xml" in b for b in charts.values()) == 2
+    assert message in by_text
+    assert "image/svg+xml" not in by_text[message]
+    assert sum("image/svg+xml" in b for b in charts) == len(charts) - 1
 
 
 # -- appendix and data quality --------------------------------------------------------------------------
@@ -231,7 +303,7 @@ def council_pack(tmp_path_factory, council_project_maker) -> Pack:
 
 def test_domain_table_shows_the_councils_comparators_in_show_order(council_pack):
     table = pages.domain_table(council_pack, "Profile").set_index("Indicator")
-    assert table.columns.tolist()[6:9] == ["England", "Own figure last year", "Outstanding LAs"]
+    assert table.columns.tolist()[5:8] == ["England", "Own figure last year", "Outstanding LAs"]
     assert "Good/Outstanding SN" not in table.columns
     rate = table.loc["Children in care per 10,000 children"]
     assert (rate["Own figure last year"], rate["Outstanding LAs"]) == ("66.2 (2021-22)", "58.1 (2016-19)")
@@ -254,7 +326,7 @@ def test_show_hides_a_comparator_from_every_table_and_chart(council_pack, shown)
     pages.show_appendix(council_pack)
     pages.show_summary_exceptions(council_pack)
     text = " ".join(str(v) for bundle in shown for k, v in bundle.items() if k != "_metadata")
-    alts = " ".join(b["_metadata"]["cpb"]["alt"] for b in shown if "cpb" in b.get("_metadata", {}))
+    alts = " ".join(b["_metadata"]["cpb"]["alt"] for b in shown if "alt" in b.get("_metadata", {}).get("cpb", {}))
     assert hidden not in text and hidden not in alts
     assert "Outstanding LAs" in text and "Own figure last year 2021-22 66.2" in alts
 
@@ -271,8 +343,11 @@ def test_an_analysts_heading_shows_with_its_reason(council_pack, shown):
     pages.show_summary_exceptions(council_pack)
     assert any("Set by the analyst: numbers rose again in April" in b.get("text/html", "") for b in shown)
     assert "Listed by its rule: Amber; improving or no direction." in plain(shown)
+    printed = " ".join(b.get("text/plain", "") for b in only(shown, "pdf"))
+    assert "Set by the analyst: numbers rose again in April" in printed  # the PDF's list says so too
     pages.show_domain_charts(council_pack, "Profile")
-    assert "Exception: Ambers of concern, set by the analyst: numbers rose again in April." in plain(shown)
+    notes = [b["_metadata"]["cpb"].get("note", "") for b in shown if "alt" in b.get("_metadata", {}).get("cpb", {})]
+    assert any("Exception: Ambers of concern, set by the analyst: numbers rose again in April." in n for n in notes)
 
 
 # -- late figures ---------------------------------------------------------------------------------------------
@@ -293,8 +368,8 @@ def late_pack(tmp_path_factory) -> Pack:
 def test_a_late_figure_shows_its_period_as_latest_available_with_the_reason_under_the_table(late_pack, shown):
     table = pages.domain_table(late_pack, "Profile")
     first = table.iloc[0]
-    assert first["Latest period"] == "Feb 23, latest available"
-    assert (first["Previous"], first["Latest"]) == ("449", "444")  # the columns end at the figure shown
+    assert (first["Previous"], first["Latest"]) == ("449", "444 (Feb 23, latest available)")
+    assert first["Trend"] == "Oct 22 to Feb 23: 447 to 444, down"  # the sparkline ends at the figure shown
     pages.show_domain_table(late_pack, "Profile")
     notes = [t for t in plain(shown) if t.startswith("Late figures")]
     expected = (
