@@ -70,6 +70,11 @@ class Pack:
         values = self.inputs.values
         return values.loc[values["period"] <= str(self.month)].reset_index(drop=True)
 
+    @cached_property
+    def history_values(self) -> pd.Series:
+        """:attr:`history`'s values by indicator and period (made once; the pages look figures up in it)."""
+        return self.history.set_index(["indicator", "period"])["value"]
+
 
 def save_pack(pack: Pack) -> Pack:
     """Save the scored month in its build folder for the pages (atomically); returns it."""

@@ -86,7 +86,7 @@ def periods_wide(pack: Pack, rows: pd.DataFrame, steps: int) -> pd.DataFrame:
     found = every == latest[:, None]
     end = np.where(found.any(axis=1), found.argmax(axis=1), reach - 1)
     periods = every[np.arange(len(rows))[:, None], end[:, None] - np.arange(steps)[::-1][None, :]]
-    lookup = pack.history.set_index(["indicator", "period"])["value"]
+    lookup = pack.history_values
     keys = pd.MultiIndex.from_arrays([np.repeat(rows["indicator"].to_numpy(), steps), periods.ravel()])
     values = lookup.reindex(keys).to_numpy().reshape(len(rows), steps)
     frame = pd.DataFrame(index=rows.index)
@@ -185,13 +185,16 @@ def sparklines(pack: Pack, rows: pd.DataFrame) -> tuple[list[str], list[str]]:
 
     wide = periods_wide(pack, rows, SPARKLINE_PERIODS)
     steps = range(SPARKLINE_PERIODS)
+    values = wide[[f"value_{k}" for k in steps]].to_numpy(dtype="float64")  # plain arrays: no pandas per cell
+    periods = wide[[f"period_{k}" for k in steps]].to_numpy(dtype=object)
+    labels_of = {period: period_text(period) for period in set(periods.ravel().tolist())}
     svgs, texts = [], []
-    for position, row in enumerate(rows.itertuples(index=False)):
-        values = [wide[f"value_{k}"].iloc[position] for k in steps]
-        labels = [period_text(wide[f"period_{k}"].iloc[position]) for k in steps]
-        text = sparkline_text(values, labels, row.unit, row.decimals)
+    for position, (unit, decimals, rag) in enumerate(zip(rows["unit"], rows["decimals"], rows["rag"])):
+        figures = values[position].tolist()
+        labels = [labels_of[period] for period in periods[position]]
+        text = sparkline_text(figures, labels, unit, decimals)
         texts.append(text)
-        svgs.append(sparkline_svg(values, labels, row.unit, row.decimals, rag=row.rag, text=text) or MISSING)
+        svgs.append(sparkline_svg(figures, labels, unit, decimals, rag=rag, text=text) or MISSING)
     return svgs, texts
 
 
@@ -456,8 +459,13 @@ def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
     alternative here; the page draws it), previous and latest figures (the latest with its period when
     that is not the report month), target (and baseline, when the targets file gives one), benchmarks with
     year, direction, RAG and exception."""
+    return _domain_table(pack, domain)[0]
+
+
+def _domain_table(pack: Pack, domain: str) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`domain_table` and each row's sparkline, made together."""
     rows = domain_rows(pack, domain)
-    _, trends = sparklines(pack, rows)
+    svgs, trends = sparklines(pack, rows)
     table = pd.DataFrame(
         {
             "Indicator": rows["name"],
@@ -476,7 +484,7 @@ def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
     table["Direction"] = [direction_text(d) for d in rows["direction"]]
     table["RAG"] = [_rag_with_override(r) for _, r in rows.iterrows()]
     table["Exception"] = [_exception_cell(r, pack.headings) for _, r in rows.iterrows()]
-    return table.reset_index(drop=True)
+    return table.reset_index(drop=True), svgs
 
 
 def show_domain_intro(pack: Pack, domain: str) -> None:
@@ -496,8 +504,7 @@ def show_domain_table(pack: Pack, domain: str) -> None:
     """The domain's table (a sparkline in each row), then what its symbols and benchmarks mean."""
     show_markdown("## Indicators")
     rows = domain_rows(pack, domain)
-    table = domain_table(pack, domain)
-    svgs, _ = sparklines(pack, rows)
+    table, svgs = _domain_table(pack, domain)
     rag_classes = [RAG_CLASS.get(str(r).split(" ")[0].lower()) for r in table["RAG"]]
     numeric = [c for c in ("Previous", "Latest", "Target", "Baseline") if c in table]
     # The PDF's page is narrower than a screen: which way is good is in the definitions, the exception

@@ -36,6 +36,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import altair as alt
 import vl_convert as vlc
+from altair.utils import update_nested
+from altair.utils.schemapi import SchemaBase
 
 from . import _theme as theme
 from ._env import DEFER_SVG_ENV
@@ -71,16 +73,27 @@ def chart_spec(chart: Chart, *, validate: bool = False) -> dict:
     True
     """
     datasets = getattr(chart, "datasets", alt.Undefined)
-    if validate or not isinstance(datasets, Mapping):
+    top_data = getattr(chart, "data", alt.Undefined)
+    if validate or not isinstance(datasets, Mapping) or top_data is not alt.Undefined:
         with alt.theme.enable(theme.THEME_NAME):
             return chart.to_dict(validate=validate)
     # The inline datasets are plain JSON already: leave them out of Altair's walk over the spec
-    # (it deep-copies and converts every record) and put them back as they are.
-    light = chart.copy(deep=False)
-    light.datasets = alt.Undefined
+    # (it deep-copies and converts every record) and put them back as they are. Altair's own to_dict
+    # starts with a shallow copy of the chart, which for a layered chart runs its constructor again, and
+    # that deep-copies every layer to merge their parameters (a trend chart's layers have none): most of
+    # the time a trend chart took. The spec is the same (see the tests); it is made here without that copy.
+    light = object.__new__(type(chart))
+    light.__dict__.update(chart.__dict__)  # the chart's attributes, shared; only its keywords are new:
+    light.__dict__["_kwds"] = {**chart._kwds, "datasets": alt.Undefined}  # (SchemaBase keeps setattr for them)
+    context: dict = {"datasets": {}, "top_level": False}
     with alt.theme.enable(theme.THEME_NAME):
-        spec = light.to_dict(validate=False)
-    spec["datasets"] = {name: [dict(record) for record in records] for name, records in datasets.items()}
+        spec = SchemaBase.to_dict(light, validate=False, context=context)
+    spec = {"$schema": alt.SCHEMA_URL, **spec} if "$schema" not in spec else spec
+    spec = update_nested(theme.house_style(), spec, copy=True)
+    spec["datasets"] = {
+        **context["datasets"],  # any a layer's own data made
+        **{name: [dict(record) for record in records] for name, records in datasets.items()},
+    }
     return spec
 
 

@@ -23,6 +23,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -117,14 +118,31 @@ class TrendData:
         return [_short(m) for m in self.months]
 
 
+@lru_cache(maxsize=8192)
+def _ordinal(text: str) -> int:
+    """A period's month ordinal (:meth:`Month.parse`, remembered: a pack's charts parse the same periods)."""
+    return Month.parse(text).ordinal
+
+
+@lru_cache(maxsize=8192)
+def _month_texts(ordinal: int) -> tuple[str, str]:
+    """A month ordinal's ``YYYY-MM`` and short label (remembered, like :func:`_ordinal`)."""
+    month = Month.from_ordinal(ordinal)
+    return str(month), _short(month)
+
+
+def _given(number: float | None) -> float:
+    return np.nan if number is None else number
+
+
 def _series(history: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
     frame = history
     if indicator is not None and "indicator" in frame.columns:
         frame = frame.loc[frame["indicator"] == indicator]
-    periods = frame["period"].astype(str).map(lambda text: Month.parse(text).ordinal)
+    periods = [_ordinal(str(text)) for text in frame["period"]]
     values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     return (
-        pd.DataFrame({"ordinal": periods.to_numpy(), "value": values.to_numpy()})
+        pd.DataFrame({"ordinal": np.asarray(periods, dtype="int64"), "value": values.to_numpy()})
         .sort_values("ordinal", kind="stable")
         .drop_duplicates("ordinal", keep="last")
         .reset_index(drop=True)
@@ -132,8 +150,8 @@ def _series(history: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
 
 
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    months = frame["ordinal"].map(Month.from_ordinal)
-    return frame.assign(period=months.map(str), label=months.map(_short)).drop(columns="ordinal")
+    texts = [_month_texts(int(ordinal)) for ordinal in frame["ordinal"]]
+    return frame.assign(period=[t[0] for t in texts], label=[t[1] for t in texts]).drop(columns="ordinal")
 
 
 def _targets(
@@ -145,21 +163,27 @@ def _targets(
         own = targets.loc[targets["indicator"] == indicator]
     else:
         own = None
-    months = pd.DataFrame({"ordinal": ordinals, "report": ordinals + arrears})
     if own is not None and len(own):
-        steps = (
-            own.assign(report=own["from_month"].astype(str).map(lambda text: Month.parse(text).ordinal))
-            .reindex(columns=["report", *columns])
-            .astype({c: "float64" for c in columns})
-            .sort_values("report")
-        )
-        in_force = pd.merge_asof(months.sort_values("report"), steps, on="report", direction="backward")
-        return in_force.drop(columns="report")
-    return (
-        months.drop(columns="report")
-        .assign(**{c: _number(_field(row, c)) for c in columns})
-        .astype({c: "float64" for c in columns})
-    )
+        # the latest target starting on or before each figure's report month (numpy, not a merge: these
+        # frames are a few rows long)
+        starts = np.array([_ordinal(str(text)) for text in own["from_month"]], dtype="int64")
+        order = np.argsort(starts, kind="stable")
+        found = np.searchsorted(starts[order], np.asarray(ordinals) + arrears, side="right") - 1
+        frame = {"ordinal": np.asarray(ordinals)}
+        for column in columns:
+            given = (
+                pd.to_numeric(own[column], errors="coerce").to_numpy(dtype="float64")[order]
+                if column in own
+                else np.full(len(own), np.nan)
+            )
+            frame[column] = np.where(found >= 0, given[np.maximum(found, 0)], np.nan)
+        return pd.DataFrame(frame)
+    return pd.DataFrame(
+        {
+            "ordinal": np.asarray(ordinals),
+            **{c: np.full(len(ordinals), _given(_number(_field(row, c)))) for c in columns},
+        }
+    ).astype({c: "float64" for c in columns})
 
 
 def _comparators(
@@ -211,6 +235,8 @@ def _annotations(annotations: pd.DataFrame | None, indicator: str, months: list[
         return pd.DataFrame(columns=columns)
     shown = {str(m): m for m in months}
     own = annotations.loc[annotations["indicator"] == indicator]
+    if own.empty:
+        return pd.DataFrame(columns=columns)
     own = own.assign(month=own["month"].astype(str).map(lambda text: str(Month.parse(text))))
     own = own.loc[own["month"].isin(shown)].sort_values("month", kind="stable").reset_index(drop=True)
     short = (
