@@ -388,7 +388,8 @@ def _fill(least: list[float], most: list[float], room: float, cells: list[list[f
 
         def lines(w: np.ndarray) -> float:  # wrapped text wastes about an eighth of each line
             wrapped = np.where(matrix <= w[None, :] + 0.01, 1.0, np.ceil(matrix * 1.12 / w[None, :]))
-            return float(wrapped.max(axis=1).sum())
+            # the table's height in lines, then (a little) every cell's: a short text stays on one line
+            return float(wrapped.max(axis=1).sum()) + 0.1 * float(wrapped.sum())
 
         step = max(room / 60, 2.0)
         current = lines(widths)

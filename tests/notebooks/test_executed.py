@@ -17,7 +17,6 @@ from cpblib.month import Month
 from cpblib.present.commentary import DRAFT_END, DRAFT_START, PLACEHOLDER_HEADING, commentary_path, without_placeholder
 from cpblib.present.format import period_text
 from cpblib.present.pack import APPENDIX_PERIODS
-from cpblib.present.tables import markdown_escape
 
 MONTH = "2023-03"
 CHART_WINDOW = 24  # periods show_domain_charts draws
@@ -89,13 +88,25 @@ def test_executed_notebooks_carry_their_page_front_matter(pack, notebooks):
 
 
 # -- domain pages: charts ---------------------------------------------------------------------------
-def test_each_indicator_has_a_chart_or_says_there_is_not_enough_data(pack, notebooks):
+def charted(pack, domain: str) -> pd.DataFrame:
+    """The domain's indicators the full-chart rule picks (``[full_charts]`` of charts.toml)."""
+    from cpblib.present.charts._theme import FULL_CHARTS
+    from cpblib.present.guide import full_chart_rows
+
+    rows = pack.scored.loc[pack.scored["domain"] == domain]
+    return rows.loc[full_chart_rows(rows, FULL_CHARTS)]
+
+
+def chart_outputs_of(nb) -> list:
+    return [o for o in outputs(nb, "show_domain_charts") if "alt" in o.get("metadata", {}).get("cpb", {})]
+
+
+def test_each_indicator_the_rule_picks_has_a_chart_or_says_there_is_not_enough_data(pack, notebooks):
     checked = {"chart": 0, "text": 0}
     for domain in pack.domains:
-        rows = pack.scored.loc[pack.scored["domain"] == domain]
-        nb = notebooks[pack.domain_file(domain)]
-        shown = [o for o in outputs(nb, "show_domain_charts") if "cpb" in o.get("metadata", {})]
-        assert len(shown) == len(rows), f"{domain}: one chart output per indicator"
+        rows = charted(pack, domain)
+        shown = chart_outputs_of(notebooks[pack.domain_file(domain)])
+        assert len(shown) == len(rows), f"{domain}: one chart output per indicator the rule picks"
         for (_, row), output in zip(rows.iterrows(), shown):
             data, alt = output["data"], output["metadata"]["cpb"]["alt"]
             if figures_in_chart_window(pack, row) >= 2:
@@ -107,15 +118,37 @@ def test_each_indicator_has_a_chart_or_says_there_is_not_enough_data(pack, noteb
                 assert "image/svg+xml" not in data, row["indicator"]
                 assert "not enough data" in data["text/plain"].lower(), row["indicator"]
                 checked["text"] += 1
-    # the demo month exercises both cases
-    assert checked["chart"] > 50 and checked["text"] >= 1, checked
+    # about a third of the demo's indicators: those of concern and the headline figures
+    assert 15 < checked["chart"] < 0.6 * len(pack.scored), checked
 
 
-def test_chart_headings_name_the_indicators_in_catalogue_order(pack, notebooks):
+def test_chart_captions_name_the_indicators_in_catalogue_order(pack, notebooks):
+    for domain in pack.domains:
+        captions = [o["metadata"]["cpb"]["caption"] for o in chart_outputs_of(notebooks[pack.domain_file(domain)])]
+        assert captions == charted(pack, domain)["name"].tolist()
+
+
+def test_every_indicator_has_a_sparkline_in_its_domain_table_named_by_its_trend(pack, notebooks):
     for domain in pack.domains:
         rows = pack.scored.loc[pack.scored["domain"] == domain]
-        headings = [t for t in texts(notebooks[pack.domain_file(domain)], "show_domain_charts") if t.startswith("### ")]
-        assert headings == [f"### {markdown_escape(name)}" for name in rows["name"]]
+        tables = [o["data"]["text/html"] for o in outputs(notebooks[pack.domain_file(domain)], "show_domain_table")
+                  if "<table" in o.get("data", {}).get("text/html", "")]  # fmt: skip
+        assert len(tables) == 1, domain
+        labels = re.findall(r'<svg[^>]*class="sparkline"[^>]*aria-label="([^"]+)"', tables[0])
+        assert len(labels) == len(rows), domain
+        assert all(re.match(r"^(\w{3} \d\d to \w{3} \d\d: .+, (up|down|the same)|\w{3} \d\d: .+ \(one figure\))", t)
+                   for t in labels), labels  # fmt: skip
+
+
+def test_each_domain_page_defines_its_indicators_from_the_catalogue(pack, notebooks):
+    catalogue = pack.inputs.catalogue.set_index("indicator")
+    for domain in pack.domains:
+        shown = outputs(notebooks[pack.domain_file(domain)], "show_domain_definitions")
+        listed = next(o["data"]["text/plain"] for o in shown if "text/html" in o.get("data", {}))
+        rows = pack.scored.loc[pack.scored["domain"] == domain]
+        for indicator, name in zip(rows["indicator"], rows["name"]):
+            definition = " ".join(str(catalogue.loc[indicator, "definition"]).split()).rstrip(".")
+            assert f"{name}: {definition}." in listed, (domain, indicator)
 
 
 # -- domain pages: commentary -----------------------------------------------------------------------
@@ -133,6 +166,12 @@ def test_each_domain_page_shows_its_commentary_without_the_placeholder(rendered_
         for bundle in bundles:
             for text in bundle.values():
                 assert DRAFT_START not in text and DRAFT_END not in text and PLACEHOLDER_HEADING not in text
+
+
+def test_the_demos_commentary_says_on_every_page_that_it_is_illustrative(pack, notebooks):
+    for domain in pack.domains:
+        shown = texts(notebooks[pack.domain_file(domain)], "show_domain_commentary")
+        assert shown[1].startswith("*Illustrative commentary: written to show how the pack reads"), domain
 
 
 def test_summary_says_every_domain_has_commentary(pack, notebooks):
@@ -222,14 +261,14 @@ def test_without_a_commentary_file_the_page_and_the_summary_say_so(rendered_demo
     copy = dataclasses.replace(pack, project=Project.open(root))
     commentary_path(copy.project, copy.month, "Safety").unlink()
     shown: list[dict] = []
-    monkeypatch.setattr(pages, "_display", shown.append)
+    monkeypatch.setattr(pages, "_display", lambda bundle, *rest: shown.append(bundle))
 
     pages.show_domain_commentary(copy, "Safety")
     message = "No commentary has been written for Safety for March 2023."
-    assert [b["text/plain"] for b in shown] == ["## Commentary", message]
+    assert [b["text/plain"] for b in shown][::2] == ["## Commentary", message]  # after the illustrative note
     shown.clear()
     pages.show_domain_commentary(copy, "Placement")
-    assert "text/html" in shown[1] and shown[1]["text/plain"].strip()
+    assert "text/html" in shown[2] and shown[2]["text/plain"].strip()
     shown.clear()
     pages.show_summary_domains(copy)
     assert "Commentary has not been written yet for: Safety." in [b["text/plain"] for b in shown]

@@ -383,3 +383,32 @@ def test_a_late_figure_shows_its_period_as_latest_available_with_the_reason_unde
 def test_figures_on_time_leave_no_late_note(scored_pack, shown):
     pages.show_domain_table(scored_pack, "Profile")
     assert not [t for t in plain(shown) if t.startswith("Late figures")]
+
+
+# -- a baseline ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def baseline_pack(tmp_path_factory) -> Pack:
+    """The small project with a baseline beside two targets: children in care's in force this month, the
+    rate's only in a year before (a later target row without one replaced it)."""
+    root = tmp_path_factory.mktemp("baseline") / "small"
+    shutil.copytree(SMALL, root)
+    targets = root / "data" / "targets.csv"
+    lines = targets.read_text(encoding="utf-8").splitlines()
+    lines[0] = "indicator,from_month,target,range_lower,range_upper,baseline,source"
+    rows = [line.rsplit(",", 1) for line in lines[1:]]
+    baseline = {("cic-number", "2022-04"): "460", ("cic-rate", "2020-04"): "70"}
+    lines[1:] = [f"{head},{baseline.get(tuple(head.split(',')[:2]), '')},{tail}" for head, tail in rows]
+    lines.append("cic-rate,2022-04,60,,,,Board pack March 2023")
+    targets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return build(Project.open(root), MONTH)
+
+
+def test_a_baseline_in_the_targets_file_shows_in_the_tables_as_the_target_does(baseline_pack, scored_pack):
+    table = pages.domain_table(baseline_pack, "Profile").set_index("Indicator")
+    assert table.columns.tolist().index("Baseline") == table.columns.tolist().index("Target") + 1
+    assert table.loc["Children in care at end of month", "Baseline"] == "460"
+    assert table.loc["Children in care per 10,000 children", "Baseline"] == "–"  # not in force any more
+    appendix = pages.appendix_table(baseline_pack, "Profile")
+    assert "Baseline" in appendix.columns
+    # no baseline in the targets file, no column
+    assert "Baseline" not in pages.domain_table(scored_pack, "Profile").columns

@@ -77,7 +77,7 @@ def test_cover_names_council_month_and_marking(pack):
 @needs_poppler
 def test_contents_then_sections_in_order(pack):
     text = pack["text"]
-    assert "Contents" in _pages_text(text)[1]
+    assert "Contents" in _pages_text(text)[0]  # under the title: a board paper, not a book
     headings = [
         "Summary",
         "Children in care: profile",
@@ -86,7 +86,7 @@ def test_contents_then_sections_in_order(pack):
         "Appendix",
         "Data quality",
     ]
-    body = "\f".join(_pages_text(text)[2:])
+    body = "\f".join(_pages_text(text)[1:])
     positions = [re.search(rf"^{re.escape(h)}$", body, re.MULTILINE).start() for h in headings]
     assert positions == sorted(positions)
 
@@ -108,7 +108,7 @@ def test_charts_are_embedded_as_vectors_with_their_text(pack):
     for page in fx.CHART_PAGES:
         assert pack["text"].count(fx.chart_title(page)) == 1
     body = (pack["source"] / "body.typ").read_text(encoding="utf-8")
-    assert body.count("#cpb-chart(") == len(fx.CHART_PAGES)
+    assert len(re.findall(r"\bcpb-chart\(", body)) == len(fx.CHART_PAGES)
     assert len(list((pack["source"] / "charts").glob("*.svg"))) == len(fx.CHART_PAGES)
     # alt text reaches Typst as an escaped string
     assert '\\"2022\\"' in body

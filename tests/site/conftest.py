@@ -301,8 +301,8 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="session")
 def poppler() -> dict[str, str]:
-    """Paths of pdftotext, pdfinfo and pdfimages (Debian package poppler-utils)."""
-    return require_tools("pdftotext", "pdfinfo", "pdfimages")
+    """Paths of pdftotext, pdfinfo, pdfimages and pdftoppm (Debian package poppler-utils)."""
+    return require_tools("pdftotext", "pdfinfo", "pdfimages", "pdftoppm")
 
 
 @pytest.fixture(scope="session")

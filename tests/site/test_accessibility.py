@@ -47,6 +47,27 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(browser, visit, site_page
     assert all(count > 20 for count in rules.values()), rules  # axe really ran its WCAG rules
 
 
+def test_axe_finds_no_violation_on_a_phone_where_tables_are_cards(browser, visit, site_pages, axe_source, demo):
+    """The narrow layout (each table row a card) keeps the tables' semantics: axe at 390 CSS pixels."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    )
+    try:
+        reports = {}
+        for page in (p for p in site_pages if p.title in (demo.domains[0], "Summary", "Appendix")):
+            visit(page.path)
+            browser.execute_script(axe_source)
+            result = browser.execute_async_script(_AXE_RUN, WCAG_21_AA)
+            assert "error" not in result, f"{page.path}: axe failed: {result.get('error')}"
+            if result["violations"]:
+                reports[page.path] = _describe(result["violations"])
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not reports, "axe-core found WCAG 2.1 A/AA violations at 390 px:\n" + "\n".join(
+        f"{path}:\n{text}" for path, text in reports.items()
+    )
+
+
 def _active(browser) -> dict:
     return browser.execute_script(
         """const e = document.activeElement, box = e.getBoundingClientRect();

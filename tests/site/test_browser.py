@@ -1,7 +1,9 @@
 """The demo website in a real browser (headless Chromium): pages load only from the local
-server with no failed request and no console error, the charts are drawn, every link leads to
-a file of the site, navigation works by clicking, the layout reflows at 320 CSS pixels, and a
-screenshot of the summary page is kept as ``test-artifacts/summary.png``."""
+server with no failed request and no console error, the charts and sparklines are drawn, every
+link leads to a file of the site, navigation works by clicking, the layout reflows at 320 CSS
+pixels, every table fits the page with every column in view at 1366 and 1920 pixels, a phone
+reaches every RAG without scrolling sideways, and screenshots of the summary and a domain page are
+kept in ``test-artifacts/``."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from cpblib.naming import slugify
 
 CONSOLE_PROBLEMS = ("SEVERE", "WARNING")
 
@@ -71,11 +75,36 @@ return Array.from(document.querySelectorAll('main figure.chart')).map(figure => 
 """
 
 
+_SPARKLINES_JS = """
+return Array.from(document.querySelectorAll('main svg.sparkline')).map(svg => {
+  const box = svg.getBoundingClientRect();
+  return {label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'), width: box.width,
+          height: box.height, marks: svg.querySelectorAll('polyline, circle').length,
+          row: svg.closest('tr').querySelector('th').textContent.trim()};
+});
+"""
+
+
+def _charted(demo) -> dict[str, set[str]]:
+    """Per domain, the names of the indicators the full-chart rule picks, read from the scored month."""
+    import pickle
+
+    from cpblib.build import PACK_FILE
+    from cpblib.present.charts._theme import FULL_CHARTS
+    from cpblib.present.guide import full_chart_rows
+
+    scored = pickle.loads((demo.root / "_build" / demo.month / PACK_FILE).read_bytes()).scored
+    picked = scored.loc[full_chart_rows(scored, FULL_CHARTS)]
+    return {domain: set(picked.loc[picked["domain"] == domain, "name"]) for domain in demo.domains}
+
+
 def test_every_chart_is_drawn_visible_and_named(browser, visit, site_pages, demo):
     """Each page shows its notebook's charts, in order: inline SVG of a readable size, visible,
-    with drawn marks and text, announced as one image named by the chart's alt text."""
+    with drawn marks and text, announced as one image named by the chart's alt text. A domain page
+    has a full chart for each indicator the rule picks and a sparkline for every indicator."""
     problems: dict[str, list[str]] = {}
     trend_charts = notices = 0
+    charts_picked = _charted(demo)
     for page in site_pages:
         visit(page.path)
         charts = browser.execute_script(_CHARTS_JS)
@@ -93,19 +122,27 @@ def test_every_chart_is_drawn_visible_and_named(browser, visit, site_pages, demo
                 found.append(f"{where}: too little drawn ({chart['drawn']} marks, {chart['texts']} texts)")
         if page.title in demo.domains:
             text = browser.execute_script("return document.querySelector('main').innerText")
+            picked = charts_picked[page.title]
             for row in (r for r in demo.indicators if r["domain"] == page.title):
                 charted = sum(1 for label in labels if label.startswith(row["name"] + " from "))
                 notice = f"Not enough data to chart {row['name']}: fewer than two figures." in text
-                if charted + notice != 1:
+                if charted + notice != (1 if row["name"] in picked else 0):
                     found.append(
                         f"{row['name']}: {charted} trend chart(s) and {'a' if notice else 'no'} not-enough-data notice"
                     )
                 trend_charts += charted
                 notices += notice
+            sparklines = browser.execute_script(_SPARKLINES_JS)
+            names = [r["name"] for r in demo.indicators if r["domain"] == page.title]
+            if [s["row"] for s in sparklines] != names:
+                found.append(f"sparklines for {[s['row'] for s in sparklines]}, not {names}")
+            for spark in sparklines:
+                if spark["role"] != "img" or not spark["label"] or spark["marks"] < 1 or spark["width"] < 40:
+                    found.append(f"sparkline of {spark['row']} not drawn or not named: {spark}")
     assert not _report(problems), "\n" + _report(problems)
-    # one trend chart for every indicator of the month with at least two figures
-    assert trend_charts + notices == len(demo.indicators)
-    assert trend_charts > 0.9 * len(demo.indicators)
+    # a full chart for each indicator the rule picks (those of concern and the headline figures)
+    assert trend_charts + notices == sum(len(names) for names in charts_picked.values())
+    assert 15 < trend_charts < 0.6 * len(demo.indicators)
 
 
 _LINKS_JS = """
@@ -283,3 +320,126 @@ def test_summary_page_screenshot_is_saved(browser, site_server, demo, artifacts_
     shot_width, shot_height, colours = _png_size_and_colours(data)
     assert (shot_width, shot_height) == (width, height) and width >= 1200 and height > 1024
     assert colours > 32, "the screenshot is (nearly) blank"
+
+
+# -- tables that fit the page -------------------------------------------------------------------------------
+_TABLES_JS = """
+const out = [];
+for (const table of document.querySelectorAll('main table')) {
+  const region = table.closest('.table-scroll') || table.parentElement;
+  const box = region.getBoundingClientRect(), own = table.getBoundingClientRect();
+  const caption = (table.querySelector('caption') || {textContent: ''}).textContent.trim();
+  const hidden = Array.from(table.querySelectorAll('thead th')).filter(th => {
+    const b = th.getBoundingClientRect();
+    return b.right > box.right + 1 || b.left < box.left - 1 || b.width < 8;
+  }).map(th => th.textContent.trim());
+  out.push({caption, table: Math.round(own.width), region: Math.round(box.width),
+            scroll: region.scrollWidth, client: region.clientWidth, hidden,
+            page: Math.round(document.documentElement.scrollWidth), window: document.documentElement.clientWidth});
+}
+return out;
+"""
+
+
+def _at_width(browser, width: int, height: int = 900, mobile: bool = False) -> None:
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+    )
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_every_table_fits_its_page_with_every_column_in_view(browser, site_server, site_pages, width):
+    """At common screen widths no table is clipped, scrolls sideways or is wider than its container."""
+    problems: dict[str, list[str]] = {}
+    _at_width(browser, width)
+    try:
+        for page in site_pages[1:]:
+            browser.get(f"{site_server.origin}/{page.path}")
+            found = problems.setdefault(page.path, [])
+            for table in browser.execute_script(_TABLES_JS):
+                if table["scroll"] > table["client"] + 1 or table["table"] > table["region"] + 1:
+                    found.append(f"{table['caption']}: {table['table']} px wide in {table['region']} px")
+                if table["hidden"]:
+                    found.append(f"{table['caption']}: columns out of view: {table['hidden']}")
+                if table["page"] > table["window"]:
+                    found.append(f"the page scrolls sideways: {table['page']} > {table['window']}")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not _report(problems), "\n" + _report(problems)
+
+
+_PHONE_JS = """
+const width = document.documentElement.clientWidth, out = [];
+for (const row of document.querySelectorAll('main table.cpb-table tbody tr')) {
+  const name = row.querySelector('th'), rag = row.querySelector('td.c-rag');
+  if (!rag) continue;
+  const box = rag.getBoundingClientRect(), region = row.closest('.table-scroll');
+  if (box.right > width + 1 || box.left < -1 || box.width < 40 || (region && region.scrollWidth > region.clientWidth + 1))
+    out.push(`${name ? name.textContent.trim() : '?'}: RAG at ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
+  const label = getComputedStyle(rag, '::before').content;
+  if (!label.includes('RAG')) out.push(`${name ? name.textContent.trim() : '?'}: the RAG cell does not say it is the RAG`);
+}
+return {rows: document.querySelectorAll('main table.cpb-table tbody tr td.c-rag').length, out: out.slice(0, 10),
+        scroll: document.documentElement.scrollWidth, width: width};
+"""
+
+
+def test_a_phone_reaches_every_rag_without_scrolling_sideways(browser, site_server, site_pages, demo):
+    """At 390 CSS pixels each table row is a card, its name first and its RAG (labelled) beside it."""
+    problems: dict[str, list[str]] = {}
+    rows = 0
+    _at_width(browser, 390, 844, mobile=True)
+    try:
+        for page in site_pages[1:]:
+            browser.get(f"{site_server.origin}/{page.path}")
+            result = browser.execute_script(_PHONE_JS)
+            rows += result["rows"]
+            found = problems.setdefault(page.path, [])
+            found += result["out"]
+            if result["scroll"] > result["width"]:
+                found.append(f"page scrolls sideways: {result['scroll']} > {result['width']}")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not _report(problems), "\n" + _report(problems)
+    assert rows >= 2 * len(demo.indicators)  # every domain table and the appendix
+
+
+def test_the_protective_marking_spans_the_page(browser, site_server, demo):
+    _at_width(browser, 1366)
+    try:
+        browser.get(f"{site_server.origin}/{demo.month}/index.html")
+        widths = browser.execute_script(
+            "return [document.documentElement.clientWidth,"
+            " ...Array.from(document.querySelectorAll('.marking')).map(m => m.getBoundingClientRect().width)]"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    page, *markings = widths
+    assert len(markings) == 2 and all(abs(width - page) <= 1 for width in markings), widths
+
+
+def _screenshot(browser, target: Path) -> tuple[int, int, int]:
+    width, height = browser.execute_script(
+        "return [document.documentElement.clientWidth, document.documentElement.scrollHeight]"
+    )
+    shot = browser.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {"format": "png", "captureBeyondViewport": True,
+         "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}},
+    )  # fmt: skip
+    data = base64.b64decode(shot["data"])
+    target.write_bytes(data)
+    return _png_size_and_colours(data)
+
+
+@pytest.mark.parametrize("width, name", [(1366, "domain.png"), (390, "domain-phone.png")])
+def test_domain_page_screenshots_are_saved(browser, site_server, demo, artifacts_dir, width, name):
+    """The first domain page at 1366 pixels and on a phone: test-artifacts/domain.png, domain-phone.png."""
+    _at_width(browser, width, 900, mobile=width < 600)
+    try:
+        browser.get(f"{site_server.origin}/{demo.month}/domains/{slugify(demo.domains[0])}.html")
+        shot_width, shot_height, colours = _screenshot(browser, artifacts_dir / name)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert shot_width == width and shot_height > 900 and colours > 32

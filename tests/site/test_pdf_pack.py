@@ -1,7 +1,9 @@
 """The demo's PDF board pack (``_site/2023-03/board-pack-2023-03.pdf``) read back with poppler
-(``pdfinfo``, ``pdftotext``, ``pdfimages``) and qpdf: A4 pages, the council, month and
-protective marking, the sections in order, every indicator in the appendix, RAG words, and
-every chart of the pack embedded and drawn.
+(``pdfinfo``, ``pdftotext``, ``pdfimages``, ``pdftoppm``) and qpdf: a board paper of at most 30 A4
+pages, the appendix landscape, the council, month and protective marking, the sections in order,
+every indicator in the appendix, RAG words, no word hyphenated and no text over other text, every
+chart and sparkline of the pack embedded and drawn, and pictures of its summary and a domain page kept
+in ``test-artifacts/``.
 
 Text comparisons: ``pdftotext -raw`` keeps each table cell's text together (content stream
 order), but a cell's text is broken over lines and long words are hyphenated (Typst's
@@ -14,6 +16,7 @@ must match exactly and in order.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import subprocess
@@ -58,11 +61,11 @@ def _lines(page: str, marking: str) -> list[str]:
 
 def _section_pages(pdf: dict, demo) -> dict[str, int]:
     """Index of the page each level-1 section starts on (its title is the page's first line),
-    found in pack order after the contents."""
+    found in pack order after the first page (the title and the contents)."""
     expected = ["Summary", *demo.domains, "Appendix", "Data quality"]
     firsts = [(_lines(p, demo.marking) or [""])[0] for p in pdf["pages"]]
-    assert "Contents" in firsts, f"no contents page; pages start with {firsts[:4]}"
-    starts, page = {}, firsts.index("Contents") + 1
+    assert "Contents" in _lines(pdf["pages"][0], demo.marking), "no contents on the first page"
+    starts, page = {}, 1
     for title in expected:
         while page < len(firsts) and firsts[page] != title:
             page += 1
@@ -72,13 +75,34 @@ def _section_pages(pdf: dict, demo) -> dict[str, int]:
     return starts
 
 
-def test_pdfinfo_reports_a4_pages(pdf):
-    info = pdf["info"]
-    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE).group(1))
-    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
-    assert pages >= 10 and len(sizes) == pages == len(pdf["pages"])
-    for width, height in sizes:
-        assert abs(float(width) - A4_PT[0]) <= 1 and abs(float(height) - A4_PT[1]) <= 1, (width, height)
+def _sizes(pdf: dict) -> list[tuple[float, float]]:
+    found = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", pdf["info"], re.MULTILINE)
+    return [(float(w), float(h)) for w, h in found]
+
+
+def _a4(width: float, height: float) -> bool:
+    return abs(width - A4_PT[0]) <= 1 and abs(height - A4_PT[1]) <= 1
+
+
+def test_pdfinfo_reports_at_most_30_a4_pages_portrait_but_for_the_appendix(pdf, demo):
+    """A board paper read in twenty minutes: at most 30 pages; the appendix's wide tables landscape."""
+    pages = int(re.search(r"^Pages:\s+(\d+)$", pdf["info"], re.MULTILINE).group(1))
+    sizes = _sizes(pdf)
+    assert 10 <= pages <= 30 and len(sizes) == pages == len(pdf["pages"])
+    appendix = range(*_appendix_pages(pdf, demo))
+    for number, (width, height) in enumerate(sizes):
+        if number in appendix:
+            assert _a4(height, width), (number + 1, width, height)  # landscape
+        else:
+            assert _a4(width, height), (number + 1, width, height)
+
+
+def _appendix_pages(pdf: dict, demo) -> tuple[int, int]:
+    """First and last-plus-one page of the appendix's tables (the key and glossary after them are portrait)."""
+    starts = _section_pages(pdf, demo)
+    firsts = [(_lines(p, demo.marking) or [""])[0] for p in pdf["pages"]]
+    glossary = firsts.index("Key and glossary", starts["Appendix"])
+    return starts["Appendix"], glossary
 
 
 def test_cover_names_the_council_month_and_marking_and_every_page_carries_the_marking(pdf, demo):
@@ -95,14 +119,14 @@ def test_sections_start_pages_in_pack_order_with_every_active_domain(pdf, demo):
     starts = _section_pages(pdf, demo)
     assert list(starts) == ["Summary", *demo.domains, "Appendix", "Data quality"]
     assert list(starts.values()) == sorted(starts.values())
-    contents = " ".join(" ".join(pdf["pages"][1 : starts["Summary"]]).split())
-    assert contents.startswith("Contents") or "Contents" in contents
+    contents = " ".join(" ".join(pdf["pages"][: starts["Summary"]]).split())  # the first page: title, contents
+    assert "Contents" in contents
     assert all(domain in contents for domain in demo.domains)
 
 
 def test_appendix_lists_every_indicator_of_the_month_in_catalogue_order(pdf, demo):
-    starts = _section_pages(pdf, demo)
-    appendix = squash("\n".join(pdf["pages"][starts["Appendix"] : starts["Data quality"]]))
+    first, last = _appendix_pages(pdf, demo)
+    appendix = squash("\n".join(pdf["pages"][first:last]))
     position, missing, out_of_order = 0, [], []
     for row in demo.indicators_in_pack_order():
         name = squash(row["name"])
@@ -118,11 +142,9 @@ def test_appendix_lists_every_indicator_of_the_month_in_catalogue_order(pdf, dem
 
 
 def test_rag_words_green_amber_and_red_appear_and_every_indicator_has_one_rating(pdf, demo):
-    starts = _section_pages(pdf, demo)
-    appendix = "\n".join(pdf["pages"][starts["Appendix"] : starts["Data quality"]])
-    appendix = re.sub(r"\u00ad\s*", "", appendix)  # undo hyphenation inside words ("Am-ber")
-    tally = Counter(re.findall(r"\b(Green|Amber|Red|Not\s+rated)\b", appendix))
-    tally = Counter({" ".join(k.split()): v for k, v in tally.items()})
+    first, last = _appendix_pages(pdf, demo)
+    appendix = "\n".join(pdf["pages"][first:last])
+    tally = Counter(" ".join(k.split()) for k in re.findall(r"\b(Green|Amber|Red|Not\s+rated)\b", appendix))
     assert tally["Green"] and tally["Amber"] and tally["Red"], tally
     assert sum(tally.values()) == len(demo.indicators), tally  # one RAG cell per indicator row
     everything = " ".join(pdf["pages"])
@@ -249,32 +271,89 @@ def _figures(structure: dict) -> list[dict]:
     return figures
 
 
-def test_every_chart_of_the_pack_is_embedded_and_drawn(structure, site_pages, demo, poppler):
-    """As many charts as the pack's notebooks drew (2 summary charts, then one trend chart per
-    indicator with at least two figures), each a tagged figure carrying the chart's alt text
-    whose marked content really draws it; raster charts would show up in pdfimages."""
-    expected = [alt for page in site_pages for alt in page.chart_alts]
-    summary_charts = len(site_pages[1].chart_alts)
-    trend_charts = len(expected) - summary_charts
-    not_enough = sum(
-        1 for page in site_pages for cell in getattr(page.notebook, "cells", []) for output in cell.get("outputs", [])
-        if "Not enough data to chart" in str((output.get("data") or {}).get("text/plain", ""))
-    )  # fmt: skip
-    assert summary_charts == 2 and trend_charts == len(demo.indicators) - not_enough
+def _sparkline_alts(site_pages) -> list[str]:
+    """The text alternatives of the sparklines the pages' tables draw, in order."""
+    found = []
+    for page in site_pages:
+        for cell in getattr(page.notebook, "cells", []):
+            for output in cell.get("outputs", []):
+                markup = str((output.get("data") or {}).get("text/html", ""))
+                found += re.findall(r'<svg[^>]*class="sparkline"[^>]*aria-label="([^"]+)"', markup)
+    return [" ".join(alt.split()) for alt in found]
+
+
+def test_every_chart_and_sparkline_of_the_pack_is_embedded_and_drawn(structure, site_pages, demo, poppler):
+    """As many charts as the pack's notebooks drew (the trend charts of the indicators the rule picks)
+    and a sparkline for every indicator, each a tagged figure carrying its alt text whose marked
+    content really draws it; raster charts would show up in pdfimages."""
+    charts = [alt for page in site_pages for alt in page.chart_alts]
+    sparklines = _sparkline_alts(site_pages)
+    assert len(sparklines) == len(demo.indicators)
+    assert 15 < len(charts) < 0.6 * len(demo.indicators)  # full charts only where they add something
 
     figures = _figures(structure)
-    assert Counter(f["alt"] for f in figures) == Counter(expected)
+    assert Counter(f["alt"] for f in figures) == Counter(charts + sparklines)
     undrawn = []
     for figure in figures:
         ops = figure["operators"]
         paint = sum(ops[op] for op in PAINT) + ops[b"Do:/Form"]
         segments = sum(ops[op] for op in SEGMENTS)
         text = sum(ops[op] for op in SHOW_TEXT)
-        # the smallest chart, a four-bar chart, paints 5 shapes of 18 segments and 85 glyph runs
-        if not (ops[b"Do:/Image"] or (paint >= 3 and segments >= 8 and text >= 2)):
+        if figure["alt"] in sparklines:  # a line and a dot, no words
+            drawn = paint >= 1 and segments >= 2
+        else:  # a trend chart paints its lines and marks, and its labels
+            drawn = ops[b"Do:/Image"] or (paint >= 3 and segments >= 8 and text >= 2)
+        if not drawn:
             undrawn.append((figure["alt"][:70], dict(ops.most_common(8))))
     assert not undrawn, f"figures without a drawing: {undrawn}"
 
     images = _run(poppler["pdfimages"], "-list", str(demo.pdf)).splitlines()[2:]
     rasters = sum(1 for f in figures if f["operators"][b"Do:/Image"])
     assert len(images) >= rasters  # every raster chart is a real image of the file
+
+
+# -- a board paper that reads cleanly ---------------------------------------------------------------------
+def test_no_word_is_hyphenated(pdf):
+    """Typst marks a word it breaks with a soft hyphen; tables are set so that none needs breaking."""
+    hyphenated = [(n, line.strip()) for n, page in enumerate(pdf["pages"], 1) for line in page.splitlines()
+                  if "\u00ad" in line]  # fmt: skip
+    assert not hyphenated, hyphenated[:10]
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def test_no_text_runs_over_other_text(demo, poppler):
+    """No two words of a page overlap (table cells, chart labels, headers): compared by the boxes
+    ``pdftotext -bbox`` gives each word, allowing a point for glyphs' side bearings."""
+    out = _run(poppler["pdftotext"], "-bbox", str(demo.pdf), "-")
+    clashes = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        words = [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(page)]
+        for i, (x0, y0, x1, y1, text) in enumerate(words):
+            for u0, v0, u1, v1, other in words[i + 1 :]:
+                if min(x1, u1) - max(x0, u0) > 1.0 and min(y1, v1) - max(y0, v0) > 1.0:
+                    clashes.append((number, text, other))
+    assert not clashes, clashes[:10]
+
+
+def test_pictures_of_the_summary_and_a_domain_page_are_kept(pdf, demo, artifacts_dir, poppler):
+    """``test-artifacts/pdf-summary.png`` and ``pdf-domain.png`` (the first domain's first page), to look at."""
+    tool = poppler["pdftoppm"]
+    starts = _section_pages(pdf, demo)
+    for name, page in (("pdf-summary", starts["Summary"]), ("pdf-domain", starts[demo.domains[0]])):
+        target = artifacts_dir / name
+        subprocess.run([tool, "-r", "80", "-png", "-singlefile", "-f", str(page + 1), "-l", str(page + 1),
+                        str(demo.pdf), str(target)], check=True, capture_output=True)  # fmt: skip
+        assert target.with_suffix(".png").stat().st_size > 20_000
+
+
+def test_the_summary_is_one_page_with_its_headings_and_the_first_page_has_the_key(pdf, demo):
+    starts = _section_pages(pdf, demo)
+    assert starts[demo.domains[0]] == starts["Summary"] + 1  # the summary keeps to one page
+    summary = " ".join(pdf["pages"][starts["Summary"]].split())
+    for heading in ("Headlines", "Exceptions", "Greens to celebrate", "Reds of concern"):
+        assert heading in summary
+    first = " ".join(pdf["pages"][0].split())
+    for words in ("At a glance", "Key", "Green meets its target", "Indicators by RAG rating and direction of travel"):
+        assert words in first

@@ -569,32 +569,46 @@ def axis_note(data: TrendData, bottom: float) -> str | None:
     return theme.RULES["axis_note"].format(start=format_value(bottom, data.unit, min(data.decimals, 1)))
 
 
-def place_labels(pixels: Sequence[float], height: int = LABEL_HEIGHT) -> list[tuple[str, int]]:
+def place_labels(
+    pixels: Sequence[float],
+    height: int = LABEL_HEIGHT,
+    *,
+    widths: Sequence[float] | None = None,
+    obstacles: Sequence[tuple[float, float, float, float]] = (),
+) -> list[tuple[str, int]]:
     """Baseline and vertical offset for the labels of horizontal lines at these pixel heights.
 
-    Each label sits just above its line if that space is free of other
-    labels and lines, else just below it, else in the first free space
-    further down (or, failing that, just below the labels placed so far).
+    The labels all start at the plot's left edge. Each sits just above its line if that space is free of
+    other labels, lines and ``obstacles`` (boxes: left, top, right, bottom, such as a target's label at
+    the month it changes; ``widths`` says how far each label reaches), else just below it, else in the
+    first free space further down (or, failing that, just below the labels placed so far).
 
     >>> place_labels([100.0, 300.0])
     [('bottom', -3), ('bottom', -3)]
     >>> place_labels([100.0, 104.0])
     [('bottom', -3), ('top', 3)]
+    >>> place_labels([100.0], widths=[80.0], obstacles=[(60.0, 80.0, 120.0, 98.0)])
+    [('top', 3)]
     """
     gap = theme.RULES["label_gap"]
     taken: list[tuple[float, float]] = []  # pixel spans of labels placed so far
+    reach = list(widths) if widths is not None else [float("inf")] * len(pixels)
 
-    def free(top: float) -> bool:
+    def free(top: float, i: int = 0) -> bool:
         bottom = top + height
         clear_of_labels = all(bottom <= t or top >= b for t, b in taken)
         clear_of_lines = all(not (top - 1 < line < bottom + 1) for line in pixels)
-        return clear_of_labels and clear_of_lines
+        clear_of_others = all(
+            bottom <= o_top or top >= o_bottom or 2 + reach[i] <= o_left or o_right <= 2
+            for o_left, o_top, o_right, o_bottom in obstacles
+        )
+        return clear_of_labels and clear_of_lines and clear_of_others
 
     placed: list[tuple[str, int]] = [("bottom", -gap)] * len(pixels)
     for i in sorted(range(len(pixels)), key=lambda k: pixels[k]):
         y = pixels[i]
         candidates = [y - gap - height, y + gap] + [y + gap + step for step in range(2, 4 * height, 2)]
-        top = next((c for c in candidates if free(c)), None)
+        top = next((c for c in candidates if free(c, i)), None)
         if top is None:
             top = max([y + gap, *(b for _, b in taken)])
         taken.append((top, top + height))
@@ -801,7 +815,19 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series, width: int,
         )
         references.append((name, float(comparator.value), "value", theme.MUTED))
     # Reference lines are labelled at the left edge, above the line, or below it when labels would overlap.
-    placed = place_labels([pixel(value) for _, value, _, _ in references])
+    if len(data.annotations):  # the analysts' notes, at the top: labels keep clear of them too
+        notes = data.annotations
+        right = notes["label"].map(data.labels.index) >= len(data.labels) / 2
+        step_x = width / (len(data.labels) - 1 + 2 * X_PADDING)
+        for label, short, offset, leftwards in zip(notes["label"], notes["short"], notes["offset"], right):
+            at = step_x * (X_PADDING + data.labels.index(label))
+            reach = max(text_width(line, small) for line in str(short).split("\n"))
+            left = at - 4 - reach if leftwards else at + 4
+            boxes.append((left, float(offset), left + reach, offset + small * 1.25 * (str(short).count("\n") + 1)))
+    texts = [str(datasets[name][0]["text"]) for name, _, _, _ in references]
+    placed = place_labels(
+        [pixel(value) for _, value, _, _ in references], widths=[text_width(t, small) for t in texts], obstacles=boxes
+    )
     for (name, value, column, colour), (baseline, dy) in zip(references, placed):
         text = str(datasets[name][0]["text"])
         top = pixel(value) + dy - (small if baseline == "bottom" else 0)
