@@ -10,7 +10,9 @@ same pages, titles and order as the built-in renderer:
   glob by file name);
 * every page gets front matter with its ``title`` (and ``order`` for domain
   pages), and a leading level-1 heading equal to the title is dropped, as
-  Quarto prints the title itself;
+  Quarto prints the title itself; outputs meant for the built-in PDF only
+  (``metadata.cpb.only``) are left out, since Quarto makes the website and
+  each page's PDF from one notebook;
 * ``_marking.html`` / ``_marking.typ`` (protective marking for the HTML pages
   and the Typst PDFs) and ``_home.md`` (included by ``index.qmd``) are written.
 
@@ -32,7 +34,7 @@ import yaml
 
 from ..config import ProjectConfig
 from ..month import Month
-from ._notebook import typst_string
+from ._notebook import shown_in, typst_string
 from ._structure import (
     _FRONT_MATTER,
     _H1,
@@ -78,6 +80,9 @@ def _with_front_matter(nb, title: str, order: int | None):
     front["title"] = title
     if order is not None:
         front["order"] = order
+    for cell in nb.cells:  # Quarto makes the website and each page's PDF from one notebook: the website's outputs
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.get("outputs", []) if shown_in(output, "web")]
     for cell in nb.cells:
         if cell.cell_type != "markdown" or not (cell.source or "").strip():
             continue

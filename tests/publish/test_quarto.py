@@ -75,3 +75,18 @@ def test_staging_again_replaces_the_previous_month(tmp_path: Path, build_month: 
     _stage(fx, tmp_path, build_month)
     assert not (pack / "stale.txt").exists()
     assert not list(tmp_path.glob(".pack.stage-*"))
+
+
+def test_outputs_meant_for_the_built_in_pdf_only_are_not_staged(tmp_path: Path, build_month: Path, fx):
+    """Quarto makes the website and each page's PDF from one notebook: it gets the website's outputs."""
+    source = build_month / "summary.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
+    only = {"web": "A TABLE FOR THE WEBSITE", "pdf": "A LIST FOR THE PDF"}
+    outputs = [
+        nbformat.v4.new_output("display_data", {"text/markdown": text}, metadata={"cpb": {"only": medium}})
+        for medium, text in only.items()
+    ]
+    nb.cells.append(nbformat.v4.new_code_cell("pages.show_summary_exceptions(pack)", outputs=outputs))
+    nbformat.write(nb, str(source))
+    staged = (_stage(fx, tmp_path, build_month) / "summary.ipynb").read_text(encoding="utf-8")
+    assert only["web"] in staged and only["pdf"] not in staged

@@ -628,13 +628,15 @@ def latest_label_placement(
     width: int = theme.WIDTH,
     height: int = theme.HEIGHT,
     obstacles: Sequence[Box] = (),
+    lines: Sequence[float] = (),
 ) -> dict[str, object]:
     """Where the latest figure's label goes: above, below or left of its point, whichever crosses least.
 
     The label reads leftwards from the point. Each place is scored by whether
     its box meets another label (``obstacles``: the reference lines' labels),
-    whether it leaves the plot, and how many points of the drawn line (sampled
-    along each segment) fall inside it; ties go to the side away from the
+    whether it leaves the plot, and how many points of the drawn lines (the
+    figures' line sampled along each segment, and the reference lines at these
+    pixel heights, ``lines``) fall inside it; ties go to the side away from the
     recent figures.
 
     >>> history = pd.DataFrame({"period": ["2023-01", "2023-02", "2023-03"], "value": [10.0, 20.0, 5.0]})
@@ -657,6 +659,8 @@ def latest_label_placement(
             fractions = np.linspace(0, 1, 12)[:, None]
             for (x0, y0), (x1, y1) in zip(np.column_stack([xs, ys])[:-1], np.column_stack([xs, ys])[1:]):
                 samples.append(np.column_stack([x0 + (x1 - x0) * fractions[:, 0], y0 + (y1 - y0) * fractions[:, 0]]))
+    across = np.arange(0.0, width, 6.0)
+    samples += [np.column_stack([across, np.full(len(across), level)]) for level in lines]
     cloud = np.vstack(samples)
     latest = data.latest.iloc[0]
     px, py = position[latest["label"]], y(latest["value"])
@@ -890,7 +894,9 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series, width: int,
         )
         .encode(x=x, y=y)
     )
-    placement = latest_label_placement(data, lo, hi, width=width, height=height, obstacles=boxes)
+    placement = latest_label_placement(
+        data, lo, hi, width=width, height=height, obstacles=boxes, lines=[pixel(v) for _, v, _, _ in references]
+    )
     layers.append(
         alt.Chart(latest_data, name="latest-label")
         .mark_text(fontSize=theme.FONT_SIZE["text"], fontWeight="bold", **placement)
