@@ -100,7 +100,7 @@ def print_report(result: CheckResult, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or Console(emoji=False)
     new = (result.extraction or {}).get("new") or []
     if new:
         console.print(

@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from ..errors import CpbError
 from ..month import Month, MonthError
+from ..present.escape import console_text as escape
 from ..project import Project
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 ProjectOption = Annotated[
     Path | None,

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..inputs.load import commit_loads, ensure_store, prepare_load
 from ..inputs.store import LoadReceipt
+from ..present.escape import console_text as escape
 from . import app
 from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
 

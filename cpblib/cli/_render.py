@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperCommand
 
 from ..errors import CpbError
+from ..present.escape import terminal_text
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project
 from ._run import ForceOption, WorkersOption, page_progress
@@ -58,7 +59,7 @@ def render(
     try:
         project = open_project(project_dir)
     except CpbError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        err_console.print(f"error: {terminal_text(exc)}", markup=False, highlight=False)
         sys.exit(int(Outcome.BAD_INPUT))
     with page_progress(month) as progress:
         run = Run(project, month, engine=engine.value, force=force, workers=workers)

@@ -9,9 +9,10 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
+from ..present.escape import console_text as escape
+from ..present.escape import safe_cell
 from ..present.format import formatted
 from ..scoring import SCORED_COLUMNS
 from . import app
@@ -27,7 +28,14 @@ class OutputFormat(str, Enum):
 
 
 def _machine_frame(scored: pd.DataFrame) -> pd.DataFrame:
-    return scored.loc[:, list(SCORED_COLUMNS)]
+    """The scored columns, every piece of text made safe to open in a spreadsheet (:func:`safe_cell`)."""
+    frame = scored.loc[:, list(SCORED_COLUMNS)]
+    text = {
+        column: frame[column].map(lambda cell: safe_cell(cell) if isinstance(cell, str) else cell)
+        for column in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[column])
+    }
+    return frame.assign(**text)
 
 
 def to_csv(scored: pd.DataFrame) -> str:
@@ -35,7 +43,8 @@ def to_csv(scored: pd.DataFrame) -> str:
 
 
 def to_json(scored: pd.DataFrame) -> str:
-    frame = _machine_frame(scored).astype(object).where(_machine_frame(scored).notna(), None)
+    machine = _machine_frame(scored)
+    frame = machine.astype(object).where(machine.notna(), None)
     records = [{k: (bool(v) if k == "rag_override" else v) for k, v in row.items()} for row in frame.to_dict("records")]
     return json.dumps(records, indent=1, ensure_ascii=False, default=float) + "\n"
 

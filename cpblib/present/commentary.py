@@ -24,8 +24,8 @@ from markdown_it import MarkdownIt
 from ..month import Month
 from ..naming import slugify
 from ..project import Project
+from .escape import markdown_escape
 from .format import format_gap, format_value, period_text
-from .tables import markdown_escape
 
 PLACEHOLDER_HEADING = "## Draft facts for the writer (not shown in the pack)"
 DRAFT_START = "<!-- cpb:draft -->"
@@ -57,8 +57,6 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 PDF_LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Link targets kept as links in the PDF; any other link (javascript:, file:, relative) shows as its text."""
 
-_PUNCTUATION = re.compile(r"""([!#$%&()*+\-./:;<=>?@\[\\\]^_`{|}~])""")
-
 
 def _tokens(text: str, top_heading: int) -> list:
     """The commentary parsed as CommonMark (raw HTML kept as text), headings moved to start at ``top_heading``."""
@@ -87,20 +85,20 @@ def commentary_markdown(text: str, top_heading: int = 3) -> str:
     >>> print(commentary_markdown("# Placements\\n\\nFell <b>5%</b>, see [DfE](https://gov.uk) or [notes](a.html)."))
     ### Placements
     <BLANKLINE>
-    Fell \\<b\\>5\\%\\<\\/b\\>, see [DfE](<https://gov.uk>) or notes\\.
+    Fell \\<b\\>5%\\</b\\>, see [DfE](<https://gov.uk>) or notes\\.
     >>> print(commentary_markdown("`#panic()`{=typst}"))
-    `#panic()`\\{\\=typst\\}
+    `#panic()`\\{=typst\\}
     """
     return _blocks_markdown(_tokens(text, top_heading)).strip()
 
 
 def _literal(text: str) -> str:
-    """Text that pandoc reads back as exactly this text: each ASCII punctuation mark but , ' " escaped.
+    """Text that pandoc reads back as exactly this text (:func:`cpblib.present.escape.markdown_escape`).
 
     >>> print(_literal("5 < 10 {=typst} $x$ @team"))
-    5 \\< 10 \\{\\=typst\\} \\$x\\$ \\@team
+    5 \\< 10 \\{=typst\\} \\$x\\$ \\@team
     """
-    return _PUNCTUATION.sub(r"\\\1", text)
+    return markdown_escape(text)
 
 
 def _code_span(content: str) -> str:

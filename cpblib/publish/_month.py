@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from ..build import BuildFolder, code_hash, lock_file, log_file, read_json, write_json
 from ..errors import CpbError
 from ..month import Month
+from ..present.escape import terminal_text
 from ..project import Project
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def log_line(project: Project, month: Month | str, outcome: Outcome, message: st
     status = (
         "PUBLISHED" if outcome is Outcome.PUBLISHED else f"NOT PUBLISHED ({outcome.name.lower().replace('_', ' ')})"
     )
-    line = f"{stamp} month={month} exit={int(outcome)} {status}: {' '.join(message.split())}"
+    line = f"{stamp} month={month} exit={int(outcome)} {status}: {terminal_text(' '.join(message.split()))}"
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
     return line

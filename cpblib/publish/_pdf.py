@@ -33,8 +33,9 @@ from pathlib import Path
 
 from ..config import ProjectConfig
 from ..month import Month
+from ..present.escape import typst_string
 from ._html import NBCONVERT_TEMPLATES, SITE_DATA, local_image
-from ._notebook import chart_alt, chart_caption, exporter_config, typst_string, visible_notebook
+from ._notebook import chart_alt, chart_caption, exporter_config, visible_notebook
 from ._structure import Page, RenderError, find_quarto_file, load_structure, resolve_pages, slugify
 
 MARKDOWN_FORMAT = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex-yaml_metadata_block"

@@ -39,6 +39,7 @@ import markupsafe
 
 from ..config import ProjectConfig
 from ..month import Month
+from ..present import escape
 from ._html import SITE_DATA, HtmlConverter, tidy_fragment
 from ._notebook import visible_notebook
 from ._structure import Page, find_quarto_file, load_structure, resolve_pages
@@ -56,13 +57,8 @@ class _Link:
 
 
 def css_string(text: str) -> markupsafe.Markup:
-    r"""A CSS string literal for ``text``, safe inside a ``<style>`` element.
-
-    >>> print(css_string('OFFICIAL "A" </style> & B'))
-    "OFFICIAL \000022A\000022 \00003C/style\00003E \000026 B"
-    """
-    escaped = "".join(f"\\{ord(ch):06X}" if ch in '\\"<>&\n\r' else ch for ch in str(text))
-    return markupsafe.Markup(f'"{escaped}"')
+    """The template filter writing ``text`` as a CSS string (:func:`cpblib.present.escape.css_string`)."""
+    return markupsafe.Markup(escape.css_string(text))
 
 
 def _environment() -> jinja2.Environment:
@@ -144,7 +140,7 @@ def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str)
         if target is None:
             return match.group(0)
         href = _rel(here, target) + (f"#{fragment}" if fragment else "")
-        return f"{match.group(1)}{markupsafe.escape(href)}{match.group(3)}"
+        return f"{match.group(1)}{escape.html_text(href)}{match.group(3)}"
 
     return re.sub(r'(<a\b[^>]*?\bhref=")([^":?]+\.ipynb(?:#[^"]*)?)(")', replace, body)
 
