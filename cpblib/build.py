@@ -5,6 +5,7 @@
     _build/
       render.log            one line per render, appended
       .render.lock          held while a render runs
+      .scratch/             a render's temporary files (emptied when the next render starts)
       .notebooks/           cpb's own page notebooks, for a project without its own
       <YYYY-MM>/
         checks.json         the data checks' result
@@ -50,6 +51,7 @@ from .project import Project
 
 LOG_FILE = "render.log"
 LOCK_FILE = ".render.lock"
+SCRATCH_DIR = ".scratch"
 NOTEBOOKS_DIR = ".notebooks"
 CHECKS_JSON = "checks.json"
 DATA_QUALITY_MD = "data-quality.md"
@@ -121,6 +123,18 @@ def log_file(project: Project) -> Path:
 
 def lock_file(project: Project) -> Path:
     return build_root(project) / LOCK_FILE
+
+
+def scratch_root(project: Project) -> Path:
+    """Where a render keeps its temporary files (inside the project, never the system's temporary folder)."""
+    return build_root(project) / SCRATCH_DIR
+
+
+def clear_scratch(project: Project) -> None:
+    """Remove what a render that was killed left in :func:`scratch_root` (call it holding the render lock)."""
+    import shutil
+
+    shutil.rmtree(scratch_root(project), ignore_errors=True)
 
 
 def fallback_notebook(project: Project, name: str) -> Path:
@@ -288,7 +302,8 @@ def checks_key(project: Project, month: Month, current: str) -> str:
     digest = hashlib.sha256(f"{current}|{_today()}".encode())
     suites = project.root / "expectations"
     for path in sorted(suites.glob("*.json")) if suites.is_dir() else []:
-        digest.update(path.name.encode() + path.read_bytes())
+        inside = path.resolve().is_relative_to(project.root.resolve())  # a link out is refused when suites load
+        digest.update(path.name.encode() + (path.read_bytes() if inside and path.is_file() else b"-"))
     # The commentary checks look at which files exist and whether they are empty (not at their words),
     # so adding a missing commentary file runs the checks again and the data-quality page follows.
     commentary = project.path("commentary")

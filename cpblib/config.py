@@ -239,10 +239,35 @@ def find_project_root(start: Path | None = None) -> Path:
     )
 
 
+def decode_config(data: bytes, source: str = CONFIG_FILE) -> str:
+    r"""The text of a ``cpb.toml``: UTF-8, with or without a byte-order mark; any other encoding is
+    refused with the line and column of the first byte that is not UTF-8.
+
+    >>> decode_config("\ufeffname = 'Dorset'".encode())
+    "name = 'Dorset'"
+    >>> decode_config(b'[authority]\nname = "Testsh\xe9re"\n')
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.ConfigError: cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        read, start = bytes(exc.object), exc.start  # the bytes decoded (after any byte-order mark)
+        line = read.count(b"\n", 0, start) + 1
+        column = start - (read.rfind(b"\n", 0, start) + 1) + 1
+        raise ConfigError(
+            f"{source}, line {line}, column {column}: byte 0x{read[start]:02x} is not UTF-8; "
+            "save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        ) from None
+
+
 def load_config(root: Path) -> ProjectConfig:
     path = Path(root) / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: not found") from None
-    return parse_config(text, source=str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_config(decode_config(data, str(path)), source=str(path))

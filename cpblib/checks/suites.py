@@ -54,6 +54,8 @@ def suite_path(name: str, project_root: Path | None = None) -> Path:
     if project_root is not None:
         own = Path(project_root) / SUITE_DIR / f"{name}.json"
         if own.is_file():
+            if not own.resolve().is_relative_to(Path(project_root).resolve()):
+                raise ConfigError(f"{own}: the suite is a link to {own.resolve()}, outside the project; cpb refuses it")
             return own
     return DEFAULT_DIR / f"{name}.json"
 

@@ -138,6 +138,8 @@ def read_bytes(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise InputError(path.name, f"cannot read the file: {exc.strerror or exc}") from None
     if path.is_dir():
         raise InputError(path.name, f"{path} is a folder, not a file")
+    if not path.is_file():  # a device, a pipe or a socket: reading it might never end
+        raise InputError(path.name, f"{path} is not a regular file")
     if size > max_bytes:
         raise InputError(
             path.name,

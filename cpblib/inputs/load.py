@@ -279,12 +279,13 @@ def load_file(
 def extract_files(project: Project) -> list[Path]:
     """The extract files of the project (CSV and Excel), in file-name order.
 
-    Hidden files and Excel's ``~$`` lock files are left out.
+    Hidden files and Excel's ``~$`` lock files are left out; a file that is a link to a file outside
+    the project is refused (:class:`~cpblib.errors.OutsideProject`).
     """
     folder = project.path("extracts")
     if not folder.is_dir():
         return []
-    return sorted(
+    files = sorted(
         (
             path
             for path in folder.iterdir()
@@ -294,6 +295,9 @@ def extract_files(project: Project) -> list[Path]:
         ),
         key=lambda p: p.name,
     )
+    for path in files:
+        project.inside(path, "extracts")  # an extract that is a link to a file outside the project is refused
+    return files
 
 
 def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[LoadReceipt]:

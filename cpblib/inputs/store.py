@@ -185,6 +185,8 @@ class Store:
             raise StoreError(f"cannot open the store {path}: {_first_line(exc)}") from None
         try:
             yield cls(connection, path, read_only)
+        except duckdb.Error as exc:  # e.g. a block of the file damaged on disk, found only when read
+            raise StoreError(damaged_store(path, exc)) from None
         finally:
             connection.close()
 
@@ -465,6 +467,14 @@ class Store:
             .loc[:, list(REVISION_COLUMNS)]
             .reset_index(drop=True)
         )
+
+
+def damaged_store(path: Path, exc: Exception) -> str:
+    """The message for a store that opened but could not be read or written to the end."""
+    return (
+        f"the store {path} cannot be read or written ({_first_line(exc)}). "
+        "Restore it from a backup, or move it aside and run cpb again to rebuild it from the extracts"
+    )
 
 
 def _first_line(exc: Exception) -> str:

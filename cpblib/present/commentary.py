@@ -44,6 +44,7 @@ def read_commentary(project: Project, month: Month, domain: str) -> str | None:
     path = commentary_path(project, month, domain)
     if not path.is_file():
         return None
+    project.inside(path, "commentary")  # a link to a file outside the project is never read
     text = without_placeholder(path.read_text(encoding="utf-8-sig"))
     return text or None
 

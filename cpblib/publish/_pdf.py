@@ -452,6 +452,7 @@ def render_pdf(
     catalogue_domains: Iterable[str] | None = None,
     quarto_config: Path | str | None = None,
     keep_source: Path | str | None = None,
+    scratch: Path | str | None = None,
 ) -> Path:
     """Render one month's executed notebooks as the A4 board pack PDF ``out_pdf``; return its path.
 
@@ -459,7 +460,9 @@ def render_pdf(
     ``_quarto.yml`` in order (summary, one section per domain, appendix, data
     quality), with the marking in every header and footer and page numbers.
     ``keep_source`` (a folder) keeps the generated Typst files and chart SVGs
-    for inspection. The PDF is written to a temporary file and moved into place.
+    for inspection. The PDF is written to a temporary file and moved into place. Temporary files go
+    in a folder made in ``scratch`` (default: the system's temporary folder), removed when done, also
+    when the render fails or is interrupted.
 
     >>> import tempfile, nbformat
     >>> from cpblib.config import ProjectConfig
@@ -482,7 +485,7 @@ def render_pdf(
     structure = load_structure(quarto_config or find_quarto_file(build_dir))
     pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
 
-    with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=scratch) as tmp:
         workdir = Path(tmp)
         assembler = _Assembler(workdir)
         assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}

@@ -8,14 +8,20 @@ Layout of ``site_dir``::
     2023-03/domains/<slug>.html
     2023-03/appendix.html, data-quality.html
 
+The folder is cpb's own: cpb writes a marker file (``.cpb-site``) when it
+makes the folder, and refuses to write into a folder that holds files without
+that marker (an existing website, say), so it never deletes or overwrites what
+it did not write. To publish into a folder an earlier cpb wrote, delete the
+folder (cpb writes it again) or create an empty ``.cpb-site`` in it.
+
 Rendering a month replaces only that month's folder, the home page and the
-assets. Everything is first written to a temporary folder beside
-``site_dir`` (inside it when ``site_dir`` is a mount point, so that renames
-stay on one file system); only when every page has been written is the old
-month folder renamed away, the new one renamed into place and the old copy
-removed. An error or a kill before that point leaves the published site
-exactly as it was. A kill leaves a ``.<site>.render-*`` folder behind, which
-the next render removes once it is an hour old.
+assets. Everything is first written to a temporary folder inside ``site_dir``
+(so renames stay on one file system and nothing is written outside it); only
+when every page has been written is the old month folder renamed away, the new
+one renamed into place and the old copy removed. An error or a kill before
+that point leaves the published site exactly as it was. A kill leaves a
+``.render-*`` folder behind, which the next render removes once it is an hour
+old.
 
 Pages of older months are not rewritten when a new month is added: their
 month switcher lists the months published when they were rendered, and its
@@ -45,6 +51,13 @@ from ._notebook import visible_notebook
 from ._structure import Page, find_quarto_file, load_structure, resolve_pages
 
 ASSETS = ("cpb.css", "print.css")
+SITE_MARKER = ".cpb-site"
+"""The file that says a folder is a website cpb wrote (and may replace the contents of)."""
+SCRATCH_PREFIX = ".render-"
+_MARKER_TEXT = (
+    "This folder is a board pack website written by cpb. cpb replaces its contents when it renders;\n"
+    "do not keep other files here.\n"
+)
 _MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
 _STALE_SECONDS = 3600
 
@@ -221,6 +234,51 @@ def _size_label(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def claim_site(site_dir: Path | str) -> Path:
+    """Make sure ``site_dir`` is cpb's own website folder (see the module notes); returns it.
+
+    A missing or empty folder is made cpb's with the marker file; a folder holding the marker is
+    cpb's already; any other folder is refused with :class:`~cpblib.errors.ConfigError`, naming
+    what is in it.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "_site"
+    >>> claim_site(folder) == folder and (folder / SITE_MARKER).is_file()
+    True
+    >>> other = Path(tempfile.mkdtemp()); _ = (other / "index.html").write_text("<p>intranet</p>")
+    >>> claim_site(other)
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.ConfigError: ... holds files cpb did not write (index.html); ...
+    """
+    from ..errors import ConfigError
+
+    site_dir = Path(site_dir)
+    marker = site_dir / SITE_MARKER
+    if marker.is_file():
+        return site_dir
+    if site_dir.exists() and not site_dir.is_dir():
+        raise ConfigError(f"{site_dir} is a file: [paths] site must name a folder for the website")
+    if site_dir.is_dir():
+        others = sorted(p.name for p in site_dir.iterdir() if not p.name.startswith(SCRATCH_PREFIX))
+        if others:
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            raise ConfigError(
+                f"the website folder {site_dir} holds files cpb did not write ({shown}); cpb would replace them. "
+                f"Set [paths] site in cpb.toml to a new or empty folder (if an earlier cpb wrote this one, "
+                f"delete it or create an empty file {SITE_MARKER} in it)"
+            )
+    site_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(_MARKER_TEXT, encoding="utf-8")
+    return site_dir
+
+
+def scratch_folder(site_dir: Path, prefix: str) -> Path:
+    """A new temporary folder inside ``site_dir`` for a render to write into (stale ones removed first)."""
+    _clean_stale(site_dir, SCRATCH_PREFIX)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{prefix}-", dir=site_dir))
+
+
 def _clean_stale(parent: Path, prefix: str) -> None:
     """Remove temporary folders a killed render left behind (older than an hour)."""
     now = time.time()
@@ -298,13 +356,8 @@ def render_site(
     else:
         switcher = sorted(published)
 
-    site_dir.mkdir(parents=True, exist_ok=True)
-    parent = site_dir.resolve().parent
-    if os.stat(parent).st_dev != os.stat(site_dir).st_dev:
-        parent = site_dir  # site_dir is a mount point: renames must stay on its file system
-    prefix = f".{site_dir.name}.render-"
-    _clean_stale(parent, prefix)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{prefix}{month}-", dir=parent))
+    claim_site(site_dir)
+    scratch = scratch_folder(site_dir, str(month))
     try:
         env = _environment()
         converter = HtmlConverter()

@@ -189,6 +189,10 @@ def find_quarto_file(build_dir: Path) -> Path:
     for folder in Path(build_dir).resolve().parents:
         candidate = folder / QUARTO_FILE
         if candidate.is_file():
+            if not candidate.resolve().is_relative_to(folder.resolve()):
+                raise RenderError(
+                    f"{candidate} is a link to {candidate.resolve()}, outside the project; cpb refuses it"
+                )
             return candidate
         if (folder / "cpb.toml").is_file():
             break
