@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .limits import MAX_FIGURE
 
 CONFIG_FILE = "cpb.toml"
 
@@ -27,7 +28,7 @@ COMPARATORS = ("england", "region", "sn", "good_sn")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # infinity is no setting
 
 
 class Authority(_Strict):
@@ -131,10 +132,12 @@ class Comparators(_Strict):
 class RagRules(_Strict):
     """Default RAG rules; the catalogue and targets file may override per indicator."""
 
-    tolerance: float = Field(default=0.0, ge=0, description="How far off target still counts as Green")
+    tolerance: float = Field(default=0.0, ge=0, lt=MAX_FIGURE, description="How far off target still counts as Green")
     tolerance_type: Literal["relative", "absolute"] = "relative"
     red_rule: Literal["relative", "absolute", "worse_than_england", "none"] = "relative"
-    red_threshold: float = Field(default=10.0, ge=0, description="Percent (relative) or points (absolute) off target")
+    red_threshold: float = Field(
+        default=10.0, ge=0, lt=MAX_FIGURE, description="Percent (relative) or points (absolute) off target"
+    )
 
 
 class Calendar(_Strict):
@@ -152,7 +155,9 @@ class Calendar(_Strict):
 
 class Publication(_Strict):
     protective_marking: str = "OFFICIAL"
-    suppression_threshold: int = Field(default=5, ge=0, description="Counts below this are suppressed in public output")
+    suppression_threshold: int = Field(
+        default=5, ge=0, le=100, description="Counts below this are suppressed in public output"
+    )
     suppression_symbol: str = "c"
     public: bool = Field(default=False, description="Apply small-number suppression to the rendered pack")
 
@@ -160,10 +165,10 @@ class Publication(_Strict):
 class Anomalies(_Strict):
     """Thresholds for the anomaly warnings of the data checks."""
 
-    z_score: float = Field(default=3.0, gt=0)
-    percent_change: float = Field(default=50.0, gt=0)
-    history_months: int = Field(default=12, ge=3)
-    flat_months: int = Field(default=6, ge=3)
+    z_score: float = Field(default=3.0, gt=0, le=100)
+    percent_change: float = Field(default=50.0, gt=0, lt=MAX_FIGURE)
+    history_months: int = Field(default=12, ge=3, le=600)
+    flat_months: int = Field(default=6, ge=3, le=600)
 
 
 class Paths(_Strict):

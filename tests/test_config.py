@@ -64,3 +64,29 @@ def test_project_root_found_from_a_subfolder(tmp_path):
 def test_no_project_root_gives_a_hint(tmp_path):
     with pytest.raises(ConfigError, match="cpb init"):
         find_project_root(tmp_path)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    (tmp_path / "cpb.toml").write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_config(tmp_path).authority.name == "Testshire"
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line_and_column(tmp_path):
+    (tmp_path / "cpb.toml").write_bytes(MINIMAL.replace("Testshire", "Testsh\xe9re").encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8"):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "extra, key",
+    [
+        ("[rag]\ntolerance = inf\n", "rag.tolerance"),
+        ("[rag]\nred_threshold = nan\n", "rag.red_threshold"),
+        ("[rag]\ntolerance = 1e308\n", "rag.tolerance"),
+        ("[anomalies]\nz_score = inf\n", "anomalies.z_score"),
+        ("[publication]\nsuppression_threshold = 1000000000000\n", "publication.suppression_threshold"),
+    ],
+)
+def test_impossible_numbers_in_settings_are_refused(extra, key):
+    with pytest.raises(ConfigError, match=rf"{key}: "):
+        parse_config(MINIMAL + extra)

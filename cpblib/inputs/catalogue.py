@@ -22,6 +22,7 @@ import pandas as pd
 from .._vocabulary import allowed
 from ..config import COMPARATORS
 from ..errors import InputError
+from ..limits import MAX_FIGURE
 from ..month import Month, MonthError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -145,14 +146,22 @@ def _coerce(column: Column, raw: object, file: str, row: int):
             number = float(text)
         except ValueError:
             number = None
-        if number is None or not number.is_integer() or number < 0:
+        if number is None or not number.is_integer() or not 0 <= number < MAX_FIGURE:
             raise InputError(file, f"{text!r} is not a whole number", row=row, column=column.name)
         return int(number)
     if kind == "float":
         try:
-            return float(text.replace(",", ""))
+            number = float(text.replace(",", ""))
         except ValueError:
             raise InputError(file, f"{text!r} is not a number", row=row, column=column.name) from None
+        if not abs(number) < MAX_FIGURE:  # also infinity and not-a-number
+            raise InputError(
+                file,
+                f"{text!r} is not a figure (cpb takes figures below {MAX_FIGURE:,.0f})",
+                row=row,
+                column=column.name,
+            )
+        return number
     if kind == "month":
         try:
             return str(Month.parse(raw if not isinstance(raw, str) else text))

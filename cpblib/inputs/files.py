@@ -38,12 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
-"""Files larger than this are refused before they are read."""
-
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
-"""A workbook whose parts unpack to more than this is refused (protects against zip bombs)."""
+from ..limits import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 
 CSV_SUFFIXES = (".csv", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")

@@ -252,3 +252,27 @@ def test_values_read_back_exactly_as_loaded(project, tmp_path):
     )
     pd.testing.assert_frame_equal(view[expected.columns], expected)
     assert view["source_row"].tolist() == [3, 2]
+
+
+@pytest.mark.parametrize("cell", ["1e308", "12345678901234567890123"])
+def test_an_impossible_figure_stops_the_load_naming_its_row_and_column(mini_project, cell):
+    from cpblib.errors import InputError
+    from cpblib.inputs.load import load_file
+    from cpblib.project import Project
+
+    extract = mini_project / "2023-02.csv"
+    extract.write_text(f"indicator,period,value\ncic-number,2023-02,{cell}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"2023-02.csv, row 2, column 'value'.*too large"):
+        load_file(Project.open(mini_project), extract)
+    assert not (mini_project / "data" / "cpb.duckdb").exists()
+
+
+def test_an_impossible_target_is_refused_naming_its_row_and_column(mini_project):
+    from cpblib.inputs.load import read_typed_table
+    from cpblib.project import Project
+
+    (mini_project / "data" / "targets.csv").write_text(
+        "indicator,from_month,target\ncic-number,2023-01,inf\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"targets.csv, row 2, column 'target': 'inf' is not a figure"):
+        read_typed_table(Project.open(mini_project), "targets")

@@ -1,0 +1,49 @@
+"""The limits cpb works within, declared once: what it refuses to read and what it refuses to publish.
+
+A council's children's-services figures are small (thousands of children, a
+few hundred indicators, a few years of months): these limits are far above
+anything a real pack needs, and low enough that a hostile or broken file is
+refused in a moment and with little memory, instead of exhausting the machine.
+README's "Limits" section lists them for people.
+
+>>> MAX_FIGURE > 10**6 and MAX_FIGURE * 10**6 < 2**53  # figures print exactly at up to 6 decimals
+True
+"""
+
+from __future__ import annotations
+
+# -- files -----------------------------------------------------------------------------------------------
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""A table file (CSV or workbook) larger than this is refused before it is read."""
+
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+"""A workbook whose parts unpack to more than this is refused (protects against zip bombs)."""
+
+MAX_SHEET_ROWS = 100_000
+"""A worksheet with more rows than this is refused: an extract has one row per indicator (wide) or per
+indicator and month (long), a few thousand at most."""
+
+MAX_SHEET_COLUMNS = 1_000
+"""A worksheet with more columns than this is refused (a wide extract has one column per month)."""
+
+MAX_SHEET_CELLS = 2_000_000
+"""A worksheet whose used range (rows times columns) is larger than this is refused."""
+
+READ_MEMORY_BYTES = 1024 * 1024 * 1024
+"""About the most memory reading one table can take within the limits above (documented, not enforced:
+a CSV of :data:`MAX_FILE_BYTES` takes a few hundred MB as text cells; a worksheet is read row by row)."""
+
+# -- figures ----------------------------------------------------------------------------------------------
+MAX_FIGURE = 1e9
+"""A figure (a value, numerator, denominator, target, range, benchmark or tolerance) must be smaller than
+this in size: no children's-services figure comes near a billion, and every figure below it prints exactly.
+Infinity and not-a-number are never figures."""
+
+# -- commentary ---------------------------------------------------------------------------------------------
+MAX_COMMENTARY_CHARACTERS = 20_000
+"""Commentary for one domain longer than this (about eight pages of A4) is cut at the last paragraph that
+fits, with a note in the pack and a warning on the data-quality page."""
+
+MAX_COMMENTARY_LINE = 2_000
+"""A paragraph longer than this many characters without a space (a pasted URL, a run of symbols) is broken
+into pieces this long so the page and the PDF can wrap it."""
