@@ -73,7 +73,9 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
 
 def test_a_file_that_is_not_utf8_is_named_with_its_line_and_column(tmp_path):
     (tmp_path / "cpb.toml").write_bytes(MINIMAL.replace("Testshire", "Testsh\xe9re").encode("latin-1"))
-    with pytest.raises(ConfigError, match=r"cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8"):
+    with pytest.raises(
+        ConfigError, match=r"cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8"
+    ):
         load_config(tmp_path)
 
 

@@ -67,7 +67,7 @@ def render(
         project = open_project(project_dir)
     except (CpbError, OSError) as exc:
         text = os_error_text(exc) if isinstance(exc, OSError) else str(exc)
-        err_console.print(f"error: {terminal_text(text)}", markup=False, highlight=False)
+        err_console.print(f"error: {terminal_text(text)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(Outcome.BAD_INPUT))
     previous = signal.signal(signal.SIGTERM, _stop)  # a scheduler's stop cleans up like Ctrl-C
     try:

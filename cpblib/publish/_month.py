@@ -88,6 +88,7 @@ def render_lock(project: Project) -> Iterator[None]:
             clear_scratch(project)  # what a killed render left behind
             yield
         finally:
+            clear_scratch(project)  # what an interrupted or failed render was writing
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

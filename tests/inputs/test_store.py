@@ -265,6 +265,8 @@ def test_a_store_damaged_on_disk_is_one_clear_error_not_a_database_traceback(pat
         for offset in range(size // 2, size, 4096):
             handle.seek(offset + 100)
             handle.write(b"\x55" * 300)
-    with pytest.raises(StoreError, match="cannot be read or written .*Restore it from a backup"):
-        with Store.open(path) as store:
-            store.values(as_at="2023-12")
+    with (
+        pytest.raises(StoreError, match="cannot be read or written .*Restore it from a backup"),
+        Store.open(path) as store,
+    ):
+        store.values(as_at="2023-12")

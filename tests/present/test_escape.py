@@ -51,7 +51,7 @@ def test_a_marking_stays_one_css_string_in_the_print_style(marking):
 def test_css_strings_escape_every_character_that_could_end_them():
     text = escape.css_string("a\x0cb\nc\rd\"e'f\\g<h>i&j")
     assert re.fullmatch(r'"[A-Za-z0-9 ,.!?:;_()\'/\\-]*"', text)
-    for ch in "\x0c\n\r\"<>&":
+    for ch in '\x0c\n\r"<>&':
         assert ch not in text[1:-1]
 
 
