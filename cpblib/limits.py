@@ -16,7 +16,7 @@ from __future__ import annotations
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """A table file (CSV or workbook) larger than this is refused before it is read."""
 
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 """A workbook whose parts unpack to more than this is refused (protects against zip bombs)."""
 
 MAX_SHEET_ROWS = 100_000
@@ -26,12 +26,15 @@ indicator and month (long), a few thousand at most."""
 MAX_SHEET_COLUMNS = 1_000
 """A worksheet with more columns than this is refused (a wide extract has one column per month)."""
 
-MAX_SHEET_CELLS = 2_000_000
-"""A worksheet whose used range (rows times columns) is larger than this is refused."""
+MAX_SHEET_CELLS = 1_000_000
+"""A table whose used range (rows times columns, counted to the last filled cell of each row) is larger
+than this is refused, in a CSV file as in a worksheet. A wide extract of 300 indicators over five years
+uses about 20,000 cells."""
 
-READ_MEMORY_BYTES = 1024 * 1024 * 1024
-"""About the most memory reading one table can take within the limits above (documented, not enforced:
-a CSV of :data:`MAX_FILE_BYTES` takes a few hundred MB as text cells; a worksheet is read row by row)."""
+READ_MEMORY_BYTES = 512 * 1024 * 1024
+"""The most memory reading one table should take within the limits above (measured by
+``benchmarks/bench_read_limits.py``; not enforced): a worksheet is read row by row in openpyxl's read-only
+mode and every read stops at the first row past a limit."""
 
 # -- figures ----------------------------------------------------------------------------------------------
 MAX_FIGURE = 1e9

@@ -159,14 +159,16 @@ def prepare_load(
     *,
     catalogue: pd.DataFrame | None = None,
     today: _dt.date | None = None,
+    sheet: str | None = None,
 ) -> PreparedLoad:
     """Read and check a file for loading, without touching the store.
 
-    ``month`` defaults to the ``YYYY-MM`` the file name starts with.
+    ``month`` defaults to the ``YYYY-MM`` the file name starts with; ``sheet`` names the worksheet of a
+    workbook (default: its first visible sheet).
     """
     path = Path(path)
     current = Month.today(today)
-    table = read_table(path)  # problems with the file itself come first
+    table = read_table(path, sheet)  # problems with the file itself come first
     if month is None:
         month = month_from_filename(path)
         if month is None:
@@ -184,7 +186,8 @@ def prepare_load(
         raise InputError(path.name, f"the extract date {extracted_on:%Y-%m-%d} is in the future")
     catalogue = read_catalogue(project) if catalogue is None else catalogue
     parsed = parse_table(table, catalogue, month=month, today=today)
-    return PreparedLoad(path, month, table.sha256, parsed, table.sheet, extracted_on)
+    digest = table.sha256 if sheet is None else sha256_bytes(f"{table.sha256}|sheet|{sheet}".encode())
+    return PreparedLoad(path, month, digest, parsed, table.sheet, extracted_on)
 
 
 def _receipt(prepared: PreparedLoad, receipt: LoadReceipt) -> LoadReceipt:

@@ -10,7 +10,8 @@ Tables owned here (other modules may add their own ``dfe_*`` tables to the
 same file; this module never touches them):
 
 * ``loads``: load_id, loaded_at (UTC), month ('YYYY-MM'), source_file,
-  sha256 (of the file's bytes), row_count, extracted_on (date or null), note;
+  sha256 (of the file's bytes, and of the sheet's name when ``cpb load --sheet``
+  named one), row_count, extracted_on (date or null), note;
 * ``observations``: load_id, indicator, period, value, missing_reason,
   numerator, denominator, note, source_row;
 * ``publications``: month, load_id (the highest load included), published_at (UTC).
