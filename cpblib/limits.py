@@ -43,10 +43,12 @@ this in size: no children's-services figure comes near a billion, and every figu
 Infinity and not-a-number are never figures."""
 
 # -- commentary ---------------------------------------------------------------------------------------------
-MAX_COMMENTARY_CHARACTERS = 20_000
-"""Commentary for one domain longer than this (about eight pages of A4) is cut at the last paragraph that
-fits, with a note in the pack and a warning on the data-quality page."""
+MAX_COMMENTARY_BYTES = 50_000
+"""Commentary for one domain longer than this (in UTF-8 bytes: about twelve pages of A4) is cut at the
+last paragraph that fits, with a note where it is cut saying how much is not shown; the data-quality page
+warns about the file (the commentary suite's rule "a commentary file is short enough to read at a board",
+which must name the same size)."""
 
-MAX_COMMENTARY_LINE = 2_000
-"""A paragraph longer than this many characters without a space (a pasted URL, a run of symbols) is broken
-into pieces this long so the page and the PDF can wrap it."""
+WORD_BREAK = 60
+"""In the PDF, a word longer than this (a pasted address, a run of symbols) may break after every this
+many characters, so that it wraps instead of running off the page."""
