@@ -169,12 +169,14 @@ def check(
 
 def score(project: Project, data: MonthData, current: str) -> Pack:
     """Score the checked month: one scored frame that every page is built from (pure but for reading
-    the official DfE figures that fill benchmark gaps)."""
+    the official DfE figures that fill benchmark gaps); in a public pack, small numbers are suppressed
+    in it (:func:`cpblib.present.public.for_publication`)."""
     from .present.pack import Pack
+    from .present.public import for_publication
     from .scoring import score_month
 
     inputs = typed_inputs(project, data)
-    return Pack(project, data.month, inputs, score_month(inputs, project.config), current)
+    return for_publication(Pack(project, data.month, inputs, score_month(inputs, project.config), current))
 
 
 def publish(run: Run, engine: str, side, render: Callable) -> Published:

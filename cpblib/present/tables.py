@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .escape import html_text, markdown_escape
+from .format import suppression_note_for
 
 
 def html_table(
@@ -81,14 +82,18 @@ def table_bundle(
     cell_classes: Mapping[str, Sequence[str | None]] | None = None,
     numeric: Sequence[str] = (),
 ) -> dict:
-    """Display bundle: ``text/html`` for the site and Jupyter, ``text/markdown`` for the PDF."""
+    """Display bundle: ``text/html`` for the site and Jupyter, ``text/markdown`` for the PDF.
+
+    A table with a figure a public pack suppresses gets the note that explains the symbol under it.
+    """
     markdown = markdown_table(frame, numeric=numeric)
+    html = html_table(frame, caption=caption, row_header=row_header, cell_classes=cell_classes, numeric=numeric)
+    plain = frame.to_string(index=False)
     if caption:
         markdown = f"{markdown}\n\n: {markdown_escape(caption)}"
-    return {
-        "text/html": html_table(
-            frame, caption=caption, row_header=row_header, cell_classes=cell_classes, numeric=numeric
-        ),
-        "text/markdown": markdown,
-        "text/plain": frame.to_string(index=False),
-    }
+    note = suppression_note_for(frame.to_numpy().ravel())
+    if note:
+        markdown += f"\n\n{markdown_escape(note)}"
+        html += f'<p class="table-note">{html_text(note)}</p>'
+        plain += f"\n{note}"
+    return {"text/html": html, "text/markdown": markdown, "text/plain": plain}
