@@ -233,3 +233,28 @@ def test_suppression_settings_are_followed(tmp_path):
     true = stored.set_index(["indicator", "period"])["value"]
     for row in hidden.itertuples():
         assert 0 < true[(row.indicator, row.period)] < 10 or row.unit != "count"
+
+
+def test_the_data_quality_page_of_a_public_pack_quotes_no_figure_from_the_data():
+    from cpblib.checks.report import data_quality, render_markdown
+    from cpblib.checks.result import CheckOutcome, CheckResult
+    from cpblib.present.public import without_figures
+
+    result = CheckResult(
+        month="2023-03",
+        warnings=[
+            CheckOutcome(
+                "a value moved more than usual", "warning", file="2023-03.csv", indicator="iro-escalations",
+                period="2023-03", rows=[14], count=1, examples=[{"row": 14, "period": "2023-03", "value": 3.0}],
+                message="observed 3 against a median of 11",
+            )
+        ],
+        revisions=[{"indicator": "iro-escalations", "period": "2023-02", "previous_value": 2.0, "value": 4.0,
+                    "change": "2 -> 4", "file": "2023-03.csv", "row": 12}],
+    )  # fmt: skip
+    private = render_markdown(data_quality(result))
+    assert "value=3" in private and "2 -&gt; 4" in private and "observed 3" in private
+    public = render_markdown(data_quality(without_figures(result)))
+    assert "value=3" not in public and "2 -&gt; 4" not in public and "observed 3" not in public
+    assert "row 14 (2023-03)" in public and "| iro-escalations | 2023-02 | revised |" in public
+    assert result.revisions[0]["change"] == "2 -> 4"  # the result itself is left as it was
