@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
-from .limits import MAX_FIGURE
+from .limits import MAX_FIGURE, MAX_SETTINGS_BYTES
 
 CONFIG_FILE = "cpb.toml"
 
@@ -270,6 +270,8 @@ def decode_config(data: bytes, source: str = CONFIG_FILE) -> str:
 def load_config(root: Path) -> ProjectConfig:
     path = Path(root) / CONFIG_FILE
     try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is too large for a settings file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: not found") from None

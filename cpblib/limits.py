@@ -36,6 +36,10 @@ READ_MEMORY_BYTES = 512 * 1024 * 1024
 ``benchmarks/bench_read_limits.py``; not enforced): a worksheet is read row by row in openpyxl's read-only
 mode and every read stops at the first row past a limit."""
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""A settings file (``cpb.toml``, ``_quarto.yml``, a suite in ``expectations/``) larger than this is refused
+unread: the largest real one is a few kilobytes."""
+
 # -- figures ----------------------------------------------------------------------------------------------
 MAX_FIGURE = 1e9
 """A figure (a value, numerator, denominator, target, range, benchmark or tolerance) must be smaller than

@@ -75,7 +75,7 @@ def test_a_relative_path_out_of_the_project_is_refused(mini_project, key, value)
     assert not (mini_project.parent / "cpb.duckdb").exists()
 
 
-@pytest.mark.parametrize("folder", ["data", "data/extracts", "_site", "_build"])
+@pytest.mark.parametrize("folder", ["data", "data/extracts", "data/indicators.csv", "_site", "_build"])
 def test_a_folder_that_is_a_link_out_of_the_project_is_refused(mini_project, tmp_path, folder):
     target = tmp_path / "shared"
     if (mini_project / folder).exists():

@@ -47,9 +47,9 @@ def read_commentary(project: Project, month: Month, domain: str) -> str | None:
     if not path.is_file():
         return None
     project.inside(path, "commentary")  # a link to a file outside the project is never read
-    with path.open("rb") as handle:  # never more than the pack can show (and a little to say what is left)
+    with path.open("rb") as handle:  # never more than the pack can show (the size says what is left)
         data = handle.read(MAX_COMMENTARY_BYTES + 1)
-        rest = len(handle.read()) if len(data) > MAX_COMMENTARY_BYTES else 0
+    rest = max(0, path.stat().st_size - len(data))
     text = without_placeholder(data.decode("utf-8-sig", errors="replace"))
     return bounded(text, rest) or None
 
