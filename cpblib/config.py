@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .limits import MAX_FIGURE, MAX_SETTINGS_BYTES
 
 CONFIG_FILE = "cpb.toml"
 
@@ -44,7 +45,7 @@ RESERVED_COMPARATOR_NAMES = ("previous",)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # infinity is no setting
 
 
 class Authority(_Strict):
@@ -224,12 +225,15 @@ class RagRules(_Strict):
     """
 
     tolerance: float = Field(
-        default=0.0, ge=0, description="How far off target (or outside the range) still counts as Green"
+        default=0.0, ge=0, lt=MAX_FIGURE, description="How far off target (or outside the range) still counts as Green"
     )
     tolerance_type: Literal["relative", "absolute"] = "relative"
     red_rule: Literal["relative", "absolute", "worse_than_england", "none"] = "relative"
     red_threshold: float = Field(
-        default=10.0, ge=0, description="Percent (relative) or points (absolute) off target before a figure is Red"
+        default=10.0,
+        ge=0,
+        lt=MAX_FIGURE,
+        description="Percent (relative) or points (absolute) off target before a figure is Red",
     )
 
 
@@ -248,7 +252,9 @@ class Calendar(_Strict):
 
 class Publication(_Strict):
     protective_marking: str = "OFFICIAL"
-    suppression_threshold: int = Field(default=5, ge=0, description="Counts below this are suppressed in public output")
+    suppression_threshold: int = Field(
+        default=5, ge=0, le=100, description="Counts below this are suppressed in public output"
+    )
     suppression_symbol: str = "c"
     public: bool = Field(default=False, description="Apply small-number suppression to the rendered pack")
 
@@ -256,10 +262,10 @@ class Publication(_Strict):
 class Anomalies(_Strict):
     """Thresholds for the anomaly warnings of the data checks."""
 
-    z_score: float = Field(default=3.0, gt=0)
-    percent_change: float = Field(default=50.0, gt=0)
-    history_months: int = Field(default=12, ge=3)
-    flat_months: int = Field(default=6, ge=3)
+    z_score: float = Field(default=3.0, gt=0, le=100)
+    percent_change: float = Field(default=50.0, gt=0, lt=MAX_FIGURE)
+    history_months: int = Field(default=12, ge=3, le=600)
+    flat_months: int = Field(default=6, ge=3, le=600)
 
 
 class Paths(_Strict):
@@ -351,10 +357,37 @@ def find_project_root(start: Path | None = None) -> Path:
     )
 
 
+def decode_config(data: bytes, source: str = CONFIG_FILE) -> str:
+    r"""The text of a ``cpb.toml``: UTF-8, with or without a byte-order mark; any other encoding is
+    refused with the line and column of the first byte that is not UTF-8.
+
+    >>> decode_config("\ufeffname = 'Dorset'".encode())
+    "name = 'Dorset'"
+    >>> decode_config(b'[authority]\nname = "Testsh\xe9re"\n')
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.ConfigError: cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        read, start = bytes(exc.object), exc.start  # the bytes decoded (after any byte-order mark)
+        line = read.count(b"\n", 0, start) + 1
+        column = start - (read.rfind(b"\n", 0, start) + 1) + 1
+        raise ConfigError(
+            f"{source}, line {line}, column {column}: byte 0x{read[start]:02x} is not UTF-8; "
+            "save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        ) from None
+
+
 def load_config(root: Path) -> ProjectConfig:
     path = Path(root) / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is too large for a settings file")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: not found") from None
-    return parse_config(text, source=str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_config(decode_config(data, str(path)), source=str(path))

@@ -30,6 +30,7 @@ SLOW = (
     "tests/present/charts/test_display.py::test_a_notebook_that_displays_a_chart_executes_and_keeps_it",
     "tests/publish/test_month.py",
     "tests/publish/test_pdf.py",
+    "tests/publish/test_public_render.py",
     "tests/scoring/test_properties.py",
     "tests/site/",
     "tests/test_backtest.py",

@@ -112,3 +112,31 @@ def test_a_council_declares_comparators_of_its_own():
 def test_show_defaults_to_every_declared_comparator():
     config = parse_config(MINIMAL + '[comparators.outstanding]\nlabel = "Outstanding LAs"\n')
     assert config.comparators.shown == [*COMPARATORS, "outstanding"]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    (tmp_path / "cpb.toml").write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_config(tmp_path).authority.name == "Testshire"
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line_and_column(tmp_path):
+    (tmp_path / "cpb.toml").write_bytes(MINIMAL.replace("Testshire", "Testsh\xe9re").encode("latin-1"))
+    with pytest.raises(
+        ConfigError, match=r"cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8"
+    ):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "extra, key",
+    [
+        ("[rag]\ntolerance = inf\n", "rag.tolerance"),
+        ("[rag]\nred_threshold = nan\n", "rag.red_threshold"),
+        ("[rag]\ntolerance = 1e308\n", "rag.tolerance"),
+        ("[anomalies]\nz_score = inf\n", "anomalies.z_score"),
+        ("[publication]\nsuppression_threshold = 1000000000000\n", "publication.suppression_threshold"),
+    ],
+)
+def test_impossible_numbers_in_settings_are_refused(extra, key):
+    with pytest.raises(ConfigError, match=rf"{key}: "):
+        parse_config(MINIMAL + extra)

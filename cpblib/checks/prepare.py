@@ -123,9 +123,17 @@ def year_label_ok(value: str) -> bool:
 
 
 def _number(text: pd.Series) -> pd.Series:
-    """Numbers from text, allowing thousands commas as the catalogue reader does."""
+    """Numbers from text, allowing thousands commas; anything that is not a figure cpb takes (infinity,
+    not-a-number, :data:`cpblib.limits.MAX_FIGURE` or more) reads as no number.
+
+    >>> _number(pd.Series(["1,234.5", "1e308", "inf", "x"])).tolist()[:1]
+    [1234.5]
+    """
+    from ..limits import MAX_FIGURE
+
     cleaned = text.astype("object").map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
-    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    return numbers.where(numbers.abs() < MAX_FIGURE)
 
 
 def _with_location(

@@ -101,7 +101,7 @@ def print_report(result: CheckResult, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or Console(emoji=False)
     new = (result.extraction or {}).get("new") or []
     if new:
         console.print(
@@ -410,6 +410,10 @@ def write_reports(project, result: CheckResult) -> tuple[Path, Path]:
 
     folder = BuildFolder(project, Month.parse(result.month))
     json_path = write_text(folder.checks_json, result.to_json() + "\n")
+    if project.config.publication.public:  # the page of a public pack quotes no figure from the data
+        from ..present.public import without_figures
+
+        result = without_figures(result)
     content = data_quality(result, official_gaps=_official_gaps(project))
     markdown_path = write_text(folder.data_quality_md, render_markdown(content))
     return json_path, markdown_path

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from .. import dfe
 from ..errors import InputError
+from ..present.escape import console_text as escape
 from ..project import Project
 from . import app
 from ._common import ProjectOption, console, err_console, open_project, reports_errors
@@ -136,7 +136,7 @@ def show_command(
     ranks = dfe.bands(store, opened.config, mapping, indicators=selected, release=release)
     if frame.empty:
         err_console.print(
-            f"No DfE figures for {indicator}: import the dataset it comes from "
+            f"No DfE figures for {escape(indicator)}: import the dataset it comes from "
             f"({', '.join(sorted(set(mapping.loc[mapping['indicator'] == indicator, 'source'])))})."
         )
         raise SystemExit(1)

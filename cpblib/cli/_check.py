@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..present.escape import console_text
 from . import app
 from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
 
@@ -30,4 +31,7 @@ def check(month: MonthOption, project: ProjectOption = None) -> None:
     finally:
         folder = BuildFolder(run.project, month)
         if folder.checks_json.is_file():
-            console.print(f"Written {folder.checks_json} and {folder.data_quality_md.name}", highlight=False)
+            console.print(
+                f"Written {console_text(folder.checks_json)} and {console_text(folder.data_quality_md.name)}",
+                highlight=False,
+            )

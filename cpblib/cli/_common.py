@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from ..errors import CpbError
+from ..errors import CpbError, os_error_text
 from ..month import Month, MonthError
+from ..present.escape import console_text as escape
 from ..project import Project
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 ProjectOption = Annotated[
     Path | None,
@@ -49,15 +50,40 @@ def open_project(project_dir: Path | None) -> Project:
     return Project.open(project_dir)
 
 
+EXIT_ERROR = 1
+"""Exit code of a command that failed on something the user can fix: input, settings, files, folders."""
+EXIT_INTERRUPTED = 130
+"""Exit code of a command stopped by Ctrl-C or a stop signal (what shells report for Ctrl-C)."""
+
+
+def error_line(message: str) -> None:
+    """Print ``error: message`` on stderr as one line (the message is untrusted text)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+
+
 def reports_errors(func):
-    """Turn cpb's own errors into one clear line on stderr and exit code 1."""
+    """Turn every failure into one clear line on stderr and an exit code, never a traceback: 1 for
+    cpb's own errors and files or folders that cannot be read or written, 130 when interrupted.
+    Anything else is a fault in cpb, reported in one line too (exit 1); ``CPB_DEBUG=1`` shows
+    where it happened."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
         except CpbError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
-            sys.exit(1)
+            error_line(str(exc))
+        except OSError as exc:
+            error_line(os_error_text(exc))
+        except KeyboardInterrupt:
+            error_line("interrupted (nothing half-written is kept)")
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:
+            if os.environ.get("CPB_DEBUG"):
+                raise
+            error_line(f"unexpected {type(exc).__name__} (a fault in cpb): {exc}; run with CPB_DEBUG=1 to see where")
+        sys.exit(EXIT_ERROR)
 
     return wrapper

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ..present.escape import console_text
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
 
@@ -32,17 +33,21 @@ def page_progress(month):
 
         def started(job) -> None:
             began.append(time.perf_counter())
-            tasks[job.output] = bar.add_task(f"  {job.output}", total=1)
+            tasks[job.output] = bar.add_task(f"  {console_text(job.output)}", total=1)
 
         def done(job, executed: bool) -> None:
-            task = tasks.get(job.output) or bar.add_task(f"  {job.output}", total=1)
-            bar.update(task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})")
+            task = tasks.get(job.output) or bar.add_task(f"  {console_text(job.output)}", total=1)
+            bar.update(
+                task,
+                completed=1,
+                description=f"  {console_text(job.output)} ({'executed' if executed else 'unchanged'})",
+            )
 
         def executed(outcome) -> None:
             bar.stop()
             console.print(
                 f"{len(outcome.executed)} notebook(s) executed, {len(outcome.reused)} unchanged, "
-                f"in {time.perf_counter() - min(began, default=time.perf_counter()):.1f} s: {outcome.build_dir}"
+                f"in {time.perf_counter() - min(began, default=time.perf_counter()):.1f} s: {console_text(outcome.build_dir)}"
             )
 
         began: list[float] = []
@@ -75,4 +80,4 @@ def commentary(month: MonthOption, project_dir: ProjectOption = None) -> None:
     scored = build_month(Run(project, month, until=Stage.SCORE), None).pack.scored
     for path, created in prefill(project, month, scored):
         status = "created" if created else "kept (already written)"
-        console.print(f"{path.relative_to(project.root)}: {status}", highlight=False)
+        console.print(f"{console_text(path.relative_to(project.root))}: {status}", highlight=False)

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..config import BUILT_IN_COMPARATORS
+from ..present.escape import console_text as escape
+from ..present.escape import safe_cell
 from ..present.format import formatted
 from ..scoring import scored_columns
 from . import app
@@ -32,8 +33,15 @@ _FLAGS = ("rag_override", "exception_override")
 
 
 def _machine_frame(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> pd.DataFrame:
-    """The scored month's columns in their stable order: every declared comparator, whatever ``show`` says."""
-    return scored.loc[:, list(scored_columns(comparators))]
+    """The scored month's columns in their stable order (every declared comparator, whatever ``show`` says),
+    every piece of text made safe to open in a spreadsheet (:func:`safe_cell`)."""
+    frame = scored.loc[:, list(scored_columns(comparators))]
+    text = {
+        column: frame[column].map(lambda cell: safe_cell(cell) if isinstance(cell, str) else cell)
+        for column in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[column])
+    }
+    return frame.assign(**text)
 
 
 def to_csv(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> str:
@@ -49,7 +57,7 @@ def to_json(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARAT
 
 def rich_table(scored: pd.DataFrame, title: str) -> Table:
     shown = formatted(scored)
-    table = Table(title=title, header_style="bold", title_justify="left")
+    table = Table(title=escape(title), header_style="bold", title_justify="left")
     table.add_column("Indicator", ratio=1, min_width=30, overflow="fold")
     for heading in ("Period", "Value", "Previous", "Direction", "Target", "RAG", "Exception"):
         table.add_column(

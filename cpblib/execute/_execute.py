@@ -77,6 +77,7 @@ def notebook_source(project: Project, name: str) -> Path:
     """The project's own ``notebooks/<name>.ipynb`` if it has one, else cpb's, written into the build folder."""
     own = project.root / NOTEBOOKS_DIR / f"{name}.ipynb"
     if own.is_file():
+        project.inside(own)  # a notebook that is a link to a file outside the project is refused
         return own
     from ..present.notebooks import notebook_text
 

@@ -47,6 +47,7 @@ import pandas as pd
 
 from .._vocabulary import vocabulary
 from ..errors import InputError
+from ..limits import MAX_FIGURE
 from ..month import Month, MonthError
 from .files import Table, is_unnamed, with_header_at
 
@@ -159,8 +160,22 @@ def cell_problem(text: str) -> str:
     """
     if looks_like_formula(text):
         return f"{show(text)} looks like a spreadsheet formula; cpb never runs formulas: type the value itself"
+    if too_large(text):
+        return f"{show(text)} is too large: it is not a number a pack can show (figures are below {MAX_FIGURE:,.0f})"
     markers = ", ".join(m for m in MISSING_MARKERS if m)
     return f"{show(text)} is not a number or a missing-value marker ({markers})"
+
+
+def too_large(text: str) -> bool:
+    """Whether text is written as a number but is no figure: infinite, or :data:`~cpblib.limits.MAX_FIGURE` or more.
+
+    >>> too_large("1e308"), too_large("12345678901234567890123"), too_large("1,234"), too_large("inf")
+    (True, True, False, False)
+    """
+    number = str(text).strip().removesuffix("%").strip()
+    if not (re.fullmatch(_NUMBER, number) or re.fullmatch(_THOUSANDS, number)):
+        return False
+    return not abs(float(number.replace(",", ""))) < MAX_FIGURE
 
 
 def parse_cells(cells: pd.Series) -> pd.DataFrame:
@@ -183,7 +198,7 @@ def parse_cells(cells: pd.Series) -> pd.DataFrame:
     number = number.mask(grouped, number.str.replace(",", "", regex=False))
     numeric = number.str.fullmatch(_NUMBER).fillna(False).astype(bool) & reason.isna()
     value = pd.to_numeric(number.where(numeric), errors="coerce").astype("float64")
-    numeric = numeric & np.isfinite(value.fillna(0.0))  # e.g. 1e999 is not a figure
+    numeric = numeric & (value.fillna(0.0).abs() < MAX_FIGURE)  # e.g. 1e999 or a 23-digit count is not a figure
     value = value.where(numeric)
     missing = _objects(reason.astype(object).where(~numeric))
     return pd.DataFrame(

@@ -164,14 +164,16 @@ def prepare_load(
     *,
     catalogue: pd.DataFrame | None = None,
     today: _dt.date | None = None,
+    sheet: str | None = None,
 ) -> PreparedLoad:
     """Read and check a file for loading, without touching the store.
 
-    ``month`` defaults to the ``YYYY-MM`` the file name starts with.
+    ``month`` defaults to the ``YYYY-MM`` the file name starts with; ``sheet`` names the worksheet of a
+    workbook (default: its first visible sheet).
     """
     path = Path(path)
     current = Month.today(today)
-    table = read_table(path)  # problems with the file itself come first
+    table = read_table(path, sheet)  # problems with the file itself come first
     if month is None:
         month = month_from_filename(path)
         if month is None:
@@ -198,7 +200,8 @@ def prepare_load(
         suite=load_suite("values", project.root),
         params=project_parameters(project),
     )
-    return PreparedLoad(path, month, table.sha256, parsed, table.sheet, extracted_on)
+    digest = table.sha256 if sheet is None else sha256_bytes(f"{table.sha256}|sheet|{sheet}".encode())
+    return PreparedLoad(path, month, digest, parsed, table.sheet, extracted_on)
 
 
 def _receipt(prepared: PreparedLoad, receipt: LoadReceipt) -> LoadReceipt:
@@ -293,12 +296,13 @@ def load_file(
 def extract_files(project: Project) -> list[Path]:
     """The extract files of the project (CSV and Excel), in file-name order.
 
-    Hidden files and Excel's ``~$`` lock files are left out.
+    Hidden files and Excel's ``~$`` lock files are left out; a file that is a link to a file outside
+    the project is refused (:class:`~cpblib.errors.OutsideProject`).
     """
     folder = project.path("extracts")
     if not folder.is_dir():
         return []
-    return sorted(
+    files = sorted(
         (
             path
             for path in folder.iterdir()
@@ -308,6 +312,9 @@ def extract_files(project: Project) -> list[Path]:
         ),
         key=lambda p: p.name,
     )
+    for path in files:
+        project.inside(path, "extracts")  # an extract that is a link to a file outside the project is refused
+    return files
 
 
 def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[LoadReceipt]:

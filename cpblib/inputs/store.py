@@ -10,7 +10,8 @@ Tables owned here (other modules may add their own ``dfe_*`` tables to the
 same file; this module never touches them):
 
 * ``loads``: load_id, loaded_at (UTC), month ('YYYY-MM'), source_file,
-  sha256 (of the file's bytes), row_count, extracted_on (date or null), note;
+  sha256 (of the file's bytes, and of the sheet's name when ``cpb load --sheet``
+  named one), row_count, extracted_on (date or null), note;
 * ``observations``: load_id, indicator, period, value, missing_reason,
   numerator, denominator, note, source_row;
 * ``publications``: month, load_id (the highest load included), published_at (UTC).
@@ -185,6 +186,8 @@ class Store:
             raise StoreError(f"cannot open the store {path}: {_first_line(exc)}") from None
         try:
             yield cls(connection, path, read_only)
+        except duckdb.Error as exc:  # e.g. a block of the file damaged on disk, found only when read
+            raise StoreError(damaged_store(path, exc)) from None
         finally:
             connection.close()
 
@@ -465,6 +468,14 @@ class Store:
             .loc[:, list(REVISION_COLUMNS)]
             .reset_index(drop=True)
         )
+
+
+def damaged_store(path: Path, exc: Exception) -> str:
+    """The message for a store that opened but could not be read or written to the end."""
+    return (
+        f"the store {path} cannot be read or written ({_first_line(exc)}). "
+        "Restore it from a backup, or move it aside and run cpb again to rebuild it from the extracts"
+    )
 
 
 def _first_line(exc: Exception) -> str:

@@ -21,11 +21,12 @@ from pathlib import Path
 import pandas as pd
 from markdown_it import MarkdownIt
 
+from ..limits import MAX_COMMENTARY_BYTES, WORD_BREAK
 from ..month import Month
 from ..naming import slugify
 from ..project import Project
+from .escape import markdown_escape
 from .format import format_gap, format_value, period_text
-from .tables import markdown_escape
 
 PLACEHOLDER_HEADING = "## Draft facts for the writer (not shown in the pack)"
 DRAFT_START = "<!-- cpb:draft -->"
@@ -40,12 +41,41 @@ def commentary_path(project: Project, month: Month, domain: str) -> Path:
 
 
 def read_commentary(project: Project, month: Month, domain: str) -> str | None:
-    """The published commentary for a domain (placeholder section removed), or None if there is none."""
+    """The published commentary for a domain (placeholder section removed, cut to
+    :data:`~cpblib.limits.MAX_COMMENTARY_BYTES`), or None if there is none."""
     path = commentary_path(project, month, domain)
     if not path.is_file():
         return None
-    text = without_placeholder(path.read_text(encoding="utf-8-sig"))
-    return text or None
+    project.inside(path, "commentary")  # a link to a file outside the project is never read
+    with path.open("rb") as handle:  # never more than the pack can show (the size says what is left)
+        data = handle.read(MAX_COMMENTARY_BYTES + 1)
+    rest = max(0, path.stat().st_size - len(data))
+    text = without_placeholder(data.decode("utf-8-sig", errors="replace"))
+    return bounded(text, rest) or None
+
+
+def bounded(text: str, rest: int = 0) -> str:
+    """``text`` cut to :data:`~cpblib.limits.MAX_COMMENTARY_BYTES` at the last paragraph that fits, with a
+    note saying how much is not shown (never cut silently); ``rest`` counts bytes already left unread.
+
+    >>> bounded("Short.")
+    'Short.'
+    >>> cut = bounded("a " * 15_000 + "\\n\\n" + "b " * 15_000)
+    >>> cut.count("a "), cut.count("b "), cut.splitlines()[-1][:72]
+    (15000, 0, '*The rest of this commentary (30,003 characters) is not shown: it is lon')
+    """
+    data = text.encode("utf-8")
+    if len(data) <= MAX_COMMENTARY_BYTES and not rest:
+        return text
+    head = data[:MAX_COMMENTARY_BYTES].decode("utf-8", errors="ignore")
+    cut = head.rfind("\n\n")
+    kept = (head[:cut] if cut > len(head) // 2 else head).rstrip()
+    left = len(text) - len(kept) + rest
+    note = (
+        f"*The rest of this commentary ({left:,} characters) is not shown: it is longer than the "
+        f"{MAX_COMMENTARY_BYTES:,} bytes a pack shows for one domain. The data-quality page names the file.*"
+    )
+    return f"{kept}\n\n{note}"
 
 
 def without_placeholder(text: str) -> str:
@@ -56,8 +86,6 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 PDF_LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Link targets kept as links in the PDF; any other link (javascript:, file:, relative) shows as its text."""
-
-_PUNCTUATION = re.compile(r"""([!#$%&()*+\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
 def _tokens(text: str, top_heading: int) -> list:
@@ -87,20 +115,25 @@ def commentary_markdown(text: str, top_heading: int = 3) -> str:
     >>> print(commentary_markdown("# Placements\\n\\nFell <b>5%</b>, see [DfE](https://gov.uk) or [notes](a.html)."))
     ### Placements
     <BLANKLINE>
-    Fell \\<b\\>5\\%\\<\\/b\\>, see [DfE](<https://gov.uk>) or notes\\.
+    Fell \\<b\\>5%\\</b\\>, see [DfE](<https://gov.uk>) or notes\\.
     >>> print(commentary_markdown("`#panic()`{=typst}"))
-    `#panic()`\\{\\=typst\\}
+    `#panic()`\\{=typst\\}
     """
     return _blocks_markdown(_tokens(text, top_heading)).strip()
 
 
+_LONG_WORD = re.compile(rf"\S{{{WORD_BREAK}}}(?=\S)")
+
+
 def _literal(text: str) -> str:
-    """Text that pandoc reads back as exactly this text: each ASCII punctuation mark but , ' " escaped.
+    """Text that pandoc reads back as exactly this text (:func:`cpblib.present.escape.markdown_escape`),
+    with a break allowed (a zero-width space) after every :data:`~cpblib.limits.WORD_BREAK` characters of a
+    longer word, so that Typst wraps it instead of letting it run off the page.
 
     >>> print(_literal("5 < 10 {=typst} $x$ @team"))
-    5 \\< 10 \\{\\=typst\\} \\$x\\$ \\@team
+    5 \\< 10 \\{=typst\\} \\$x\\$ \\@team
     """
-    return _PUNCTUATION.sub(r"\\\1", text)
+    return markdown_escape(_LONG_WORD.sub(lambda match: match[0] + "\u200b", text))
 
 
 def _code_span(content: str) -> str:

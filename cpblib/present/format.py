@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+from typing import Self
 
 import pandas as pd
 
@@ -19,16 +20,77 @@ from ..scoring._text import UNIT_SUFFIX
 MISSING = "–"
 
 
+class Suppressed(str):
+    """A figure a public pack does not show (:mod:`cpblib.present.public`): its text is the suppression
+    symbol, and it knows the threshold it was suppressed by, for the note that explains it.
+
+    >>> marker = Suppressed("c", 5)
+    >>> marker, marker.threshold, format_value(marker, "count", 0)
+    ('c', 5, 'c')
+    """
+
+    threshold: int
+
+    def __new__(cls, symbol: str, threshold: int) -> Self:
+        marker = super().__new__(cls, symbol)
+        marker.threshold = threshold
+        return marker
+
+    def __reduce__(self):
+        return (Suppressed, (str(self), self.threshold))
+
+    @property
+    def note(self) -> str:
+        return suppression_note(str(self), self.threshold)
+
+
+def suppression_note(symbol: str, threshold: int) -> str:
+    """The sentence that explains the suppression symbol, under a table and on the data-quality page.
+
+    >>> suppression_note("c", 5)
+    'c: not shown because it is a small number (1 to 4), or a percentage, rate or average of fewer than 5 children, so that no child can be identified.'
+    """
+    return (
+        f"{symbol}: not shown because it is a small number (1 to {threshold - 1}), or a percentage, rate or "
+        f"average of fewer than {threshold} children, so that no child can be identified."
+    )
+
+
+_NOTES: dict[str, str] = {}
+"""Suppression symbol -> its note, for every symbol this process has printed a figure as (see
+:func:`suppression_note_for`: a table's cells are plain text by the time it is drawn)."""
+
+
+def suppression_note_for(cells) -> str | None:
+    """The note to print under a table when one of its cells shows a suppressed figure (the symbol alone, or
+    followed by its period in brackets), else None.
+
+    >>> _ = format_values([Suppressed("c", 5)], 0, "count")
+    >>> suppression_note_for(["437", "c (Dec 22)"])[:25], suppression_note_for(["437", "–"])
+    ('c: not shown because it i', None)
+    """
+    for symbol, note in _NOTES.items():
+        if any(isinstance(c, str) and (c == symbol or c.startswith(f"{symbol} (")) for c in cells):
+            return note
+    return None
+
+
 def format_values(values, decimals: int, unit: str | None = None, missing: str = "") -> list[str]:
     """Figures of one unit as the pack prints them (:func:`cpblib.scoring.format_numbers` with the unit's sign).
 
     >>> format_values([64.55, 1234.5, float("nan"), -0.04], 1, "percent")
     ['64.6%', '1,234.5%', '', '0.0%']
     """
-    numbers = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").to_numpy(dtype="float64")
+    items = list(values)
+    numbers = pd.to_numeric(pd.Series(items, dtype="object"), errors="coerce").to_numpy(dtype="float64")
     places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
     text = format_numbers(numbers, places, UNIT_SUFFIX.get(unit or "", ""))
-    return [missing if not cell else cell for cell in text.tolist()]
+    shown = [missing if not cell else cell for cell in text.tolist()]
+    for position, item in enumerate(items):
+        if isinstance(item, Suppressed):  # a public pack's small figure: its symbol
+            _NOTES[str(item)] = item.note
+            shown[position] = item
+    return shown
 
 
 def format_value(value: object, unit: str, decimals: int | None) -> str:

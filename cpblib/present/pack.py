@@ -98,11 +98,12 @@ def score_pack(project: Project, month: Month) -> Pack:
     not in the store yet are loaded first."""
     from ..inputs.month_data import load_new_extracts, read_month, typed_inputs
     from ..scoring import score_month
+    from .public import for_publication
 
     loaded = load_new_extracts(project)
     key = fingerprint(project, month)
     inputs = typed_inputs(project, read_month(project, month, loaded))
-    return Pack(project, month, inputs, score_month(inputs, project.config), key)
+    return for_publication(Pack(project, month, inputs, score_month(inputs, project.config), key))
 
 
 def open_month(month: str, project_dir: str = "") -> Pack:

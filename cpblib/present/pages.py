@@ -449,6 +449,10 @@ def show_data_quality(pack: Pack) -> None:
     # The report escapes every piece of input text; line breaks inside table cells become "; " so the
     # same Markdown reads well on the site and in the PDF.
     show_markdown(path.read_text(encoding="utf-8").replace("<br>", "; "))
+    if pack.config.publication.public:
+        from .public import suppression_section
+
+        show_markdown(suppression_section(pack))
 
 
 __all__ = [

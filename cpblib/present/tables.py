@@ -8,23 +8,17 @@ Cells are escaped: text from input files can never inject markup.
 >>> print(markdown_table(frame))
 | Indicator | Value |
 |:--|:--|
-| Rate \\<b\\> | 64.6 |
+| Rate \\<b\\> | 64\\.6 |
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
-
-
-def markdown_escape(text: object) -> str:
-    """Text made literal in Markdown (pandoc and CommonMark): special characters backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+from .escape import html_text, markdown_escape
+from .format import suppression_note_for
 
 
 def html_table(
@@ -43,15 +37,15 @@ def html_table(
     classes = cell_classes or {}
     parts = ['<table class="cpb-table">']
     if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
+        parts.append(f"<caption>{html_text(caption)}</caption>")
     parts.append("<thead><tr>")
     num_class = ' class="num"'
-    parts += [f'<th scope="col"{num_class if c in numeric else ""}>{html.escape(str(c))}</th>' for c in frame.columns]
+    parts += [f'<th scope="col"{num_class if c in numeric else ""}>{html_text(c)}</th>' for c in frame.columns]
     parts.append("</tr></thead><tbody>")
     for position, row in enumerate(frame.itertuples(index=False)):
         parts.append("<tr>")
         for column, value in zip(frame.columns, row):
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
+            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else html_text(value)
             css = [
                 c
                 for c in (classes.get(column, [None] * len(frame))[position], "num" if column in numeric else None)
@@ -88,14 +82,18 @@ def table_bundle(
     cell_classes: Mapping[str, Sequence[str | None]] | None = None,
     numeric: Sequence[str] = (),
 ) -> dict:
-    """Display bundle: ``text/html`` for the site and Jupyter, ``text/markdown`` for the PDF."""
+    """Display bundle: ``text/html`` for the site and Jupyter, ``text/markdown`` for the PDF.
+
+    A table with a figure a public pack suppresses gets the note that explains the symbol under it.
+    """
     markdown = markdown_table(frame, numeric=numeric)
+    html = html_table(frame, caption=caption, row_header=row_header, cell_classes=cell_classes, numeric=numeric)
+    plain = frame.to_string(index=False)
     if caption:
         markdown = f"{markdown}\n\n: {markdown_escape(caption)}"
-    return {
-        "text/html": html_table(
-            frame, caption=caption, row_header=row_header, cell_classes=cell_classes, numeric=numeric
-        ),
-        "text/markdown": markdown,
-        "text/plain": frame.to_string(index=False),
-    }
+    note = suppression_note_for(frame.to_numpy().ravel())
+    if note:
+        markdown += f"\n\n{markdown_escape(note)}"
+        html += f'<p class="table-note">{html_text(note)}</p>'
+        plain += f"\n{note}"
+    return {"text/html": html, "text/markdown": markdown, "text/plain": plain}

@@ -8,14 +8,20 @@ Layout of ``site_dir``::
     2023-03/domains/<slug>.html
     2023-03/appendix.html, data-quality.html
 
+The folder is cpb's own: cpb writes a marker file (``.cpb-site``) when it
+makes the folder, and refuses to write into a folder that holds files without
+that marker (an existing website, say), so it never deletes or overwrites what
+it did not write. A website an earlier cpb wrote (its home page, ``assets/``
+and months' folders, nothing else) is taken on and marked.
+
 Rendering a month replaces only that month's folder, the home page and the
-assets. Everything is first written to a temporary folder beside
-``site_dir`` (inside it when ``site_dir`` is a mount point, so that renames
-stay on one file system); only when every page has been written is the old
-month folder renamed away, the new one renamed into place and the old copy
-removed. An error or a kill before that point leaves the published site
-exactly as it was. A kill leaves a ``.<site>.render-*`` folder behind, which
-the next render removes once it is an hour old.
+assets. Everything is first written to a temporary folder inside ``site_dir``
+(so renames stay on one file system and nothing is written outside it); only
+when every page has been written is the old month folder renamed away, the new
+one renamed into place and the old copy removed. An error or a kill before
+that point leaves the published site exactly as it was. A kill leaves a
+``.render-*`` folder behind, which the next render removes once it is an hour
+old.
 
 Pages of older months are not rewritten when a new month is added: their
 month switcher lists the months published when they were rendered, and its
@@ -39,11 +45,19 @@ import markupsafe
 
 from ..config import ProjectConfig
 from ..month import Month
+from ..present import escape
 from ._html import SITE_DATA, HtmlConverter, tidy_fragment
 from ._notebook import visible_notebook
 from ._structure import Page, find_quarto_file, load_structure, resolve_pages
 
 ASSETS = ("cpb.css", "print.css")
+SITE_MARKER = ".cpb-site"
+"""The file that says a folder is a website cpb wrote (and may replace the contents of)."""
+SCRATCH_PREFIX = ".render-"
+_MARKER_TEXT = (
+    "This folder is a board pack website written by cpb. cpb replaces its contents when it renders;\n"
+    "do not keep other files here.\n"
+)
 _MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
 _STALE_SECONDS = 3600
 
@@ -56,13 +70,8 @@ class _Link:
 
 
 def css_string(text: str) -> markupsafe.Markup:
-    r"""A CSS string literal for ``text``, safe inside a ``<style>`` element.
-
-    >>> print(css_string('OFFICIAL "A" </style> & B'))
-    "OFFICIAL \000022A\000022 \00003C/style\00003E \000026 B"
-    """
-    escaped = "".join(f"\\{ord(ch):06X}" if ch in '\\"<>&\n\r' else ch for ch in str(text))
-    return markupsafe.Markup(f'"{escaped}"')
+    """The template filter writing ``text`` as a CSS string (:func:`cpblib.present.escape.css_string`)."""
+    return markupsafe.Markup(escape.css_string(text))
 
 
 def _environment() -> jinja2.Environment:
@@ -144,7 +153,7 @@ def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str)
         if target is None:
             return match.group(0)
         href = _rel(here, target) + (f"#{fragment}" if fragment else "")
-        return f"{match.group(1)}{markupsafe.escape(href)}{match.group(3)}"
+        return f"{match.group(1)}{escape.html_text(href)}{match.group(3)}"
 
     return re.sub(r'(<a\b[^>]*?\bhref=")([^":?]+\.ipynb(?:#[^"]*)?)(")', replace, body)
 
@@ -225,6 +234,82 @@ def _size_label(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def claim_site(site_dir: Path | str) -> Path:
+    """Make sure ``site_dir`` is cpb's own website folder (see the module notes); returns it.
+
+    A missing or empty folder is made cpb's with the marker file; a folder holding the marker is
+    cpb's already, and so is a website an earlier cpb wrote (given the marker now); any other folder is refused with :class:`~cpblib.errors.ConfigError`, naming
+    what is in it.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "_site"
+    >>> claim_site(folder) == folder and (folder / SITE_MARKER).is_file()
+    True
+    >>> other = Path(tempfile.mkdtemp()); _ = (other / "index.html").write_text("<p>intranet</p>")
+    >>> claim_site(other)
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.ConfigError: ... holds files cpb did not write (index.html); ...
+    """
+    from ..errors import ConfigError
+
+    site_dir = Path(site_dir)
+    marker = site_dir / SITE_MARKER
+    if marker.is_file():
+        return site_dir
+    if site_dir.exists() and not site_dir.is_dir():
+        raise ConfigError(f"{site_dir} is a file: [paths] site must name a folder for the website")
+    if site_dir.is_dir():
+        others = sorted(p.name for p in site_dir.iterdir() if not p.name.startswith(SCRATCH_PREFIX))
+        if others and not _written_by_earlier_cpb(site_dir, others):
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            raise ConfigError(
+                f"the website folder {site_dir} holds files cpb did not write ({shown}); cpb would replace them. "
+                f"Set [paths] site in cpb.toml to a new or empty folder (if an earlier cpb wrote this one, "
+                f"delete it or create an empty file {SITE_MARKER} in it)"
+            )
+    site_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(_MARKER_TEXT, encoding="utf-8")
+    return site_dir
+
+
+_MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _written_by_earlier_cpb(site_dir: Path, names: list[str]) -> bool:
+    """Whether a folder without the marker is a website an earlier cpb wrote: nothing in it but the home
+    page (which loads cpb's style sheet), cpb's ``assets/`` and months' folders, each with its own home page.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("assets/cpb.css", "2023-03/index.html"):
+    ...     (folder / name).parent.mkdir(parents=True, exist_ok=True); _ = (folder / name).write_text("x")
+    >>> _ = (folder / "index.html").write_text('<link rel="stylesheet" href="assets/cpb.css">')
+    >>> _written_by_earlier_cpb(folder, ["2023-03", "assets", "index.html"])
+    True
+    >>> _ = (folder / "intranet.html").write_text("<p>news</p>")
+    >>> _written_by_earlier_cpb(folder, ["2023-03", "assets", "index.html", "intranet.html"])
+    False
+    """
+    home = site_dir / "index.html"
+    if not home.is_file() or not (site_dir / "assets" / "cpb.css").is_file():
+        return False
+    for name in names:
+        path = site_dir / name
+        if name in ("index.html", "assets"):
+            continue
+        if not (_MONTH_FOLDER.match(name) and path.is_dir() and (path / "index.html").is_file()):
+            return False
+    with open(home, encoding="utf-8", errors="replace") as handle:
+        return 'href="assets/cpb.css"' in handle.read(20_000)
+
+
+def scratch_folder(site_dir: Path, prefix: str) -> Path:
+    """A new temporary folder inside ``site_dir`` for a render to write into (stale ones removed first)."""
+    _clean_stale(site_dir, SCRATCH_PREFIX)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{prefix}-", dir=site_dir))
+
+
 def _clean_stale(parent: Path, prefix: str) -> None:
     """Remove temporary folders a killed render left behind (older than an hour)."""
     now = time.time()
@@ -302,13 +387,8 @@ def render_site(
     else:
         switcher = sorted(published)
 
-    site_dir.mkdir(parents=True, exist_ok=True)
-    parent = site_dir.resolve().parent
-    if os.stat(parent).st_dev != os.stat(site_dir).st_dev:
-        parent = site_dir  # site_dir is a mount point: renames must stay on its file system
-    prefix = f".{site_dir.name}.render-"
-    _clean_stale(parent, prefix)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{prefix}{month}-", dir=parent))
+    claim_site(site_dir)
+    scratch = scratch_folder(site_dir, str(month))
     try:
         env = _environment()
         converter = HtmlConverter()

@@ -17,7 +17,7 @@ from ._periods import latest_period, previous_period
 from ._rollup import rollup
 from ._score import SCORED_COLUMNS, score, score_month, scored_columns
 from ._summary import summarise
-from ._suppress import suppress
+from ._suppress import hidden_figures, suppress
 
 __all__ = [
     "SCORED_COLUMNS",
@@ -26,6 +26,7 @@ __all__ = [
     "exceptions",
     "format_numbers",
     "headline_facts",
+    "hidden_figures",
     "latest_period",
     "packaged_headings",
     "parse_headings",

@@ -369,3 +369,10 @@ def test_errors_name_the_indicator_when_known(tmp_path, catalogue):
         str(problem)
         == "2023-03.csv, row 2, column 'value', indicator 'care-leavers-eet': 104 is over 100, the most a percentage can be"
     )
+
+
+@pytest.mark.parametrize("cell", ["1e308", "12345678901234567890123", "-1e10", "1,000,000,000", "1e999"])
+def test_absurdly_large_figures_are_refused(cell):
+    with pytest.raises(CellError, match="is too large: it is not a number a pack can show"):
+        parse_cell(cell)
+    assert parse_cell("999,999,999") == (999999999.0, None)

@@ -336,3 +336,60 @@ def test_a_project_rule_applies_when_loading(project, tmp_path):
         load_file(project, path, today=TODAY)
     assert (caught.value.row, caught.value.column) == (2, "value")
     assert "1,437 is above 1,000" in caught.value.message
+
+
+@pytest.mark.parametrize("cell", ["1e308", "12345678901234567890123"])
+def test_an_impossible_figure_stops_the_load_naming_its_row_and_column(mini_project, cell):
+    from cpblib.errors import InputError
+    from cpblib.inputs.load import load_file
+    from cpblib.project import Project
+
+    extract = mini_project / "2023-02.csv"
+    extract.write_text(f"indicator,period,value\ncic-number,2023-02,{cell}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"2023-02.csv, row 2, column 'value'.*too large"):
+        load_file(Project.open(mini_project), extract)
+    assert not (mini_project / "data" / "cpb.duckdb").exists()
+
+
+def test_an_impossible_target_is_refused_naming_its_row_and_column(mini_project):
+    from cpblib.inputs.load import read_typed_table
+    from cpblib.project import Project
+
+    (mini_project / "data" / "targets.csv").write_text(
+        "indicator,from_month,target\ncic-number,2023-01,inf\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"targets.csv, row 2, column 'target', .*'inf' is not allowed: .*numbers \(finite, and below 1,000,000,000",
+    ):
+        read_typed_table(Project.open(mini_project), "targets")
+
+
+def test_cpb_load_reads_the_visible_sheet_or_the_one_named(mini_project):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from cpblib.cli import app
+    from cpblib.inputs.store import Store
+
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title, hidden.sheet_state = "Old", "hidden"
+    hidden.append(["indicator", "period", "value"])
+    hidden.append(["cic-number", "2023-02", 999])
+    shown = book.create_sheet("February")
+    shown.append(["indicator", "period", "value"])
+    shown.append(["cic-number", "2023-02", 441])
+    path = mini_project / "2023-02-extract.xlsx"
+    book.save(path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["load", str(path), "--project", str(mini_project)])
+    assert result.exit_code == 0, result.output
+    assert "(sheet February)" in result.stdout
+    with Store.open(mini_project / "data" / "cpb.duckdb") as store:
+        assert store.values(as_at="2023-02").set_index("period").loc["2023-02", "value"] == 441.0
+    named = runner.invoke(app, ["load", str(path), "--sheet", "Old", "--project", str(mini_project)])
+    assert named.exit_code == 0, named.output
+    assert "(sheet Old)" in named.stdout
+    missing = runner.invoke(app, ["load", str(path), "--sheet", "March", "--project", str(mini_project)])
+    assert missing.exit_code == 1 and "has no sheet 'March'; its sheets are 'Old', 'February'" in missing.stderr

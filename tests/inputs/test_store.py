@@ -253,3 +253,20 @@ def test_republishing_adds_a_publication_and_keeps_the_first(two_months):
 def test_nothing_loaded_cannot_be_published(path):
     with Store.open(path, read_only=False) as store, pytest.raises(StoreError, match="nothing has been loaded"):
         store.record_publication("2023-03")
+
+
+def test_a_store_damaged_on_disk_is_one_clear_error_not_a_database_traceback(path):
+    rows = [("cic-number", f"20{y:02d}-{m:02d}", float(m)) for y in range(10, 24) for m in range(1, 13)]
+    with Store.open(path, read_only=False) as store:
+        for load in range(40):  # enough loads for the data to fill blocks beyond the file's header
+            store.add_load(frame(*rows), f"2023-{load % 12 + 1:02d}", f"extract-{load}.csv", sha256=f"{load:04d}")
+    size = path.stat().st_size
+    with path.open("r+b") as handle:  # damage every block but the first few (the file still opens)
+        for offset in range(size // 2, size, 4096):
+            handle.seek(offset + 100)
+            handle.write(b"\x55" * 300)
+    with (
+        pytest.raises(StoreError, match="cannot be read or written .*Restore it from a backup"),
+        Store.open(path) as store,
+    ):
+        store.values(as_at="2023-12")

@@ -33,7 +33,7 @@ from ..._vocabulary import label as vocabulary_label
 from ...config import Comparators
 from ...month import Month, month_range
 from ...scoring import round_half_away, year_end
-from ..format import format_value, format_values
+from ..format import Suppressed, format_value, format_values
 from . import _theme as theme
 
 FREQUENCY_STEP = {"monthly": 1, "quarterly": 3, "termly": 5, "annual": 12}
@@ -110,6 +110,7 @@ class TrendData:
     comparators: pd.DataFrame  # comparator, name, year, value, text, sentence
     annotations: pd.DataFrame  # month, label, text, short, offset
     gaps: list[tuple[Month, Month]] = field(default_factory=list)
+    suppressed: list[Month] = field(default_factory=list)  # months whose figure a public pack does not show
 
     @property
     def labels(self) -> list[str]:
@@ -128,6 +129,32 @@ def _series(history: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
         .drop_duplicates("ordinal", keep="last")
         .reset_index(drop=True)
     )
+
+
+def _suppressed_months(history: pd.DataFrame, indicator: str | None, first: int, last: int) -> list[Month]:
+    """Months from ``first`` to ``last`` (ordinals) whose figure is a public pack's suppressed one."""
+    frame = history
+    if indicator is not None and "indicator" in frame.columns:
+        frame = frame.loc[frame["indicator"] == indicator]
+    hidden = frame.loc[frame["value"].map(lambda value: isinstance(value, Suppressed)), "period"]
+    ordinals = sorted({Month.parse(str(period)).ordinal for period in hidden})
+    return [Month.from_ordinal(o) for o in ordinals if first <= o <= last]
+
+
+def _outside(gaps: list[tuple[Month, Month]], hidden: list[Month]) -> list[tuple[Month, Month]]:
+    """The gaps without the months whose figure is suppressed (those are said to be suppressed, not missing)."""
+    if not hidden:
+        return gaps
+    kept, hidden_ordinals = [], {m.ordinal for m in hidden}
+    for start, end in gaps:
+        run: list[int] = []
+        for ordinal in [*range(start.ordinal, end.ordinal + 1), None]:
+            if ordinal is not None and ordinal not in hidden_ordinals:
+                run.append(ordinal)
+            elif run:
+                kept.append((Month.from_ordinal(run[0]), Month.from_ordinal(run[-1])))
+                run = []
+    return kept
 
 
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -302,6 +329,8 @@ def trend_data(
     last_present = int(present["ordinal"].iloc[-1])
     if end - last_present >= step:
         gaps.append((Month.from_ordinal(last_present + 1), Month.from_ordinal(end)))
+    hidden = _suppressed_months(history, indicator, start, end)
+    gaps = _outside(gaps, hidden)
 
     # The latest figure and its RAG (the row's RAG belongs to the row's period).
     latest_month = Month.from_ordinal(last_present)
@@ -357,6 +386,7 @@ def trend_data(
         comparators=_comparators(benchmarks, indicator_row, str(indicator), comparators, labels, decimals, unit),
         annotations=_annotations(annotations, str(indicator), months),
         gaps=gaps,
+        suppressed=hidden,
     )
 
 
@@ -386,6 +416,12 @@ def describe_trend(data: TrendData) -> str:
     clauses = []
     if len(data.gaps):
         clauses.append("no figures for " + " and ".join(_span(a, b) for a, b in data.gaps))
+    if data.suppressed:
+        labels = [_short(m) for m in data.suppressed]
+        months = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"
+        clauses.append(
+            f"{'the figure' if len(data.suppressed) == 1 else 'figures'} for {months} not shown (small numbers)"
+        )
     if len(data.target):
         changes = data.target.loc[data.target["target"].ne(data.target["target"].shift())]
         if len(changes) == 1:
@@ -416,14 +452,17 @@ def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series,
     if data is not None:
         return describe_trend(data)
     name = str(_field(indicator_row, "name") or _field(indicator_row, "indicator") or "Indicator")
-    present, _ = _in_window(history, indicator_row, int(options.get("periods", 24)))
+    periods = int(options.get("periods", 24))
+    present, end = _in_window(history, indicator_row, periods)
+    hidden = _suppressed_months(history, _field(indicator_row, "indicator"), end - periods + 1, end)
+    not_shown = f"; {len(hidden)} figure{'s' if len(hidden) > 1 else ''} not shown (small numbers)" if hidden else ""
     if present.empty:
-        return f"{name}: not enough data to chart (no figures)."
+        return f"{name}: not enough data to chart (no figures{' shown' if hidden else ''}{not_shown})."
     last = present.iloc[-1]
     decimals = int(_number(_field(indicator_row, "decimals")) or 0)
     figure = format_value(last["value"], _field(indicator_row, "unit"), decimals)
     when = _short(Month.from_ordinal(int(last["ordinal"])))
-    return f"{name}: not enough data to chart (one figure: {figure} in {when})."
+    return f"{name}: not enough data to chart (one figure: {figure} in {when}{not_shown})."
 
 
 # -- drawing --------------------------------------------------------------------------------------
