@@ -7,6 +7,7 @@
       .render.lock          held while a render runs
       .scratch/             a render's temporary files (emptied when the next render starts)
       .notebooks/           cpb's own page notebooks, for a project without its own
+      .extracts-loaded      the extracts and store last found with every extract loaded
       <YYYY-MM>/
         checks.json         the data checks' result
         data-quality.md     the data-quality section, as Markdown
@@ -51,6 +52,7 @@ from .naming import slugify
 from .project import Project
 
 LOG_FILE = "render.log"
+EXTRACTS_STATE = ".extracts-loaded"
 LOCK_FILE = ".render.lock"
 SCRATCH_DIR = ".scratch"
 NOTEBOOKS_DIR = ".notebooks"
@@ -136,6 +138,30 @@ def clear_scratch(project: Project) -> None:
     import shutil
 
     shutil.rmtree(scratch_root(project), ignore_errors=True)
+
+
+def extracts_state_file(project: Project) -> Path:
+    return build_root(project) / EXTRACTS_STATE
+
+
+def extracts_state(project: Project, files: list[Path]) -> str | None:
+    """The extracts' names, sizes and times and the store file's size and time, as text (None without a store)."""
+    store = project.store_path
+    if not store.is_file():
+        return None
+    lines = [f"{p.name}|{p.stat().st_size}|{p.stat().st_mtime_ns}" for p in files]
+    stat = store.stat()
+    return "\n".join([*lines, f"store|{stat.st_size}|{stat.st_mtime_ns}"])
+
+
+def remember_extracts_state(project: Project, files: list[Path]) -> None:
+    """Note that every extract in ``files`` is in the store as it is now (a read-only build folder: not noted)."""
+    state = extracts_state(project, files)
+    if state is not None:
+        try:
+            write_text(extracts_state_file(project), state)
+        except OSError:
+            pass
 
 
 def fallback_notebook(project: Project, name: str) -> Path:

@@ -324,8 +324,16 @@ def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[Loa
     bytes were not loaded for their month. Every new extract is read and
     checked before any is written, so a bad extract changes nothing. Returns
     the receipts of the loads added.
+
+    When neither the extracts (their names, sizes and times) nor the store have changed since every
+    extract was last found loaded, nothing is read or opened (:func:`cpblib.build.extracts_state`).
     """
+    from .. import build
+
     files = extract_files(project)
+    state = build.extracts_state(project, files)
+    if state is not None and build.read_text(build.extracts_state_file(project)) == state:
+        return []
     pending: list[tuple[Path, Month, str]] = []
     for path in files:
         month = month_from_filename(path)
@@ -336,11 +344,14 @@ def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[Loa
         return []
     with Store.open(project.path("store"), read_only=True) as store:
         new = [(path, month) for path, month, digest in pending if not store.has_load(digest, month)]
-    if not new:
-        return []
-    catalogue = read_catalogue(project)
-    prepared = [prepare_load(project, path, month, catalogue=catalogue, today=today) for path, month in new]
-    return [receipt for receipt in commit_loads(project, prepared) if not receipt.skipped]
+    if new:
+        catalogue = read_catalogue(project)
+        prepared = [prepare_load(project, path, month, catalogue=catalogue, today=today) for path, month in new]
+        added = [receipt for receipt in commit_loads(project, prepared) if not receipt.skipped]
+    else:
+        added = []
+    build.remember_extracts_state(project, files)
+    return added
 
 
 __all__ = [

@@ -36,13 +36,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from ..errors import StoreError
 from ..month import Month, MonthError
 from .extract import VALUES_COLUMNS
+
+if TYPE_CHECKING:
+    import duckdb
 
 OBSERVATION_COLUMNS: tuple[str, ...] = VALUES_COLUMNS
 """Columns :meth:`Store.add_load` reads from its observations frame (all but indicator, period and value optional)."""
@@ -172,6 +175,8 @@ class Store:
         >>> missing.exists()
         False
         """
+        import duckdb  # imported here: a command that finds everything current never opens the store
+
         path = Path(path)
         try:
             if read_only and not path.exists():
@@ -236,6 +241,8 @@ class Store:
         ...     receipt.load_id, receipt.row_count, receipt.missing
         (1, 1, {'suppressed (c): confidential or small number': 1})
         """
+        import duckdb
+
         self._writable()
         month_text = _month_text(month)
         frame = self._observation_frame(observations)

@@ -393,3 +393,18 @@ def test_cpb_load_reads_the_visible_sheet_or_the_one_named(mini_project):
     assert "(sheet Old)" in named.stdout
     missing = runner.invoke(app, ["load", str(path), "--sheet", "March", "--project", str(mini_project)])
     assert missing.exit_code == 1 and "has no sheet 'March'; its sheets are 'Old', 'February'" in missing.stderr
+
+
+def test_ensure_store_opens_nothing_while_the_extracts_and_the_store_are_as_it_left_them(mini_project, monkeypatch):
+    from cpblib.inputs import load as load_module
+
+    project = Project.open(mini_project)
+    assert ensure_store(project)  # the first extract is loaded
+    real_open = load_module.Store.open
+    opened = []
+    monkeypatch.setattr(load_module.Store, "open", lambda *a, **k: opened.append(1) or real_open(*a, **k))
+    assert ensure_store(project) == [] and opened == []
+    extract = next((mini_project / "data" / "extracts").iterdir())
+    extract.write_bytes(extract.read_bytes())  # touched: looked at again (same bytes, so nothing loaded)
+    assert ensure_store(project) == [] and opened == [1]
+    assert ensure_store(project) == [] and opened == [1]
