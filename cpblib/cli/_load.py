@@ -13,7 +13,7 @@ from rich.table import Table
 from ..inputs.load import commit_loads, ensure_store, prepare_load
 from ..inputs.store import LoadReceipt
 from . import app
-from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
 
 
 def _receipt_table(receipt: LoadReceipt) -> Table:
@@ -66,6 +66,7 @@ def load(
     changes nothing.
     """
     proj = open_project(project)
+    month = None if month is None else report_period(proj, month)
     prepared = prepare_load(proj, file, month, extracted_on.date() if extracted_on else None)
     seeded = ensure_store(proj)  # a new store is built from data/extracts first, so load ids follow the months
     receipt = (

@@ -11,7 +11,7 @@ from typer.core import TyperCommand
 
 from ..errors import CpbError
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period
 from ._run import ForceOption, WorkersOption, page_progress
 
 
@@ -57,6 +57,7 @@ def render(
 
     try:
         project = open_project(project_dir)
+        month = report_period(project, month)
     except CpbError as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(int(Outcome.BAD_INPUT))

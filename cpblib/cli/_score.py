@@ -17,7 +17,7 @@ from ..config import BUILT_IN_COMPARATORS
 from ..present.format import formatted
 from ..scoring import scored_columns
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period, reports_errors
 
 _RAG_STYLE = {"Green": "green", "Amber": "yellow", "Red": "red"}
 
@@ -82,6 +82,7 @@ def score(
     from ..workflow import Progress, Run, Stage, build_month
 
     project = open_project(project_dir)
+    month = report_period(project, month)
     run = Run(project, month, until=Stage.SCORE)
     scored = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack.scored
     declared = project.config.comparators.declared

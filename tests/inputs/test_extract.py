@@ -301,7 +301,7 @@ def test_wide_table_with_no_values_is_an_error(tmp_path, catalogue):
         ("indicator,period,value\ncic-number,2023-13,437\n", 2, "period", "the month must be 01 to 12"),
         ("indicator,period,value\ncic-number,,437\n", 2, "period", "the period is blank"),
         ("indicator,period,value\ncic-number,2023-04,437\n", 2, "period", "after the report month 2023-03"),
-        ("indicator,period,value\ncic-number,2023-03,lots\n", 2, "value", "'lots' is not a number"),
+        ("indicator,period,value\ncic-number,2023-03,about 440\n", 2, "value", "'about 440' is not a number"),
         ("indicator,period,value\ncic-number,2023-03,437%\n", 2, "value", "has a % sign"),
         ("indicator,period,value\ncic-number,2023-03,-1\n", 2, "value", "negative"),
         ("indicator,period,value\ncic-number,2023-03,1.5\n", 2, "value", "whole number"),
@@ -352,13 +352,13 @@ def test_a_future_period_is_refused_against_today_without_a_report_month(tmp_pat
 
 
 def test_problems_are_reported_in_reading_order_not_by_kind(tmp_path, catalogue):
-    text = "indicator,period,value\ncic-number,2023-01,441\ncic-number,2023-02,lots\nNo such thing,2023-03,1\n"
+    text = "indicator,period,value\ncic-number,2023-01,441\ncic-number,2023-02,about 440\nNo such thing,2023-03,1\n"
     problem = error(tmp_path, text, catalogue)
     assert (problem.row, problem.column) == (3, "value")
 
 
 def test_within_a_row_the_leftmost_problem_comes_first(tmp_path, catalogue):
-    problem = error(tmp_path, "indicator,Jan 23,Feb 23\ncic-number,x y,-1\n", catalogue)
+    problem = error(tmp_path, "indicator,Jan 23,Feb 23\ncic-number,1 2,-1\n", catalogue)
     assert problem.column == "Jan 23"
 
 
