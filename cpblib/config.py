@@ -289,7 +289,7 @@ class Calendar(_Strict):
             if period.months != 1:
                 raise MonthError(
                     f"{period.label} is a quarter, but this project makes a pack a month: give a month such as "
-                    f"{period.end.key} (or set [calendar] cadence = \"quarterly\" in cpb.toml)"
+                    f'{period.end.key} (or set [calendar] cadence = "quarterly" in cpb.toml)'
                 )
             return period.end
         if period.months == 3:

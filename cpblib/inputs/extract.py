@@ -59,8 +59,8 @@ import numpy as np
 import pandas as pd
 
 from .._vocabulary import vocabulary
-from ..errors import InputError
 from ..config import Calendar
+from ..errors import InputError
 from ..month import Month, MonthError
 from ..period import KINDS, Period
 from .files import Table, is_unnamed, with_header_at
@@ -824,7 +824,9 @@ def spans(months: pd.Series, period: pd.Series, info: pd.DataFrame, calendar: Ca
         if rows.any():
             starts = np.array([int(p[:4]) - 1 for p in period.to_numpy(dtype=object)[rows]])
             prefix = "AY" if text.endswith("academic years") else "FY"
-            problem[rows] = [f"{text} (write {y}/{(y + 1) % 100:02d} or {prefix}{y}/{(y + 1) % 100:02d})" for y in starts]
+            problem[rows] = [
+                f"{text} (write {y}/{(y + 1) % 100:02d} or {prefix}{y}/{(y + 1) % 100:02d})" for y in starts
+            ]
     return pd.DataFrame({"span": span, "problem": problem}, index=months.index, dtype=object)
 
 

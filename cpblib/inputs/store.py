@@ -243,7 +243,8 @@ class Store:
         store written before they existed."""
         present = self._observation_columns()
         return ", ".join(
-            f"o.{name}" if name in present else f"CAST(NULL AS {kind}) AS {name}" for name, kind in ADDED_COLUMNS.items()
+            f"o.{name}" if name in present else f"CAST(NULL AS {kind}) AS {name}"
+            for name, kind in ADDED_COLUMNS.items()
         )
 
     def _add_columns(self) -> None:

@@ -149,9 +149,7 @@ def add_figures(
     size = len(frame)
     marked = any(c in series for c in ("provisional", "rolled_up"))  # else there is nothing to show beside figures
     latest = _pick(frame, series, keys, ("provisional", "note", "rolled_up")) if marked else {}
-    second_unit = (
-        strings(frame["second_figure"]) if "second_figure" in frame else np.full(size, None, dtype=object)
-    )
+    second_unit = strings(frame["second_figure"]) if "second_figure" in frame else np.full(size, None, dtype=object)
     added: dict[str, object] = {
         "provisional": _as_flags(latest.get("provisional"), size),
         "note": text_column(strings(latest.get("note", np.full(size, None, dtype=object))), frame.index),

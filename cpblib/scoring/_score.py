@@ -145,7 +145,9 @@ def plain_column_labels(frame: pd.DataFrame) -> pd.DataFrame:
 def _attach_periods(indicators: pd.DataFrame, month: Month, calendar: Calendar) -> pd.DataFrame:
     """Add ``period``, ``previous_period`` and the private step ordinals ``_p0``... (latest first); the frequency
     is the pack's (a monthly indicator is quarterly in a quarterly pack)."""
-    indicators = indicators.assign(frequency=text_column(at_cadence(indicators["frequency"], calendar), indicators.index))
+    indicators = indicators.assign(
+        frequency=text_column(at_cadence(indicators["frequency"], calendar), indicators.index)
+    )
     ordinals = period_ordinals(indicators, month, calendar, steps=TREND_PERIODS, like_with_like=True)
     periods = to_periods(ordinals)
     return indicators.assign(

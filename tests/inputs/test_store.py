@@ -294,7 +294,9 @@ def test_a_store_written_before_figures_existed_is_read_as_it_is(old_store):
 def test_a_load_adds_the_new_columns_and_rewrites_nothing_stored(old_store):
     with Store.open(old_store, read_only=False) as store:
         store.add_load(
-            figures(("cic-rate", "2023-04", 64.1, None, None, True), ("cic-rate", "2023-04", 440.0, "count", None, False)),
+            figures(
+                ("cic-rate", "2023-04", 64.1, None, None, True), ("cic-rate", "2023-04", 440.0, "count", None, False)
+            ),
             "2023-04",
             "2023-04.csv",
             "bb",
