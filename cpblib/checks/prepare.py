@@ -48,6 +48,7 @@ from ..inputs.extract import looks_like_formula
 from ..inputs.series import series_key
 from ..month import Month
 from ..naming import slugify
+from ..period import Period
 from .rules import number_text
 
 LOCATION = ("file", "source_row", "indicator", "period")
@@ -100,6 +101,20 @@ def month_text(value: object) -> str | None:
     """
     month = Month.try_parse(value)
     return None if month is None else str(month)
+
+
+def _period_key_ok(text: str) -> bool:
+    """A folder named by a report month or quarter, as cpb names them (``2023-03``, ``2019-20-Q4``).
+
+    >>> [_period_key_ok(t) for t in ("2023-03", "2019-20-Q4", "Mar 23", "2023-13")]
+    [True, True, False, False]
+    """
+    if month_text(text) == text:
+        return True
+    try:
+        return Period.from_key(text).key == text and Period.from_key(text).months == 3
+    except ValueError:
+        return False
 
 
 def period_ordinal(periods: pd.Series) -> pd.Series:
@@ -671,10 +686,10 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
         else []
     )
     base = index.assign(has_commentary=True)
-    present = set(base.loc[base["month"].eq(str(month)), "domain"])
+    present = set(base.loc[base["month"].eq(month.key), "domain"])
     absent = pd.DataFrame(
         {
-            "month": str(month),
+            "month": month.key,
             "domain": [d for d in domains if d not in present],
             "path": None,
             "bytes": np.nan,
@@ -691,7 +706,7 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
         )
     )
     frame = _with_location(frame, files, None)
-    ok = frame["month"].map(lambda v: month_text(v) == v if isinstance(v, str) else False)
+    ok = frame["month"].map(lambda v: _period_key_ok(v) if isinstance(v, str) else False)
     written = frame["has_commentary"].astype(bool)
     return frame.assign(
         period=frame["month"].astype("object"),
@@ -849,7 +864,11 @@ def prepare_values(
         extra = extra.merge(gone, on=keys, how="outer")
     if check_due and catalogue is not None and "indicator" in catalogue:
         due = expected_periods(catalogue, month, calendar).assign(_series="")
-        missing = due.loc[~pd.MultiIndex.from_frame(due).isin(current_keys)].assign(present=False)
+        given = current_keys
+        if calendar.cadence == "quarterly":  # a quarterly pack reads a monthly indicator's quarter figure
+            quarters = current.loc[current["_series"].eq("quarter"), keys].assign(_series="")
+            given = given.append(pd.MultiIndex.from_frame(quarters))
+        missing = due.loc[~pd.MultiIndex.from_frame(due).isin(given)].assign(present=False)
         extra = extra.merge(missing, on=keys, how="outer")
         due_keys = pd.MultiIndex.from_frame(due)
     else:

@@ -36,7 +36,7 @@ _PLACEHOLDER = re.compile(rf"{re.escape(DRAFT_START)}.*?(?:{re.escape(DRAFT_END)
 
 
 def commentary_path(project: Project, month: Month, domain: str) -> Path:
-    return project.path("commentary") / str(month) / f"{slugify(domain)}.md"
+    return project.path("commentary") / getattr(month, "key", str(month)) / f"{slugify(domain)}.md"
 
 
 def read_commentary(project: Project, month: Month, domain: str) -> str | None:

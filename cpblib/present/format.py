@@ -72,6 +72,75 @@ def exception_text(exception: str | None, headings=None) -> str:
     return headings.short(exception) if headings is not None else str(exception)
 
 
+PROVISIONAL_MARK = "(p)"
+"""What follows a provisional figure in a table (the table's key says what it means)."""
+
+ROLLED_UP_MARK = "(r)"
+"""What follows a quarter's or a year's figure that cpb rolled up from the months (not given in the extract)."""
+
+NAMED_UNIT = {"rate_per_10000": " per 10,000"}
+"""What follows a figure of each unit when it stands beside a figure of another unit: ``64.5 per 10,000``."""
+
+
+def named_value(value: object, unit: str | None, decimals: int | None) -> str:
+    """A figure with its unit said, for a cell holding two figures: ``64.5 per 10,000``, ``58.0%``, ``486``.
+
+    >>> named_value(64.549, "rate_per_10000", 1), named_value(None, "count", 0)
+    ('64.5 per 10,000', '–')
+    """
+    text = format_value(value, unit or "", decimals)
+    return text if text == MISSING else text + NAMED_UNIT.get(unit or "", "")
+
+
+def figure_pair(
+    value: object, unit: str | None, decimals: int | None, second: object, second_unit: str | None
+) -> str:
+    """An indicator's two figures in one cell, the count first: ``486 (64.5 per 10,000)``; the main figure
+    alone when there is no second one.
+
+    >>> figure_pair(64.55, "rate_per_10000", 1, 486.0, "count"), figure_pair(58.04, "percent", 1, None, None)
+    ('486 (64.6 per 10,000)', '58.0%')
+    """
+    if not isinstance(second_unit, str) or not second_unit:
+        return format_value(value, unit or "", decimals)
+    main = named_value(value, unit, decimals)
+    other = named_value(second, second_unit, 0 if second_unit == "count" else decimals)
+    return f"{other} ({main})" if second_unit == "count" else f"{main} ({other})"
+
+
+def is_words(reason: object) -> bool:
+    """Whether a missing figure's reason is words from the extract (``awaiting data``), shown where the figure
+    would be, rather than a marker's reason (``blank``, ``suppressed (c)...``), shown as ``–``.
+
+    >>> is_words("awaiting data"), is_words("blank"), is_words("suppressed (c): confidential or small number")
+    (True, False, False)
+    """
+    from .._vocabulary import vocabulary
+
+    if not isinstance(reason, str) or not reason.strip():
+        return False
+    return reason not in set(vocabulary()["missing"].values())
+
+
+def value_cell(value: object, unit: str | None, decimals: int | None, *, provisional: bool = False,
+               reason: object = None, rolled_up: bool = False) -> str:  # fmt: skip
+    """One figure for a table cell: the figure with ``(p)`` when provisional and ``(r)`` when rolled up, or the
+    extract's words where there is no figure.
+
+    >>> value_cell(58.0, "percent", 1, provisional=True), value_cell(None, "percent", 1, reason="awaiting data")
+    ('58.0% (p)', 'awaiting data')
+    """
+    present = value is not None and not (isinstance(value, float) and math.isnan(value))
+    if not present and is_words(reason):
+        return str(reason)
+    text = format_value(value, unit or "", decimals)
+    if present and provisional:
+        text += f" {PROVISIONAL_MARK}"
+    if present and rolled_up:
+        text += f" {ROLLED_UP_MARK}"
+    return text
+
+
 def period_text(period: str | None) -> str:
     """``2023-03`` as ``Mar 23``."""
     from ..month import Month

@@ -94,7 +94,8 @@ def log_line(project: Project, month: Month | str, outcome: Outcome, message: st
     status = (
         "PUBLISHED" if outcome is Outcome.PUBLISHED else f"NOT PUBLISHED ({outcome.name.lower().replace('_', ' ')})"
     )
-    line = f"{stamp} month={month} exit={int(outcome)} {status}: {' '.join(message.split())}"
+    key = month.key if isinstance(month, Month) else month
+    line = f"{stamp} month={key} exit={int(outcome)} {status}: {' '.join(message.split())}"
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
     return line
@@ -120,7 +121,7 @@ def _render_builtin(project: Project, month: Month, domains: list[str], side: Pd
 
     build = BuildFolder(project, month).root
     with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as scratch:
-        target = Path(scratch) / f"board-pack-{month}.pdf"
+        target = Path(scratch) / f"board-pack-{month.key}.pdf"
         if side is not None:
             side.typeset(build, target, month, config=project.config, catalogue_domains=domains)
             pdf = side.wait
@@ -141,7 +142,7 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     stage_quarto(build, project.root, month, config=project.config, catalogue_domains=domains)
     site = project.path("site")
     site.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.quarto-{month}-", dir=site.parent))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.quarto-{month.key}-", dir=site.parent))
     try:
         output = scratch / "out"
         completed = subprocess.run(
@@ -153,8 +154,10 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
         )
         if completed.returncode != 0:
             raise CpbError(f"quarto render failed (exit {completed.returncode}): {completed.stderr.strip()[-2000:]}")
-        render_pdf(build, output / f"board-pack-{month}.pdf", month, config=project.config, catalogue_domains=domains)
-        target = site / str(month)
+        render_pdf(
+            build, output / f"board-pack-{month.key}.pdf", month, config=project.config, catalogue_domains=domains
+        )
+        target = site / month.key
         old = scratch / "old"
         if target.exists():
             os.replace(target, old)
@@ -187,7 +190,7 @@ def render_stamp(project: Project, month: Month, engine: str) -> str:
 
 def published_current(project: Project, month: Month, stamp: str) -> bool:
     """Whether the month's published website and PDF were made from ``stamp`` and are still there."""
-    site_month = project.path("site") / str(month)
+    site_month = project.path("site") / month.key
     if not ((site_month / "index.html").is_file() and (project.path("site") / "index.html").is_file()):
         return False
     saved = read_json(BuildFolder(project, month).render_stamp) or {}

@@ -43,9 +43,10 @@ from ._display import (
 )
 from ._summary import direction_count_chart, rag_count_chart
 from ._theme import THEME_NAME, house_style
-from ._trend import TrendData, trend_chart, trend_data, trend_description
+from ._trend import Axis, TrendData, trend_chart, trend_data, trend_description
 
 __all__ = [
+    "Axis",
     "DEFER_SVG_ENV",
     "JS_BUNDLE_NAME",
     "METADATA_KEY",
