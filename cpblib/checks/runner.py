@@ -528,7 +528,7 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
 
         data = read_month(project, Month.parse(data), load_new_extracts(project))
     month = data.month
-    result = CheckResult(month=str(month))
+    result = CheckResult(month=str(month), key=month.key, label=month.label)
     suites = load_suites(project.root)
     for name, error in data.problems:
         result.add(_problem_outcome(name, error, data.files.get(name)))

@@ -47,8 +47,8 @@ def to_json(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARAT
     return json.dumps(records, indent=1, ensure_ascii=False, default=float) + "\n"
 
 
-def rich_table(scored: pd.DataFrame, title: str) -> Table:
-    shown = formatted(scored)
+def rich_table(scored: pd.DataFrame, title: str, period_label=None) -> Table:
+    shown = formatted(scored, period_label)
     table = Table(title=title, header_style="bold", title_justify="left")
     table.add_column("Indicator", ratio=1, min_width=30, overflow="fold")
     for heading in ("Period", "Value", "Previous", "Direction", "Target", "RAG", "Exception"):
@@ -84,7 +84,8 @@ def score(
     project = open_project(project_dir)
     month = report_period(project, month)
     run = Run(project, month, until=Stage.SCORE)
-    scored = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack.scored
+    pack = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack
+    scored = pack.scored
     declared = project.config.comparators.declared
     if output_format is OutputFormat.csv:
         sys.stdout.write(to_csv(scored, declared))
@@ -92,4 +93,4 @@ def score(
         sys.stdout.write(to_json(scored, declared))
     else:
         title = f"{project.config.authority.name}: {month.label}"
-        console.print(rich_table(scored, title), width=max(console.width, 140))
+        console.print(rich_table(scored, title, pack.period_text), width=max(console.width, 140))

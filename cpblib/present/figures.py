@@ -148,9 +148,7 @@ def span_figures(pack, rows: pd.DataFrame, spans: list[tuple[str, int]]) -> dict
     if "figure" in given:
         given = given.loc[given["figure"].isna()]
     rolled = {
-        months: rollup(pack.history, pack.inputs.catalogue, to, pack.config.calendar).set_index(
-            ["indicator", "period"]
-        )
+        months: rollup(pack.history, pack.inputs.catalogue, to, pack.config.calendar).set_index(["indicator", "period"])
         for to, months in (("quarter", 3), ("financial_year", 12))
         if any(m == months for _, m in spans)
     }

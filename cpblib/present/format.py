@@ -92,9 +92,7 @@ def named_value(value: object, unit: str | None, decimals: int | None) -> str:
     return text if text == MISSING else text + NAMED_UNIT.get(unit or "", "")
 
 
-def figure_pair(
-    value: object, unit: str | None, decimals: int | None, second: object, second_unit: str | None
-) -> str:
+def figure_pair(value: object, unit: str | None, decimals: int | None, second: object, second_unit: str | None) -> str:
     """An indicator's two figures in one cell, the count first: ``486 (64.5 per 10,000)``; the main figure
     alone when there is no second one.
 
@@ -150,8 +148,9 @@ def period_text(period: str | None) -> str:
     return Month.parse(period).short_label
 
 
-def formatted(scored: pd.DataFrame) -> pd.DataFrame:
+def formatted(scored: pd.DataFrame, period_label=None) -> pd.DataFrame:
     """Display strings for the main columns of a scored month (a new frame; the input is untouched).
+    ``period_label(period, frequency)`` heads a period (default: ``Mar 23``; a quarterly pack's says ``Q4 2019/20``).
 
     >>> frame = pd.DataFrame({"name": ["Rate"], "unit": ["percent"], "decimals": [1], "period": ["2023-03"],
     ...     "value": [64.55], "previous_value": [65.59], "target": [60.0], "direction": ["improving"],
@@ -163,11 +162,23 @@ def formatted(scored: pd.DataFrame) -> pd.DataFrame:
     def values(column: str) -> list[str]:
         return [format_value(v, u, d) for v, u, d in zip(scored[column], scored["unit"], scored["decimals"])]
 
+    label_of = period_label or (lambda period, frequency: period_text(period))
+    frequencies = scored["frequency"] if "frequency" in scored else [None] * len(scored)
+    latest = [
+        value_cell(v, u, d, provisional=bool(p) if p is not None and not pd.isna(p) else False, reason=r)
+        for v, u, d, p, r in zip(
+            scored["value"],
+            scored["unit"],
+            scored["decimals"],
+            scored["provisional"] if "provisional" in scored else [False] * len(scored),
+            scored["missing_reason"] if "missing_reason" in scored else [None] * len(scored),
+        )
+    ]
     return pd.DataFrame(
         {
             "name": scored["name"],
-            "period": [period_text(p) for p in scored["period"]],
-            "value": values("value"),
+            "period": [label_of(p, f) for p, f in zip(scored["period"], frequencies)],
+            "value": latest,
             "previous_value": values("previous_value"),
             "target": values("target"),
             "direction": [direction_text(d) for d in scored["direction"]],

@@ -261,8 +261,13 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
             "Domain": rows["domain"],
             "Period": [pack.period_text(p, f) for p, f in zip(rows["period"], rows["frequency"])],
             "Value": [
-                value_cell(r["value"], r["unit"], r["decimals"], provisional=bool(r.get("provisional")),
-                           reason=r.get("missing_reason"))
+                value_cell(
+                    r["value"],
+                    r["unit"],
+                    r["decimals"],
+                    provisional=bool(r.get("provisional")),
+                    reason=r.get("missing_reason"),
+                )
                 for _, r in rows.iterrows()
             ],  # fmt: skip
             "Target": [_target_cell(r) for _, r in rows.iterrows()],

@@ -46,7 +46,6 @@ from ._theme import THEME_NAME, house_style
 from ._trend import Axis, TrendData, trend_chart, trend_data, trend_description
 
 __all__ = [
-    "Axis",
     "DEFER_SVG_ENV",
     "JS_BUNDLE_NAME",
     "METADATA_KEY",
@@ -54,6 +53,7 @@ __all__ = [
     "SVG_MIME",
     "THEME_NAME",
     "VEGALITE_MIME",
+    "Axis",
     "TrendData",
     "add_static_charts",
     "chart_bundle",

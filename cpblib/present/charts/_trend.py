@@ -349,7 +349,7 @@ def trend_data(
     # The latest figure and its RAG (the row's RAG belongs to the row's period).
     latest_month = axis.at(last_present)
     code = rag if rag is not None else _field(indicator_row, "rag")
-    if rag is None and row_period is not None and Month.parse(str(row_period)) != latest_month:
+    if rag is None and row_period is not None and Month.parse(str(row_period)).ordinal != latest_month.ordinal:
         code = None
     style = theme.RAG_STYLE.get(str(code).lower()) if code is not None else None
     latest_value = float(present["value"].iloc[-1])
