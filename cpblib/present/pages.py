@@ -269,7 +269,7 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
                     reason=r.get("missing_reason"),
                 )
                 for _, r in rows.iterrows()
-            ],  # fmt: skip
+            ],
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
             "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
