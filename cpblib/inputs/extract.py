@@ -936,10 +936,15 @@ def _read_values(
     kept = obs.loc[cell]
     if kept.empty:
         raise InputError(table.file, "the table holds no values", row=table.header_row + 1)
-    said = unmarked.loc[kept.index].map(lambda t: " ".join(str(t).split()) if isinstance(t, str) else None)
+    said = [" ".join(t.split()) if isinstance(t, str) else None for t in unmarked.loc[kept.index]]
     is_words = words.loc[kept.index]
-    note = _objects(kept["note"]).map(lambda n: " ".join(str(n).split()) if isinstance(n, str) and n.strip() else None)
-    note = note.where(~is_words, [w if n is None else f"{w}; {n}" for w, n in zip(said, note)])
+    given = [" ".join(n.split()) if isinstance(n, str) and n.strip() else None for n in kept["note"].astype(object)]
+    note = pd.Series(
+        [(w if n is None else f"{w}; {n}") if is_word else n for w, n, is_word in zip(said, given, is_words)],
+        index=kept.index,
+        dtype=object,
+    )
+    said = pd.Series(said, index=kept.index, dtype=object)
     values = pd.DataFrame(
         {
             "indicator": _objects(kept["indicator"]),
