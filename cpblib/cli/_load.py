@@ -75,9 +75,9 @@ def load(
     )
     if receipt.skipped:
         console.print(
-            f"Already loaded: {escape(receipt.source_file)} for {receipt.month} is load {receipt.load_id}; nothing changed.",
+            f"Already loaded: {escape(receipt.source_file)} for {prepared.month.key} is load {receipt.load_id}; nothing changed.",
             highlight=False,
         )
         return
-    console.print(f"Loaded {escape(receipt.source_file)} for {receipt.month}.", highlight=False)
+    console.print(f"Loaded {escape(receipt.source_file)} for {prepared.month.key}.", highlight=False)
     console.print(_receipt_table(receipt), highlight=False)

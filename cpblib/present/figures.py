@@ -44,8 +44,9 @@ class Cell:
             text = figure_pair(self.value, unit, decimals, self.second, second_unit)
             text += f" {PROVISIONAL_MARK}" if self.provisional else ""
             return text + (f" {ROLLED_UP_MARK}" if self.rolled_up else "")
+        reason = None if self.rolled_up else self.reason  # why a roll-up has no figure is cpb's, not the extract's
         return value_cell(
-            self.value, unit, decimals, provisional=self.provisional, reason=self.reason, rolled_up=self.rolled_up
+            self.value, unit, decimals, provisional=self.provisional, reason=reason, rolled_up=self.rolled_up
         )
 
 
@@ -111,7 +112,7 @@ def notes(pack, rows: pd.DataFrame, shown: list[tuple[str, str, Cell]]) -> str |
         key.append(f"{PROVISIONAL_MARK} provisional: the figure may change")
     if any(c.rolled_up and not pd.isna(c.value) for _, _, c in shown):
         key.append(f"{ROLLED_UP_MARK} rolled up by cpb from the months (not given in the extract)")
-    if any(pd.isna(c.value) and is_words(c.reason) for _, _, c in shown):
+    if any(pd.isna(c.value) and is_words(c.reason) and not c.rolled_up for _, _, c in shown):
         key.append("words in place of a figure are the extract's: there is no figure yet")
     lines = [f"Key: {'; '.join(key)}."] if key else []
     for name, period, cell in shown:

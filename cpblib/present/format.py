@@ -139,13 +139,26 @@ def value_cell(value: object, unit: str | None, decimals: int | None, *, provisi
     return text
 
 
-def period_text(period: str | None) -> str:
-    """``2023-03`` as ``Mar 23``."""
+QUARTERLY_SPANS = {"monthly": 3, "quarterly": 3, "annual": 12}
+"""Months a figure of each frequency covers in a quarterly pack (a monthly indicator is read by quarter there)."""
+
+
+def period_text(period: str | None, frequency: str | None = None, calendar=None) -> str:
+    """``2023-03`` as ``Mar 23``; in a quarterly pack (``calendar``: the project's), a quarterly figure's period as
+    its quarter and an annual one's as its year.
+
+    >>> from cpblib.config import Calendar
+    >>> period_text("2023-03"), period_text("2023-03", "quarterly", Calendar(cadence="quarterly"))
+    ('Mar 23', 'Q4 2022/23')
+    """
     from ..month import Month
+    from ..period import period_label
 
     if period is None or (isinstance(period, float) and math.isnan(period)):
         return MISSING
-    return Month.parse(period).short_label
+    if calendar is None or calendar.cadence != "quarterly":
+        return Month.parse(period).short_label
+    return period_label(period, QUARTERLY_SPANS.get(frequency or "quarterly", 1), calendar.financial_year_start)
 
 
 def formatted(scored: pd.DataFrame, period_label=None) -> pd.DataFrame:

@@ -83,13 +83,9 @@ class Pack:
     def period_text(self, period: str | None, frequency: str | None = None) -> str:
         """How the pack heads a figure's period: ``Mar 23``; in a quarterly pack, a quarterly figure's quarter
         (``Q4 2019/20``) and an annual one's year (``2019/20``)."""
-        from ..period import period_label
         from .format import period_text
 
-        if self.config.calendar.cadence != "quarterly" or not isinstance(period, str):
-            return period_text(period)
-        months = {"quarterly": 3, "monthly": 3, "annual": 12}.get(frequency or "quarterly", 1)
-        return period_label(period, months, self.config.calendar.financial_year_start)
+        return period_text(period, frequency, self.config.calendar)
 
 
 def save_pack(pack: Pack) -> Pack:

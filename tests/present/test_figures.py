@@ -95,3 +95,9 @@ def test_a_provisional_figure_and_words_reach_the_domain_table_and_its_notes(sco
     health = pages.domain_table(pack, "Health & Emotional Wellbeing").set_index("Indicator")
     dental = next(i for i in health.index if i.startswith("% children in care 12 months"))
     assert health.loc[dental, "Latest"] == "awaiting data"
+
+
+def test_a_quarter_cpb_could_not_roll_up_shows_no_words():
+    cell = Cell(np.nan, reason="2 of 3 periods of the quarter have a figure", rolled_up=True)
+    assert cell.text("count", 0) == "–"
+    assert notes(None, None, [("Starts", "Q4 2019/20", cell)]) is None
