@@ -125,7 +125,7 @@ VALUES_COLUMNS: tuple[str, ...] = (
 """The parsed values: the store's columns, plus the row and the header each value came from."""
 
 FIGURE_WORDS: dict[str, tuple[str, ...]] = {
-    "count": ("count", "number", "no", "no.", "n"),
+    "count": ("count", "number", "no.", "total"),
     "percent": ("percent", "percentage", "%", "pct"),
     "rate_per_10000": ("rate", "rate per 10,000", "rate per 10000", "per 10,000", "rate_per_10000"),
     "percent_change": ("% change", "percent change", "percentage change", "percent_change"),
