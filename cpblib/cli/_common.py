@@ -54,6 +54,7 @@ MonthOption = Annotated[
     Month,
     typer.Option(
         "--month",
+        "--period",
         "-m",
         parser=parse_month,
         help="Report month (e.g. 2023-03), or quarter for a quarterly project (e.g. 'Q4 2019/20'), or 'previous'.",

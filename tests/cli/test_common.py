@@ -44,3 +44,13 @@ def test_a_monthly_project_refuses_a_quarter_in_one_line():
     with pytest.raises(ConfigError, match="--month: Q4 2019/20 is a quarter, but this project makes a pack a month"):
         report_period(project(), "Q4 2019/20")
     assert report_period(project(), PREVIOUS) == Month.today() - 1
+
+
+def test_period_is_another_name_for_month(tmp_path):
+    from typer.testing import CliRunner
+
+    from cpblib.cli import app
+
+    result = CliRunner().invoke(app, ["score", "--period", "Q4 2019/20", "--project", str(tmp_path / "none")])
+    assert result.exit_code == 1  # the option is read; the missing project is the error
+    assert "No such option" not in result.output
