@@ -8,7 +8,7 @@
       .scratch/             a render's temporary files (emptied when the next render starts)
       .notebooks/           cpb's own page notebooks, for a project without its own
       .extracts-loaded      the extracts and store last found with every extract loaded
-      <YYYY-MM>/
+      <YYYY-MM>/            (a quarterly pack: <YYYY-YY-Qn>/, the quarter's key)
         checks.json         the data checks' result
         data-quality.md     the data-quality section, as Markdown
         checks.key          what the checks last passed on (inputs, settings, code, suites, day)
@@ -185,7 +185,7 @@ class BuildFolder:
 
     @property
     def root(self) -> Path:
-        return build_root(self.project) / str(self.month)
+        return build_root(self.project) / self.month.key
 
     @property
     def checks_json(self) -> Path:
@@ -308,7 +308,7 @@ def fingerprint(project: Project, month: Month) -> str:
     Cheap: bytes for the small files, sizes and times for the extracts (which the store has loaded),
     a cached digest of the store's content.
     """
-    digest = hashlib.sha256(f"{code_hash()}|{month}".encode())
+    digest = hashlib.sha256(f"{code_hash()}|{month.key if isinstance(month, Month) else month}".encode())
     digest.update((project.root / "cpb.toml").read_bytes())
     for name in _CATALOGUE_FILES:
         path = project.path(name)

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .limits import MAX_FIGURE, MAX_SETTINGS_BYTES
+from .month import Month, MonthError
+from .period import Period
 
 CONFIG_FILE = "cpb.toml"
 
@@ -238,9 +240,25 @@ class RagRules(_Strict):
 
 
 class Calendar(_Strict):
+    """Years, terms, and how often the pack is made (``cadence``: a pack a month, or a pack a quarter).
+
+    >>> quarterly = Calendar(cadence="quarterly")
+    >>> quarterly.report_period("Q4 2019/20").label, quarterly.report_period(Month(2020, 3)).key
+    ('Q4 2019/20', '2019-20-Q4')
+    >>> Calendar().report_period("2023-03")
+    Month(2023, 3)
+    """
+
     financial_year_start: int = Field(default=4, ge=1, le=12)
     academic_year_start: int = Field(default=9, ge=1, le=12)
     term_end_months: list[int] = Field(default_factory=lambda: [3, 7, 12])
+    cadence: Literal["monthly", "quarterly"] = Field(
+        default="monthly", description="A pack a month, or a pack a quarter (Q4 2019/20) of the financial year"
+    )
+    quarter_and_year_columns: list[Literal["appendix", "domains"]] = Field(
+        default_factory=list,
+        description="Pages whose tables show quarter and financial-year figures beside the months (monthly packs)",
+    )
 
     @field_validator("term_end_months")
     @classmethod
@@ -248,6 +266,57 @@ class Calendar(_Strict):
         if not months or any(not 1 <= m <= 12 for m in months) or len(set(months)) != len(months):
             raise ValueError("must list distinct month numbers 1 to 12")
         return sorted(months)
+
+    @property
+    def report_months(self) -> int:
+        """Months one pack covers: 1, or 3 for a quarterly pack."""
+        return 3 if self.cadence == "quarterly" else 1
+
+    def report_period(self, value: Month | str, *, latest: bool = False) -> Month:
+        """The month or quarter a pack is for, as this project reports: a plain
+        :class:`~cpblib.month.Month` for a monthly pack, a :class:`~cpblib.period.Period` of a quarter
+        for a quarterly one (given as a quarter in any form :meth:`Period.parse` reads, or as the month
+        it ends in). ``latest``: for a month inside a quarter, the latest quarter ended by then (what
+        ``--month previous`` means). Raises :class:`~cpblib.month.MonthError` saying what to give.
+
+        >>> Calendar(cadence="quarterly").report_period(Month(2020, 2), latest=True).label
+        'Q3 2019/20'
+        """
+        fy = self.financial_year_start
+        if isinstance(value, str) and Month.try_parse(value) is None:
+            period = Period.parse(value, financial_year_start=fy)
+        else:
+            period = Period.of(Month.parse(value), getattr(value, "months", 1), fy)
+        if period.months == 12:
+            raise MonthError(f"{period.label} is a year: a pack is for a month or, quarterly, for a quarter")
+        if self.cadence == "monthly":
+            if period.months != 1:
+                raise MonthError(
+                    f"{period.label} is a quarter, but this project makes a pack a month: give a month such as "
+                    f'{period.end.key} (or set [calendar] cadence = "quarterly" in cpb.toml)'
+                )
+            return period.end
+        if period.months == 3:
+            return period
+        end = period.end
+        if latest:
+            end = end - (end.month - fy + 1) % 3
+        try:
+            return Period.of(end, 3, fy)
+        except MonthError:
+            quarter = Period.of(end + (fy - 1 - end.month) % 3, 3, fy)
+            raise MonthError(
+                f"{end.label} does not end a quarter, and this project makes a pack a quarter: give a quarter "
+                f"such as {quarter.label} (which ends in {quarter.end.label})"
+            ) from None
+
+    def period_from_key(self, key: str) -> Month:
+        """The report month or quarter a folder name (:attr:`~cpblib.month.Month.key`) names.
+
+        >>> Calendar(cadence="quarterly").period_from_key("2019-20-Q4").label
+        'Q4 2019/20'
+        """
+        return self.report_period(Period.from_key(key, financial_year_start=self.financial_year_start))
 
 
 class Publication(_Strict):

@@ -113,4 +113,9 @@ class Project:
         return self.path("store")
 
     def build_dir(self, month) -> Path:
-        return self.path("build") / str(month)
+        return self.path("build") / getattr(month, "key", str(month))
+
+    def report_period(self, key: str):
+        """The report month, or quarter for a quarterly project, that a folder name or a notebook's ``month``
+        parameter names (``2023-03``, ``2019-20-Q4``)."""
+        return self.config.calendar.period_from_key(key)

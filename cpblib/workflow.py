@@ -186,7 +186,7 @@ def publish(run: Run, engine: str, side, render: Callable) -> Published:
 
     project, month = run.project, run.month
     stamp = render_stamp(project, month, engine)
-    site_month = project.path("site") / str(month)
+    site_month = project.path("site") / month.key
     project.inside(site_month, "site")
     rendered = run.force or not published_current(project, month, stamp)
     started = time.perf_counter()
@@ -196,7 +196,7 @@ def publish(run: Run, engine: str, side, render: Callable) -> Published:
         save_render_stamp(project, month, stamp, engine)
     record_publication(project, month)
     return Published(
-        month=month, engine=engine, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf",
+        month=month, engine=engine, site_dir=site_month, pdf=site_month / f"board-pack-{month.key}.pdf",
         rendered=rendered, seconds=time.perf_counter() - started if rendered else 0.0,
     )  # fmt: skip
 

@@ -17,6 +17,7 @@ SLOW = (
     "tests/cli/test_commentary.py",
     "tests/cli/test_load.py",
     "tests/cli/test_render.py",
+    "tests/cli/test_render_quarterly.py",
     "tests/cli/test_run.py",
     "tests/derive/test_cli.py",
     "tests/derive/test_derive.py",

@@ -6,7 +6,7 @@ import typer
 
 from ..present.escape import console_text
 from . import app
-from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
 
 
 @app.command()
@@ -23,7 +23,9 @@ def check(month: MonthOption, project: ProjectOption = None) -> None:
     from ..checks.report import print_report
     from ..workflow import Progress, Run, Stage, build_month
 
-    run = Run(open_project(project), month, until=Stage.CHECK, force=True)
+    opened = open_project(project)
+    month = report_period(opened, month)
+    run = Run(opened, month, until=Stage.CHECK, force=True)
     try:
         build_month(run, Progress(checks=lambda result: print_report(result, console)))
     except ChecksFailed:

@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..errors import CpbError, os_error_text
+from ..errors import ConfigError, CpbError, os_error_text
 from ..month import Month, MonthError
+from ..period import Period
 from ..present.escape import console_text as escape
 from ..project import Project
 
@@ -25,14 +26,26 @@ ProjectOption = Annotated[
 ]
 
 
-def parse_month(value: str) -> Month:
-    """Month from the command line: ``2023-03``, ``Mar 23``, or ``previous`` (last calendar month)."""
-    if value.strip().lower() == "previous":
-        return Month.today() - 1
-    try:
-        month = Month.parse(value)
-    except MonthError as exc:
-        raise typer.BadParameter(str(exc)) from None
+PREVIOUS = "previous"
+
+
+def parse_month(value: str) -> Month | str:
+    """The report month or quarter from the command line: a month (``2023-03``, ``Mar 23``), a quarter in any
+    form :meth:`cpblib.period.Period.parse` reads (``Q4 2019/20``, ``2019-20-Q4``: kept as written, and read
+    with the project's calendar by :func:`report_period`), or ``previous`` (last calendar month, or the
+    latest quarter ended by then)."""
+    if value.strip().lower() == PREVIOUS:
+        return PREVIOUS
+    month = Month.try_parse(value)
+    if month is None:
+        problems = []
+        for start in (4, 1):  # the project's own year start is known later: the form must read with one
+            try:
+                Period.parse(value, financial_year_start=start)
+                return value.strip()
+            except MonthError as exc:
+                problems.append(str(exc))
+        raise typer.BadParameter(problems[0])
     if month > Month.today():
         raise typer.BadParameter(f"{month} is in the future")
     return month
@@ -41,9 +54,29 @@ def parse_month(value: str) -> Month:
 MonthOption = Annotated[
     Month,
     typer.Option(
-        "--month", "-m", parser=parse_month, help="Report month, e.g. 2023-03, or 'previous'.", metavar="YYYY-MM"
+        "--month",
+        "--period",
+        "-m",
+        parser=parse_month,
+        help="Report month (e.g. 2023-03), or quarter for a quarterly project (e.g. 'Q4 2019/20'), or 'previous'.",
+        metavar="PERIOD",
     ),
 ]
+
+
+def report_period(project: Project, value: Month | str) -> Month:
+    """The month or quarter ``--month`` names, as the project reports (``[calendar] cadence``); a
+    :class:`~cpblib.errors.ConfigError` (one line, exit code 1) when it is not one the project makes a pack for."""
+    calendar = project.config.calendar
+    try:
+        if value == PREVIOUS:
+            return calendar.report_period(Month.today() - 1, latest=True)
+        period = calendar.report_period(value)
+    except MonthError as exc:
+        raise ConfigError(f"--month: {exc}") from None
+    if period > Month.today():
+        raise ConfigError(f"--month: {period.label} is in the future")
+    return period
 
 
 def open_project(project_dir: Path | None) -> Project:

@@ -13,7 +13,7 @@ from ..inputs.load import commit_loads, ensure_store, prepare_load
 from ..inputs.store import LoadReceipt
 from ..present.escape import console_text as escape
 from . import app
-from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
 
 
 def _receipt_table(receipt: LoadReceipt) -> Table:
@@ -71,6 +71,7 @@ def load(
     names another (a hidden sheet is read only when named).
     """
     proj = open_project(project)
+    month = None if month is None else report_period(proj, month)
     prepared = prepare_load(proj, file, month, extracted_on.date() if extracted_on else None, sheet=sheet)
     seeded = ensure_store(proj)  # a new store is built from data/extracts first, so load ids follow the months
     receipt = (
@@ -79,9 +80,9 @@ def load(
     )
     if receipt.skipped:
         console.print(
-            f"Already loaded: {escape(receipt.source_file)} for {receipt.month} is load {receipt.load_id}; nothing changed.",
+            f"Already loaded: {escape(receipt.source_file)} for {prepared.month.key} is load {receipt.load_id}; nothing changed.",
             highlight=False,
         )
         return
-    console.print(f"Loaded {escape(receipt.source_file)} for {receipt.month}.", highlight=False)
+    console.print(f"Loaded {escape(receipt.source_file)} for {prepared.month.key}.", highlight=False)
     console.print(_receipt_table(receipt), highlight=False)

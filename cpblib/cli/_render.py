@@ -13,7 +13,7 @@ from typer.core import TyperCommand
 from ..errors import CpbError, os_error_text
 from ..present.escape import terminal_text
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period
 from ._run import ForceOption, WorkersOption, page_progress
 
 
@@ -65,6 +65,7 @@ def render(
 
     try:
         project = open_project(project_dir)
+        month = report_period(project, month)
     except (CpbError, OSError) as exc:
         text = os_error_text(exc) if isinstance(exc, OSError) else str(exc)
         err_console.print(f"error: {terminal_text(text)}", markup=False, highlight=False, soft_wrap=True)

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from ..present.escape import console_text
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period, reports_errors
 
 WorkersOption = Annotated[
     int | None, typer.Option("--workers", "-j", help="Notebooks run at once (default: one per core).")
@@ -65,8 +65,10 @@ def run(
     """Check the month's data, then execute the pack's notebooks into the month's build folder."""
     from ..workflow import Run, Stage, build_month
 
+    project = open_project(project_dir)
+    month = report_period(project, month)
     with page_progress(month) as progress:
-        build_month(Run(open_project(project_dir), month, Stage.EXECUTE, force=force, workers=workers), progress)
+        build_month(Run(project, month, Stage.EXECUTE, force=force, workers=workers), progress)
 
 
 @app.command()
@@ -77,6 +79,7 @@ def commentary(month: MonthOption, project_dir: ProjectOption = None) -> None:
     from ..workflow import Run, Stage, build_month
 
     project = open_project(project_dir)
+    month = report_period(project, month)
     scored = build_month(Run(project, month, until=Stage.SCORE), None).pack.scored
     for path, created in prefill(project, month, scored):
         status = "created" if created else "kept (already written)"

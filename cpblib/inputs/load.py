@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..config import Calendar
 from ..errors import InputError
 from ..month import Month, MonthError
 from ..project import Project
@@ -37,21 +38,24 @@ from .extract import ParsedTable, parse_table
 from .files import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_bytes, read_table, sha256_bytes
 from .store import LoadReceipt, Store
 
-_MONTH_PREFIX = re.compile(r"^(\d{4}-\d{1,2})(?!\d)")
+_MONTH_PREFIX = re.compile(r"^(\d{4}-\d{2}-[qQ][1-4]|\d{4}-[qQ][1-4]|\d{4}-\d{1,2})(?![\d])")
 
 
-def month_from_filename(name: str | Path) -> Month | None:
-    """The report month a file name starts with, or None when it starts with no ``YYYY-MM``.
+def month_from_filename(name: str | Path, calendar: Calendar = Calendar()) -> Month | None:
+    """The report month (or quarter, for a quarterly project) a file name starts with, written as its key
+    (``2023-03``, ``2019-20-Q4``), or None when it starts with neither.
 
     >>> month_from_filename("2023-03-cpb-extract.xlsx"), month_from_filename("march.csv")
     (Month(2023, 3), None)
+    >>> month_from_filename("2019-20-Q4 scorecard.csv", Calendar(cadence="quarterly")).label
+    'Q4 2019/20'
     """
     name = Path(name).name
     match = _MONTH_PREFIX.match(name)
     if match is None:
         return None
     try:
-        return Month.parse(match[1])
+        return calendar.period_from_key(match[1])
     except MonthError as exc:
         raise InputError(name, f"the file name should start with its report month: {exc}") from None
 
@@ -174,19 +178,20 @@ def prepare_load(
     path = Path(path)
     current = Month.today(today)
     table = read_table(path, sheet)  # problems with the file itself come first
+    calendar = project.config.calendar
     if month is None:
-        month = month_from_filename(path)
+        month = month_from_filename(path, calendar)
         if month is None:
             raise InputError(
                 path.name, "cannot tell the report month: the file name does not start with YYYY-MM; give --month"
             )
     else:
         try:
-            month = Month.parse(month)
+            month = calendar.report_period(month)
         except MonthError as exc:
             raise InputError(path.name, f"the report month is not a month: {exc}") from None
     if month > current:
-        raise InputError(path.name, f"the report month {month} is in the future")
+        raise InputError(path.name, f"the report month {month.key} is in the future")
     if extracted_on is not None and extracted_on > (today or _dt.date.today()):
         raise InputError(path.name, f"the extract date {extracted_on:%Y-%m-%d} is in the future")
     catalogue = read_catalogue(project) if catalogue is None else catalogue
@@ -199,6 +204,7 @@ def prepare_load(
         today=today,
         suite=load_suite("values", project.root),
         params=project_parameters(project),
+        calendar=calendar,
     )
     digest = table.sha256 if sheet is None else sha256_bytes(f"{table.sha256}|sheet|{sheet}".encode())
     return PreparedLoad(path, month, digest, parsed, table.sheet, extracted_on)
@@ -336,7 +342,7 @@ def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[Loa
         return []
     pending: list[tuple[Path, Month, str]] = []
     for path in files:
-        month = month_from_filename(path)
+        month = month_from_filename(path, project.config.calendar)
         if month is None:
             raise InputError(path.name, "an extract's file name must start with its report month, e.g. 2023-03.csv")
         pending.append((path, month, sha256_bytes(read_bytes(path))))

@@ -37,7 +37,7 @@ _PLACEHOLDER = re.compile(rf"{re.escape(DRAFT_START)}.*?(?:{re.escape(DRAFT_END)
 
 
 def commentary_path(project: Project, month: Month, domain: str) -> Path:
-    return project.path("commentary") / str(month) / f"{slugify(domain)}.md"
+    return project.path("commentary") / getattr(month, "key", str(month)) / f"{slugify(domain)}.md"
 
 
 def read_commentary(project: Project, month: Month, domain: str) -> str | None:
@@ -260,19 +260,21 @@ def _table_markdown(tokens: list) -> str:
     return "\n".join(lines)
 
 
-def _domain_facts(rows: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+def _domain_facts(rows: pd.DataFrame, labels: dict[str, str], calendar=None) -> list[str]:
     facts = []
     for row in rows.itertuples(index=False):
         value = format_value(row.value, row.unit, row.decimals)
+        period = period_text(row.period, getattr(row, "frequency", None), calendar)
         if pd.isna(row.value):
             facts.append(
-                f"- {markdown_escape(row.name)}: no figure for {period_text(row.period)} ({row.direction_reason or row.missing_reason or 'missing'})."
+                f"- {markdown_escape(row.name)}: no figure for {period} ({row.direction_reason or row.missing_reason or 'missing'})."
             )
             continue
-        parts = [f"{value} in {period_text(row.period)}"]
+        parts = [f"{value} in {period}"]
         if not pd.isna(row.previous_value):
             parts.append(
-                f"{format_value(row.previous_value, row.unit, row.decimals)} in {period_text(row.previous_period)}"
+                f"{format_value(row.previous_value, row.unit, row.decimals)} in "
+                f"{period_text(row.previous_period, getattr(row, 'frequency', None), calendar)}"
             )
         if row.direction:
             parts.append(str(row.direction))
@@ -287,7 +289,7 @@ def _domain_facts(rows: pd.DataFrame, labels: dict[str, str]) -> list[str]:
     return facts
 
 
-def prefill_text(domain: str, month: Month, rows: pd.DataFrame, labels: dict[str, str]) -> str:
+def prefill_text(domain: str, month: Month, rows: pd.DataFrame, labels: dict[str, str], calendar=None) -> str:
     """The text of a new commentary file: a title line and the facts under the placeholder heading."""
     moved = rows.loc[rows["direction"].isin(["improving", "worsening"])]
     off_target = rows.loc[rows["rag"].isin(["amber", "red"])]
@@ -299,15 +301,15 @@ def prefill_text(domain: str, month: Month, rows: pd.DataFrame, labels: dict[str
         "",
         "**What moved**",
         "",
-        *(_domain_facts(moved, {}) or ["- Nothing moved since the previous period."]),
+        *(_domain_facts(moved, {}, calendar) or ["- Nothing moved since the previous period."]),
         "",
         "**Off target**",
         "",
-        *(_domain_facts(off_target, {}) or ["- Every rated indicator is on target."]),
+        *(_domain_facts(off_target, {}, calendar) or ["- Every rated indicator is on target."]),
         "",
         "**Against benchmarks**",
         "",
-        *(_domain_facts(rows, labels) or ["- No indicators."]),
+        *(_domain_facts(rows, labels, calendar) or ["- No indicators."]),
         DRAFT_END,
         "",
     ]
@@ -325,6 +327,6 @@ def prefill(project: Project, month: Month, scored: pd.DataFrame) -> list[tuple[
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(prefill_text(domain, month, rows, labels))
+            handle.write(prefill_text(domain, month, rows, labels, project.config.calendar))
         results.append((path, True))
     return results

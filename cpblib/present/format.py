@@ -134,30 +134,111 @@ def exception_text(exception: str | None, headings=None) -> str:
     return headings.short(exception) if headings is not None else str(exception)
 
 
-def period_text(period: str | None) -> str:
-    """``2023-03`` as ``Mar 23``."""
+PROVISIONAL_MARK = "(p)"
+"""What follows a provisional figure in a table (the table's key says what it means)."""
+
+ROLLED_UP_MARK = "(r)"
+"""What follows a quarter's or a year's figure that cpb rolled up from the months (not given in the extract)."""
+
+NAMED_UNIT = {"rate_per_10000": " per 10,000"}
+"""What follows a figure of each unit when it stands beside a figure of another unit: ``64.5 per 10,000``."""
+
+
+def named_value(value: object, unit: str | None, decimals: int | None) -> str:
+    """A figure with its unit said, for a cell holding two figures: ``64.5 per 10,000``, ``58.0%``, ``486``.
+
+    >>> named_value(64.549, "rate_per_10000", 1), named_value(None, "count", 0)
+    ('64.5 per 10,000', '–')
+    """
+    text = format_value(value, unit or "", decimals)
+    return text if text == MISSING or isinstance(value, Suppressed) else text + NAMED_UNIT.get(unit or "", "")
+
+
+def figure_pair(value: object, unit: str | None, decimals: int | None, second: object, second_unit: str | None) -> str:
+    """An indicator's two figures in one cell, the count first: ``486 (64.5 per 10,000)``; the main figure
+    alone when there is no second one.
+
+    >>> figure_pair(64.55, "rate_per_10000", 1, 486.0, "count"), figure_pair(58.04, "percent", 1, None, None)
+    ('486 (64.6 per 10,000)', '58.0%')
+    """
+    if not isinstance(second_unit, str) or not second_unit:
+        return format_value(value, unit or "", decimals)
+    main = named_value(value, unit, decimals)
+    other = named_value(second, second_unit, 0 if second_unit == "count" else decimals)
+    return f"{other} ({main})" if second_unit == "count" else f"{main} ({other})"
+
+
+def is_words(reason: object) -> bool:
+    """Whether a missing figure's reason is words from the extract (``awaiting data``), shown where the figure
+    would be, rather than a marker's reason (``blank``, ``suppressed (c)...``), shown as ``–``.
+
+    >>> is_words("awaiting data"), is_words("blank"), is_words("suppressed (c): confidential or small number")
+    (True, False, False)
+    """
+    from .._vocabulary import vocabulary
+
+    if not isinstance(reason, str) or not reason.strip():
+        return False
+    return reason not in set(vocabulary()["missing"].values())
+
+
+def value_cell(value: object, unit: str | None, decimals: int | None, *, provisional: bool = False,
+               reason: object = None, rolled_up: bool = False) -> str:  # fmt: skip
+    """One figure for a table cell: the figure with ``(p)`` when provisional and ``(r)`` when rolled up, or the
+    extract's words where there is no figure.
+
+    >>> value_cell(58.0, "percent", 1, provisional=True), value_cell(None, "percent", 1, reason="awaiting data")
+    ('58.0% (p)', 'awaiting data')
+    """
+    present = value is not None and not (isinstance(value, float) and math.isnan(value))
+    if not present and is_words(reason):
+        return str(reason)
+    text = format_value(value, unit or "", decimals)
+    if present and provisional:
+        text += f" {PROVISIONAL_MARK}"
+    if present and rolled_up:
+        text += f" {ROLLED_UP_MARK}"
+    return text
+
+
+QUARTERLY_SPANS = {"monthly": 3, "quarterly": 3, "annual": 12}
+"""Months a figure of each frequency covers in a quarterly pack (a monthly indicator is read by quarter there)."""
+
+
+def period_text(period: str | None, frequency: str | None = None, calendar=None) -> str:
+    """``2023-03`` as ``Mar 23``; in a quarterly pack (``calendar``: the project's), a quarterly figure's period as
+    its quarter and an annual one's as its year.
+
+    >>> from cpblib.config import Calendar
+    >>> period_text("2023-03"), period_text("2023-03", "quarterly", Calendar(cadence="quarterly"))
+    ('Mar 23', 'Q4 2022/23')
+    """
     from ..month import Month
+    from ..period import period_label
 
     if period is None or (isinstance(period, float) and math.isnan(period)):
         return MISSING
-    return Month.parse(period).short_label
+    if calendar is None or calendar.cadence != "quarterly":
+        return Month.parse(period).short_label
+    return period_label(period, QUARTERLY_SPANS.get(frequency or "quarterly", 1), calendar.financial_year_start)
 
 
-def period_cell(period: str | None, due_period: str | None = None) -> str:
-    """A figure's period as a table shows it: ``Mar 23``, or ``Dec 22, latest available`` when the figure
-    due (``due_period``) is late and an earlier one stands in.
+def period_cell(period: str | None, due_period: str | None = None, label=None) -> str:
+    """A figure's period as a table shows it (``label(period)``, default :func:`period_text`): ``Mar 23``,
+    or ``Dec 22, latest available`` when the figure due (``due_period``) is late and an earlier one stands in.
 
     >>> period_cell("2023-03", "2023-03"), period_cell("2022-12", "2023-03")
     ('Mar 23', 'Dec 22, latest available')
     """
-    text = period_text(period)
+    text = (label or period_text)(period)
     if isinstance(due_period, str) and isinstance(period, str) and due_period != period:
         text += ", latest available"
     return text
 
 
-def formatted(scored: pd.DataFrame) -> pd.DataFrame:
+def formatted(scored: pd.DataFrame, period_label=None) -> pd.DataFrame:
     """Display strings for the main columns of a scored month (a new frame; the input is untouched).
+    ``period_label(period, frequency)`` heads a period (default: ``Mar 23``; a quarterly pack's says ``Q4 2019/20``).
 
     >>> frame = pd.DataFrame({"name": ["Rate"], "unit": ["percent"], "decimals": [1], "period": ["2023-03"],
     ...     "value": [64.55], "previous_value": [65.59], "target": [60.0], "direction": ["improving"],
@@ -169,11 +250,26 @@ def formatted(scored: pd.DataFrame) -> pd.DataFrame:
     def values(column: str) -> list[str]:
         return [format_value(v, u, d) for v, u, d in zip(scored[column], scored["unit"], scored["decimals"])]
 
+    label_of = period_label or (lambda period, frequency: period_text(period))
+    frequencies = scored["frequency"] if "frequency" in scored else [None] * len(scored)
+    latest = [
+        value_cell(v, u, d, provisional=bool(p) if p is not None and not pd.isna(p) else False, reason=r)
+        for v, u, d, p, r in zip(
+            scored["value"],
+            scored["unit"],
+            scored["decimals"],
+            scored["provisional"] if "provisional" in scored else [False] * len(scored),
+            scored["missing_reason"] if "missing_reason" in scored else [None] * len(scored),
+        )
+    ]
     return pd.DataFrame(
         {
             "name": scored["name"],
-            "period": [period_cell(p, d) for p, d in zip(scored["period"], scored.get("due_period", scored["period"]))],
-            "value": values("value"),
+            "period": [
+                period_cell(p, d, lambda period, f=f: label_of(period, f))
+                for p, d, f in zip(scored["period"], scored.get("due_period", scored["period"]), frequencies)
+            ],
+            "value": latest,
             "previous_value": values("previous_value"),
             "target": values("target"),
             "direction": [direction_text(d) for d in scored["direction"]],

@@ -22,7 +22,17 @@ from ..scoring import exceptions, headline_facts, summarise
 from ..scoring._periods import period_ordinals, to_periods
 from ..scoring._trend import TREND_PERIODS
 from .commentary import commentary_html, commentary_markdown, read_commentary
-from .format import MISSING, direction_text, exception_text, format_value, period_cell, period_text, rag_text
+from .figures import benchmark_text, cells, notes, span_figures, span_periods
+from .format import (
+    MISSING,
+    direction_text,
+    exception_text,
+    format_value,
+    period_cell,
+    period_text,
+    rag_text,
+    value_cell,
+)
 from .pack import APPENDIX_PERIODS, Pack
 from .tables import markdown_escape, table_bundle
 
@@ -101,10 +111,7 @@ def late_note(rows: pd.DataFrame) -> str | None:
 
 
 def _benchmark_cell(row: pd.Series, comparator: str) -> str:
-    value = row.get(f"{comparator}_value")
-    if value is None or pd.isna(value):
-        return MISSING
-    return f"{format_value(value, row['unit'], row['decimals'])} ({row[f'{comparator}_year']})"
+    return benchmark_text(row, comparator)
 
 
 def _target_cell(row: pd.Series) -> str:
@@ -113,14 +120,72 @@ def _target_cell(row: pd.Series) -> str:
     return format_value(row.get("target"), row["unit"], row["decimals"])
 
 
-def _period_note(row: pd.Series) -> str:
-    note = period_cell(row["period"], row.get("due_period"))
+def _period_note(row: pd.Series, pack: Pack | None = None) -> str:
+    heading_of = (lambda p: pack.period_text(p, row.get("frequency"))) if pack is not None else period_text
+    note = period_cell(row["period"], row.get("due_period"), heading_of)
     arrears = row.get("arrears_months")
     if arrears is not None and not pd.isna(arrears) and int(arrears) > 0:
         note += f" ({int(arrears)} month{'s' if int(arrears) > 1 else ''} in arrears)"
-    if row.get("frequency") not in (None, "monthly"):
+    cadence = "quarterly" if pack is not None and pack.config.calendar.cadence == "quarterly" else "monthly"
+    if row.get("frequency") not in (None, "monthly", cadence):
         note += f", {label('frequency', row['frequency']).lower()}"
     return note
+
+
+def _step_cells(pack: Pack, rows: pd.DataFrame, wide: pd.DataFrame, steps: int) -> list[list]:
+    """The :class:`~cpblib.present.figures.Cell` of each row at each step of ``wide`` (:func:`periods_wide`)."""
+    indicators = list(rows["indicator"]) * steps
+    periods = [p for step in range(steps) for p in wide[f"period_{step}"]]
+    found = cells(pack, indicators, periods)
+    return [found[step * len(rows) : (step + 1) * len(rows)] for step in range(steps)]
+
+
+def _show_notes(pack: Pack, rows: pd.DataFrame, wide: pd.DataFrame, steps: int, extra: list | None = None) -> None:
+    """The key and notes of a table's marks (provisional, rolled up, words), when it has any."""
+    by_step = _step_cells(pack, rows, wide, steps)
+    shown = [
+        (name, pack.period_text(wide[f"period_{step}"].iloc[i], frequency), by_step[step][i])
+        for step in range(steps)
+        for i, (name, frequency) in enumerate(zip(rows["name"], rows["frequency"]))
+    ]
+    text = notes(pack, rows, shown + list(extra or []))
+    if text:
+        show_markdown(text)
+
+
+def _second(rows: pd.DataFrame) -> list:
+    """Each row's second figure's unit (None when it has none)."""
+    if "second_figure" not in rows:
+        return [None] * len(rows)
+    return [u if isinstance(u, str) and u else None for u in rows["second_figure"]]
+
+
+def _add_span_columns(pack: Pack, rows: pd.DataFrame, table: pd.DataFrame, quarters: int) -> list:
+    """Add quarter and financial-year columns to ``table`` (``[calendar] quarter_and_year_columns``); returns the
+    (name, period label, cell) of each figure added, for the notes."""
+    from ..period import period_label
+
+    start = pack.config.calendar.financial_year_start
+    spans = span_periods(pack, quarters)
+    shown = []
+    for (period, months), found in span_figures(pack, rows, spans).items():
+        heading = period_label(period, months, start)
+        table[heading] = [c.text(u, d) for c, u, d in zip(found, rows["unit"], rows["decimals"])]
+        shown += [(name, heading, cell) for name, cell in zip(rows["name"], found)]
+    return shown
+
+
+def _like_with_like_text(pack: Pack, rows: pd.DataFrame) -> str:
+    """What the direction of a year-to-date or six-monthly figure compares, when the table has one."""
+    from ..scoring._periods import compare_back
+
+    back = compare_back(rows, pack.config.calendar)
+    if not (back > 0).any():
+        return ""
+    return (
+        " Year-to-date figures are compared with the same point of the year before, and six-monthly figures "
+        "with six months before, so that the periods compared do not overlap."
+    )
 
 
 def _rag_with_override(row: pd.Series) -> str:
@@ -183,8 +248,8 @@ def headline_sentences(pack: Pack) -> list[str]:
             "name": fact.name,
             "value": format_value(fact.value, fact.unit, fact.decimals),
             "previous_value": format_value(fact.previous_value, fact.unit, fact.decimals),
-            "period": Month.parse(fact.period).label if isinstance(fact.period, str) else MISSING,
-            "previous_period": period_text(fact.previous_period),
+            "period": _period_label(pack, fact.period),
+            "previous_period": pack.period_text(fact.previous_period),
         }
         if pd.isna(fact.value):
             sentences.append(f"{fact.name}: no figure yet for {fields['period']}.")
@@ -194,6 +259,15 @@ def headline_sentences(pack: Pack) -> list[str]:
             sentence += f" ({template['previous'].format(**fields)})"
         sentences.append(sentence[0].upper() + sentence[1:] + ".")
     return sentences
+
+
+def _period_label(pack: Pack, period: object) -> str:
+    """A period in full, as a sentence says it: ``March 2023``; in a quarterly pack, ``Q4 2019/20``."""
+    if not isinstance(period, str):
+        return MISSING
+    if pack.config.calendar.cadence == "quarterly":
+        return pack.period_text(period)
+    return Month.parse(period).label
 
 
 def summary_intro(pack: Pack) -> str:
@@ -233,8 +307,20 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
         {
             "Indicator": rows["name"],
             "Domain": rows["domain"],
-            "Period": [period_cell(p, d) for p, d in zip(rows["period"], rows.get("due_period", rows["period"]))],
-            "Value": [format_value(v, u, d) for v, u, d in zip(rows["value"], rows["unit"], rows["decimals"])],
+            "Period": [
+                period_cell(p, d, lambda period, f=f: pack.period_text(period, f))
+                for p, d, f in zip(rows["period"], rows.get("due_period", rows["period"]), rows["frequency"])
+            ],
+            "Value": [
+                value_cell(
+                    r["value"],
+                    r["unit"],
+                    r["decimals"],
+                    provisional=bool(r.get("provisional")),
+                    reason=r.get("missing_reason"),
+                )
+                for _, r in rows.iterrows()
+            ],
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
             "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
@@ -310,13 +396,16 @@ def domain_table(pack: Pack, domain: str) -> pd.DataFrame:
             "Good is": [
                 label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]
             ],
-            "Latest period": [_period_note(r) for _, r in rows.iterrows()],
+            "Latest period": [_period_note(r, pack) for _, r in rows.iterrows()],
         }
     )
+    by_step = _step_cells(pack, rows, wide, 3)
     for step, heading in ((0, "Two before"), (1, "Previous"), (2, "Latest")):
         table[heading] = [
-            format_value(v, u, d) for v, u, d in zip(wide[f"value_{step}"], rows["unit"], rows["decimals"])
+            cell.text(u, d, s) for cell, u, d, s in zip(by_step[step], rows["unit"], rows["decimals"], _second(rows))
         ]
+    if "domains" in pack.config.calendar.quarter_and_year_columns:
+        _add_span_columns(pack, rows, table, quarters=1)
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
     for comparator in pack.comparators:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
@@ -346,9 +435,11 @@ def show_domain_table(pack: Pack, domain: str) -> None:
     numeric = ("Two before", "Previous", "Latest", "Target")
     show_table(table, caption=f"{domain} indicators, {pack.month.label}", row_header="Indicator",
                cell_classes={"RAG": rag_classes}, numeric=numeric)  # fmt: skip
+    rows = domain_rows(pack, domain)
+    _show_notes(pack, rows, periods_wide(pack, rows, 3), 3)
     show_markdown(
         "Direction compares the latest period with the previous one of the same frequency: "
-        "✔ Improving, ✘ Worsening, ⚠ Same. Benchmarks show their year in brackets."
+        "✔ Improving, ✘ Worsening, ⚠ Same. Benchmarks show their year in brackets." + _like_with_like_text(pack, rows)
     )
     note = late_note(domain_rows(pack, domain))
     if note:
@@ -356,17 +447,20 @@ def show_domain_table(pack: Pack, domain: str) -> None:
 
 
 def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
-    from .charts import display_chart, trend_chart
+    from .charts import Axis, display_chart, trend_chart
 
     show_markdown("## Trends")
     rows = domain_rows(pack, domain)
     labels = {c: pack.label(c) for c in pack.comparators}
+    calendar = pack.config.calendar
+    axis = Axis(calendar.report_months, calendar.financial_year_start)
     for _, row in rows.iterrows():
         show_markdown(f"### {markdown_escape(row['name'])}")
         history = pack.history.loc[pack.history["indicator"] == row["indicator"]]
         chart = trend_chart(
             history, row, targets=pack.inputs.targets.loc[pack.inputs.targets["indicator"] == row["indicator"]],
             annotations=pack.inputs.annotations, periods=periods, comparators=pack.comparators, labels=labels,
+            axis=axis,
         )  # fmt: skip
         display_chart(
             chart,
@@ -404,14 +498,18 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
     common = wide[period_columns].astype(str).agg("|".join, axis=1).mode().iloc[0].split("|")
     table = pd.DataFrame({"Indicator": rows["name"], "Unit": [label("unit", u) for u in rows["unit"]],
                           "Good is": [label("polarity", p).replace(" is better", "") if p != "none" else MISSING for p in rows["polarity"]]})  # fmt: skip
+    by_step = _step_cells(pack, rows, wide, APPENDIX_PERIODS)
+    seconds = _second(rows)
     for step, heading in enumerate(common):
-        cells = []
-        for value, period, unit, decimals in zip(
-            wide[f"value_{step}"], wide[f"period_{step}"], rows["unit"], rows["decimals"]
+        texts = []
+        for cell, period, unit, decimals, second, frequency in zip(
+            by_step[step], wide[f"period_{step}"], rows["unit"], rows["decimals"], seconds, rows["frequency"]
         ):
-            text = format_value(value, unit, decimals)
-            cells.append(text if period == heading else f"{text} ({period_text(period)})")
-        table[period_text(heading)] = cells
+            text = cell.text(unit, decimals, second)
+            texts.append(text if period == heading else f"{text} ({pack.period_text(period, frequency)})")
+        table[pack.period_text(heading)] = texts
+    if "appendix" in pack.config.calendar.quarter_and_year_columns:
+        _add_span_columns(pack, rows, table, quarters=2)
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
     for comparator in pack.comparators:
         table[pack.label(comparator)] = [_benchmark_cell(r, comparator) for _, r in rows.iterrows()]
@@ -434,6 +532,11 @@ def show_appendix(pack: Pack) -> None:
         rag_classes = [RAG_CLASS.get(str(r).split(" ")[0].lower()) for r in table["RAG"]]
         show_table(table, caption=f"{domain}: last {APPENDIX_PERIODS} periods", row_header="Indicator",
                    cell_classes={"RAG": rag_classes})  # fmt: skip
+        rows = domain_rows(pack, domain)
+        spans = []
+        if "appendix" in pack.config.calendar.quarter_and_year_columns:
+            spans = _add_span_columns(pack, rows, pd.DataFrame(index=rows.index), quarters=2)
+        _show_notes(pack, rows, periods_wide(pack, rows, APPENDIX_PERIODS), APPENDIX_PERIODS, spans)
 
 
 # -- data quality -----------------------------------------------------------------------------------

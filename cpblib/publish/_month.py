@@ -99,7 +99,8 @@ def log_line(project: Project, month: Month | str, outcome: Outcome, message: st
     status = (
         "PUBLISHED" if outcome is Outcome.PUBLISHED else f"NOT PUBLISHED ({outcome.name.lower().replace('_', ' ')})"
     )
-    line = f"{stamp} month={month} exit={int(outcome)} {status}: {terminal_text(' '.join(message.split()))}"
+    key = month.key if isinstance(month, Month) else month
+    line = f"{stamp} month={key} exit={int(outcome)} {status}: {terminal_text(' '.join(message.split()))}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as handle:
@@ -131,7 +132,7 @@ def _render_builtin(project: Project, month: Month, domains: list[str], side: Pd
     room = scratch_root(project)
     room.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=room) as scratch:
-        target = Path(scratch) / f"board-pack-{month}.pdf"
+        target = Path(scratch) / f"board-pack-{month.key}.pdf"
         if side is not None:
             side.typeset(build, target, month, config=project.config, catalogue_domains=domains, scratch=room)
             pdf = side.wait
@@ -152,7 +153,7 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     build = BuildFolder(project, month).root
     site = claim_site(project.path("site"))
     stage_quarto(build, project.root, month, config=project.config, catalogue_domains=domains)
-    scratch = scratch_folder(site, f"quarto-{month}")
+    scratch = scratch_folder(site, f"quarto-{month.key}")
     try:
         output = scratch / "out"
         completed = subprocess.run(
@@ -165,10 +166,10 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
         if completed.returncode != 0:
             raise CpbError(f"quarto render failed (exit {completed.returncode}): {completed.stderr.strip()[-2000:]}")
         render_pdf(
-            build, output / f"board-pack-{month}.pdf", month, config=project.config, catalogue_domains=domains,
+            build, output / f"board-pack-{month.key}.pdf", month, config=project.config, catalogue_domains=domains,
             scratch=scratch,
         )  # fmt: skip
-        target = site / str(month)
+        target = site / month.key
         old = scratch / "old"
         if target.exists():
             os.replace(target, old)
@@ -201,7 +202,7 @@ def render_stamp(project: Project, month: Month, engine: str) -> str:
 
 def published_current(project: Project, month: Month, stamp: str) -> bool:
     """Whether the month's published website and PDF were made from ``stamp`` and are still there."""
-    site_month = project.path("site") / str(month)
+    site_month = project.path("site") / month.key
     if not ((site_month / "index.html").is_file() and (project.path("site") / "index.html").is_file()):
         return False
     saved = read_json(BuildFolder(project, month).render_stamp) or {}

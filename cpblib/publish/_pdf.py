@@ -505,7 +505,7 @@ def render_pdf(
     """
     import typst
 
-    month = Month.parse(month)
+    month = config.calendar.period_from_key(month) if isinstance(month, str) else Month.parse(month)
     build_dir = Path(build_dir)
     out_pdf = Path(out_pdf)
     structure = load_structure(quarto_config or find_quarto_file(build_dir))

@@ -113,7 +113,7 @@ def stage_quarto(
     ['_home.md', '_marking.html', '_marking.typ', 'appendix.ipynb', 'data-quality.ipynb', 'summary.ipynb']
     >>> import shutil; shutil.rmtree(build.parents[1])
     """
-    month = Month.parse(month)
+    month = config.calendar.period_from_key(month) if isinstance(month, str) else Month.parse(month)
     build_dir = Path(build_dir)
     project_dir = Path(project_dir)
     quarto_file = Path(quarto_config) if quarto_config else project_dir / QUARTO_FILE

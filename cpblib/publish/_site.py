@@ -7,6 +7,10 @@ Layout of ``site_dir``::
     2023-03/index.html      the summary
     2023-03/domains/<slug>.html
     2023-03/appendix.html, data-quality.html
+    2019-20-Q4/...          a quarterly pack's folder is named by its quarter
+
+The folders are named by each pack's key (:attr:`cpblib.month.Month.key`) and labelled
+by its label (``March 2023``, ``Q4 2019/20``).
 
 The folder is cpb's own: cpb writes a marker file (``.cpb-site``) when it
 makes the folder, and refuses to write into a folder that holds files without
@@ -43,7 +47,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from ..config import ProjectConfig
+from ..config import Calendar, ProjectConfig
 from ..month import Month
 from ..present import escape
 from ._html import SITE_DATA, HtmlConverter, tidy_fragment
@@ -58,7 +62,7 @@ _MARKER_TEXT = (
     "This folder is a board pack website written by cpb. cpb replaces its contents when it renders;\n"
     "do not keep other files here.\n"
 )
-_MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
+_MONTH_DIR = re.compile(r"^\d{4}-\d{2}$|^\d{4}(?:-\d{2})?-Q[1-4]$")
 _STALE_SECONDS = 3600
 
 
@@ -91,24 +95,28 @@ def _rel(from_file: str, to_file: str) -> str:
     return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
 
 
-def archive_months(site_dir: Path) -> list[Month]:
-    """Months already published in ``site_dir`` (folders ``YYYY-MM`` holding an ``index.html``)."""
+def archive_months(site_dir: Path, calendar: Calendar = Calendar()) -> list[Month]:
+    """Months (quarters, for a quarterly project) already published in ``site_dir``: folders named by their key
+    (``YYYY-MM``, ``YYYY-YY-Qn``) holding an ``index.html``."""
     if not Path(site_dir).is_dir():
         return []
     months = []
     for child in Path(site_dir).iterdir():
         if child.is_dir() and _MONTH_DIR.match(child.name) and (child / "index.html").is_file():
-            parsed = Month.try_parse(child.name)
-            if parsed is not None:
+            try:
+                parsed = calendar.period_from_key(child.name)
+            except ValueError:  # a folder of the other cadence, or not a pack's
+                continue
+            if parsed.key == child.name:
                 months.append(parsed)
     return sorted(months)
 
 
 def _nav(pages: list[Page], current: Page, month: Month) -> list:
-    here = f"{month}/{current.output}"
+    here = f"{month.key}/{current.output}"
     items: list = []
     for page in pages:
-        link = _Link(_rel(here, f"{month}/{page.output}"), page.nav_text, page is current)
+        link = _Link(_rel(here, f"{month.key}/{page.output}"), page.nav_text, page is current)
         if page.section:
             if items and isinstance(items[-1], dict) and items[-1]["section"] == page.section:
                 items[-1]["pages"].append(link)
@@ -120,15 +128,15 @@ def _nav(pages: list[Page], current: Page, month: Month) -> list:
 
 
 def _month_links(page: Page, month: Month, months: list[Month], site_dir: Path) -> list[dict]:
-    here = f"{month}/{page.output}"
+    here = f"{month.key}/{page.output}"
     links = []
     for other in sorted(months, reverse=True):
         if other == month:
             links.append({"label": other.label, "href": "", "current": True})
             continue
-        target = f"{other}/{page.output}"
+        target = f"{other.key}/{page.output}"
         if not (site_dir / target).is_file():
-            target = f"{other}/index.html"
+            target = f"{other.key}/index.html"
         links.append({"label": other.label, "href": _rel(here, target), "current": False})
     return links
 
@@ -160,14 +168,14 @@ def link_pages(body: str, source_dir: Path, targets: dict[Path, str], here: str)
 
 def _page_body(converter: HtmlConverter, page: Page, pages: list[Page], month: Month, build_dir: Path) -> str:
     """The page's content as published HTML: what its notebook shows, tidied, links between pages made."""
-    here = f"{month}/{page.output}"
+    here = f"{month.key}/{page.output}"
     nb = visible_notebook(page.notebook)
     body = converter.body(
         nb,
         prefix=page.key,
         tidy=lambda html: tidy_fragment(html, page.title, base_dir=page.source.parent, root=build_dir),
     )
-    targets = {p.source.resolve(): f"{month}/{p.output}" for p in pages}
+    targets = {p.source.resolve(): f"{month.key}/{p.output}" for p in pages}
     return link_pages(body, page.source.parent, targets, here)
 
 
@@ -184,7 +192,7 @@ def _write_page(
     site_title: str,
     pdf: dict | None,
 ) -> None:
-    here = f"{month}/{page.output}"
+    here = f"{month.key}/{page.output}"
     index = pages.index(page)
     previous = pages[index - 1] if index > 0 else None
     following = pages[index + 1] if index + 1 < len(pages) else None
@@ -200,9 +208,9 @@ def _write_page(
         nav=_nav(pages, page, month),
         section=page.section,
         body=markupsafe.Markup(body),  # tidied by tidy_fragment
-        previous=_Link(_rel(here, f"{month}/{previous.output}"), previous.nav_text) if previous else None,
-        next=_Link(_rel(here, f"{month}/{following.output}"), following.nav_text) if following else None,
-        pdf={"href": _rel(here, f"{month}/{pdf['name']}"), "size": pdf["size"]} if pdf else None,
+        previous=_Link(_rel(here, f"{month.key}/{previous.output}"), previous.nav_text) if previous else None,
+        next=_Link(_rel(here, f"{month.key}/{following.output}"), following.nav_text) if following else None,
+        pdf={"href": _rel(here, f"{month.key}/{pdf['name']}"), "size": pdf["size"]} if pdf else None,
     )
     target = month_dir / page.output
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +219,7 @@ def _write_page(
 
 def _home_html(env: jinja2.Environment, months: list[Month], config: ProjectConfig, site_title: str) -> str:
     newest_first = sorted(set(months), reverse=True)
-    links = [{"label": m.label, "href": f"{m}/index.html"} for m in newest_first]
+    links = [{"label": m.label, "href": f"{m.key}/index.html"} for m in newest_first]
     return env.get_template("home.html.j2").render(
         site_title=site_title,
         council=config.authority.name,
@@ -273,9 +281,6 @@ def claim_site(site_dir: Path | str) -> Path:
     return site_dir
 
 
-_MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
 def _written_by_earlier_cpb(site_dir: Path, names: list[str]) -> bool:
     """Whether a folder without the marker is a website an earlier cpb wrote: nothing in it but the home
     page (which loads cpb's style sheet), cpb's ``assets/`` and months' folders, each with its own home page.
@@ -298,7 +303,7 @@ def _written_by_earlier_cpb(site_dir: Path, names: list[str]) -> bool:
         path = site_dir / name
         if name in ("index.html", "assets"):
             continue
-        if not (_MONTH_FOLDER.match(name) and path.is_dir() and (path / "index.html").is_file()):
+        if not (_MONTH_DIR.match(name) and path.is_dir() and (path / "index.html").is_file()):
             return False
     with open(home, encoding="utf-8", errors="replace") as handle:
         return 'href="assets/cpb.css"' in handle.read(20_000)
@@ -374,30 +379,31 @@ def render_site(
     (['appendix.html', 'data-quality.html', 'index.html'], True)
     >>> import shutil; shutil.rmtree(build.parents[1])
     """
-    month = Month.parse(month)
+    calendar = config.calendar
+    month = calendar.period_from_key(month) if isinstance(month, str) else month
     build_dir = Path(build_dir)
     site_dir = Path(site_dir)
     structure = load_structure(quarto_config or find_quarto_file(build_dir))
     pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
 
-    published = set(archive_months(site_dir)) | {month}
+    published = set(archive_months(site_dir, calendar)) | {month}
     if months_available is not None:
-        wanted = {Month.parse(m) for m in months_available}
+        wanted = {calendar.period_from_key(m) if isinstance(m, str) else m for m in months_available}
         switcher = sorted((published & wanted) | {month})
     else:
         switcher = sorted(published)
 
     claim_site(site_dir)
-    scratch = scratch_folder(site_dir, str(month))
+    scratch = scratch_folder(site_dir, month.key)
     try:
         env = _environment()
         converter = HtmlConverter()
-        month_dir = scratch / str(month)
+        month_dir = scratch / month.key
         month_dir.mkdir()
         bodies = [_page_body(converter, page, pages, month, build_dir) for page in pages]
         pdf_info = None
         if pdf is not None:
-            name = f"board-pack-{month}.pdf"
+            name = f"board-pack-{month.key}.pdf"
             shutil.copyfile(pdf() if callable(pdf) else pdf, month_dir / name)
             pdf_info = {"name": name, "size": _size_label((month_dir / name).stat().st_size)}
         for page, body in zip(pages, bodies):
@@ -411,9 +417,9 @@ def render_site(
         )
 
         # Every file is written: publish. Only renames from here on.
-        _swap_dir(month_dir, site_dir / str(month), scratch)
+        _swap_dir(month_dir, site_dir / month.key, scratch)
         _swap_dir(assets, site_dir / "assets", scratch)
         os.replace(scratch / "index.html", site_dir / "index.html")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return site_dir / str(month)
+    return site_dir / month.key

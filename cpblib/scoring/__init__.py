@@ -11,6 +11,7 @@ headings, trend); :func:`summarise`, :func:`exceptions` and
 
 from ._compare import benchmarks_known_by, year_end
 from ._exceptions import Headings, exceptions, packaged_headings, parse_headings
+from ._figures import scoring_series
 from ._headline import headline_facts
 from ._numbers import format_numbers, round_half_away
 from ._periods import latest_period, previous_period
@@ -36,6 +37,7 @@ __all__ = [
     "score",
     "score_month",
     "scored_columns",
+    "scoring_series",
     "summarise",
     "suppress",
     "year_end",

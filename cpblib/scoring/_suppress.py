@@ -65,6 +65,9 @@ def hidden_figures(frame: pd.DataFrame, catalogue: pd.DataFrame, threshold: int)
     info = catalogue.drop_duplicates("indicator").set_index("indicator")
     row = pd.Index(info.index).get_indexer(frame["indicator"].to_numpy(dtype=object))
     unit = np.where(row >= 0, codes_of(info, "unit")[np.maximum(row, 0)], None)
+    if "figure" in frame:  # a second figure (a count beside a rate) is read in its own unit
+        figure = frame["figure"].to_numpy(dtype=object, na_value=None)
+        unit = np.where(pd.notna(figure), figure, unit)
     is_count = unit == "count"
     scale = np.array([_SCALE.get(u, np.nan) for u in unit], dtype="float64")
 
@@ -90,7 +93,22 @@ def hidden_figures(frame: pd.DataFrame, catalogue: pd.DataFrame, threshold: int)
     for column in _PARTS:
         if column in frame:
             hidden[column] = small(numbers(column))
+    if "figure" in frame and "value" in hidden:
+        hidden["value"] = hidden["value"] | _beside_hidden(frame, hidden["value"])
     return pd.DataFrame(hidden, index=frame.index)
+
+
+def _beside_hidden(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
+    """Main figures whose second figure of the same period is hidden: a rate beside a suppressed count would
+    give the count back with the population it is a rate of."""
+    second = frame["figure"].notna().to_numpy() & hidden
+    if "span" in frame:
+        second &= frame["span"].isna().to_numpy()
+    if not second.any():
+        return np.zeros(len(frame), dtype=bool)
+    keys = pd.MultiIndex.from_frame(frame[["indicator", "period"]].astype(str))
+    hidden_keys = keys[second]
+    return keys.isin(hidden_keys) & frame["figure"].isna().to_numpy()
 
 
 def suppress(

@@ -49,16 +49,16 @@ def test_a_damaged_store(mini_project):
 
 def test_a_project_that_cannot_be_written(mini_project, monkeypatch):
     """A read-only project folder: simulated (the tests may run as root, whom permissions do not stop)."""
-    import cpblib.inputs.store as store_module
+    import duckdb
 
-    real = store_module.duckdb.connect
+    real = duckdb.connect
 
     def read_only(path, read_only=False, **kwargs):
         if not read_only and path != ":memory:":
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real(path, read_only=read_only, **kwargs)
 
-    monkeypatch.setattr(store_module.duckdb, "connect", read_only)
+    monkeypatch.setattr(duckdb, "connect", read_only)
     extract = mini_project / "data" / "extracts" / "2023-01.csv"
     line = _one_line_error(runner.invoke(app, ["load", str(extract), "-p", str(mini_project)]))
     assert "Permission denied (the folder or file is read-only, or belongs to another user)" in line

@@ -408,3 +408,48 @@ def test_ensure_store_opens_nothing_while_the_extracts_and_the_store_are_as_it_l
     extract.write_bytes(extract.read_bytes())  # touched: looked at again (same bytes, so nothing loaded)
     assert ensure_store(project) == [] and opened == [1]
     assert ensure_store(project) == [] and opened == [1]
+
+
+# -- quarterly projects ---------------------------------------------------------------------------------------------
+QUARTERLY = Path(__file__).resolve().parents[1] / "data" / "quarterly-project"
+
+
+@pytest.fixture
+def quarterly(tmp_path) -> Project:
+    shutil.copytree(QUARTERLY, tmp_path / "quarterly")
+    return Project.open(tmp_path / "quarterly")
+
+
+def test_a_quarterly_extract_is_loaded_for_the_quarter_its_name_starts_with(quarterly):
+    receipts = ensure_store(quarterly, today=TODAY)
+    assert [(r.source_file, r.month) for r in receipts] == [("2019-20-Q4.csv", "2020-03")]
+    with Store.open(quarterly.store_path) as store:
+        values = store.values(as_at="2020-03")
+    cic = values.loc[values["indicator"].eq("cic-rate")]
+    assert cic[["period", "value", "figure"]].values.tolist()[:2] == [
+        ["2019-03", 61.2, None],
+        ["2019-03", 462.0, "count"],
+    ]
+    assert "2019-12" in set(cic["period"])  # 2019-Q4, the calendar quarter, is Q3 2019/20
+    eet = values.loc[values["indicator"].eq("care-leavers-eet") & values["period"].eq("2020-03")].iloc[0]
+    assert (eet["value"], bool(eet["provisional"])) == (58.0, True)
+    words = values.loc[values["indicator"].eq("health-checks") & values["period"].eq("2020-03")].iloc[0]
+    assert (words["missing_reason"], words["note"]) == ("awaiting data", "awaiting data")
+
+
+def test_an_ambiguous_quarter_stops_the_load_and_changes_nothing(quarterly):
+    ensure_store(quarterly, today=TODAY)
+    before = digest(quarterly.store_path)
+    bad = write(quarterly.root / "late.csv", "indicator,period,value\ncic-rate,Q1 2020,65.0\n")
+    with pytest.raises(InputError) as caught:
+        load_file(quarterly, bad, "Q1 2020/21", today=dt.date(2020, 7, 15))
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("late.csv", 2, "period")
+    assert "calendar or a financial quarter" in caught.value.message
+    assert digest(quarterly.store_path) == before
+
+
+def test_a_monthly_project_refuses_an_extract_named_for_a_quarter(project):
+    with pytest.raises(
+        InputError, match="2019-20-Q4.csv: the file name should start with its report month: Q4 2019/20 is a quarter"
+    ):
+        month_from_filename("2019-20-Q4.csv", project.config.calendar)

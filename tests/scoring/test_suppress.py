@@ -94,3 +94,18 @@ def test_previous_figures_follow_the_same_rules():
          "previous_denominator": [80.0]}
     )  # fmt: skip
     assert suppress(frame, CATALOGUE)[["value", "previous_value"]].values.tolist() == [["50.0", "c"]]
+
+
+def test_a_small_count_given_beside_a_rate_is_suppressed_and_so_is_the_rate():
+    from cpblib.scoring import hidden_figures
+
+    catalogue = pd.DataFrame({"indicator": ["cla_rate"], "unit": ["rate_per_10000"]})
+    frame = pd.DataFrame(
+        {
+            "indicator": ["cla_rate"] * 4,
+            "period": ["2023-02", "2023-02", "2023-03", "2023-03"],
+            "figure": [None, "count", None, "count"],
+            "value": [0.6, 3.0, 48.1, 412.0],
+        }
+    )
+    assert hidden_figures(frame, catalogue, 5)["value"].tolist() == [True, True, False, False]

@@ -31,7 +31,8 @@ from altair.utils.schemapi import debug_mode
 
 from ..._vocabulary import label as vocabulary_label
 from ...config import Comparators
-from ...month import Month, month_range
+from ...month import Month, MonthError
+from ...period import Period
 from ...scoring import round_half_away, year_end
 from ..format import Suppressed, format_value, format_values
 from . import _theme as theme
@@ -76,6 +77,28 @@ def _short(month: Month) -> str:
     return month.short_label
 
 
+@dataclass(frozen=True)
+class Axis:
+    """The period axis: a point every ``step`` months (1, or 3 in a quarterly pack), each labelled as the period
+    it ends (``Mar 23``, ``Q4 2019/20``)."""
+
+    step: int = 1
+    year_start: int = 4
+
+    def at(self, ordinal: int) -> Month:
+        month = Month.from_ordinal(int(ordinal))
+        if self.step == 1:
+            return month
+        try:
+            return Period.of(month, self.step, self.year_start)
+        except MonthError:  # not a period end: the month
+            return month
+
+    def positions(self, start: int, end: int) -> list[Month]:
+        """The axis from ``start`` to ``end`` (month ordinals), ending at ``end``."""
+        return [self.at(o) for o in range(end, start - 1, -self.step)][::-1]
+
+
 def _span(first: Month, last: Month) -> str:
     return _short(first) if first == last else f"{_short(first)} to {_short(last)}"
 
@@ -111,6 +134,7 @@ class TrendData:
     annotations: pd.DataFrame  # month, label, text, short, offset
     gaps: list[tuple[Month, Month]] = field(default_factory=list)
     suppressed: list[Month] = field(default_factory=list)  # months whose figure a public pack does not show
+    axis: Axis = Axis()
 
     @property
     def labels(self) -> list[str]:
@@ -123,8 +147,21 @@ def _series(history: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
         frame = frame.loc[frame["indicator"] == indicator]
     periods = frame["period"].astype(str).map(lambda text: Month.parse(text).ordinal)
     values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    provisional = (
+        frame["provisional"].astype(object).where(frame["provisional"].notna(), False).astype(bool)
+        if "provisional" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    notes = frame["note"].astype(object).where(frame["note"].notna(), None) if "note" in frame else None
     return (
-        pd.DataFrame({"ordinal": periods.to_numpy(), "value": values.to_numpy()})
+        pd.DataFrame(
+            {
+                "ordinal": periods.to_numpy(),
+                "value": values.to_numpy(),
+                "provisional": provisional.to_numpy(dtype=bool),
+                "note": notes.to_numpy(dtype=object) if notes is not None else None,
+            }
+        )
         .sort_values("ordinal", kind="stable")
         .drop_duplicates("ordinal", keep="last")
         .reset_index(drop=True)
@@ -157,8 +194,8 @@ def _outside(gaps: list[tuple[Month, Month]], hidden: list[Month]) -> list[tuple
     return kept
 
 
-def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    months = frame["ordinal"].map(Month.from_ordinal)
+def _with_labels(frame: pd.DataFrame, axis: Axis = Axis()) -> pd.DataFrame:
+    months = frame["ordinal"].map(axis.at)
     return frame.assign(period=months.map(str), label=months.map(_short)).drop(columns="ordinal")
 
 
@@ -282,8 +319,12 @@ def trend_data(
     periods: int = 24,
     comparators: Sequence[str] = ("england", "good_sn"),
     labels: Mapping[str, str] | None = None,
+    axis: Axis = Axis(),
 ) -> TrendData | None:
     """The frames behind a trend chart, or ``None`` when fewer than two figures fall in the window.
+
+    ``axis`` puts a point every month (the default) or, in a quarterly pack, every quarter, labelled
+    ``Q4 2019/20``. A provisional figure is drawn hollow and its note is said in the text alternative.
 
     The window is the ``periods`` months ending at the indicator row's
     ``period`` (a scored row) or else at the latest figure, and starting no
@@ -312,7 +353,8 @@ def trend_data(
     if len(present) < 2:
         return None
     start = int(present["ordinal"].iloc[0])
-    months = month_range(Month.from_ordinal(start), Month.from_ordinal(end))
+    months = axis.positions(start, end)
+    start = months[0].ordinal
 
     # Line segments: a new one starts after a gap longer than the frequency allows.
     distance = present["ordinal"].diff()
@@ -321,25 +363,28 @@ def trend_data(
         present.assign(
             segment=breaks.cumsum().astype("int64"),
             text=format_values(present["value"], decimals, unit),
-        )
+        ),
+        axis,
     )
     gap_ends = present.loc[breaks, "ordinal"].to_numpy()
-    gap_starts = (present["ordinal"].shift(1)[breaks] + 1).to_numpy()
-    gaps = [(Month.from_ordinal(int(a)), Month.from_ordinal(int(b) - 1)) for a, b in zip(gap_starts, gap_ends)]
+    gap_starts = (present["ordinal"].shift(1)[breaks] + axis.step).to_numpy()
+    gaps = [(axis.at(int(a)), axis.at(int(b) - axis.step)) for a, b in zip(gap_starts, gap_ends)]
     last_present = int(present["ordinal"].iloc[-1])
     if end - last_present >= step:
-        gaps.append((Month.from_ordinal(last_present + 1), Month.from_ordinal(end)))
+        gaps.append((axis.at(last_present + axis.step), axis.at(end)))
     hidden = _suppressed_months(history, indicator, start, end)
     gaps = _outside(gaps, hidden)
 
     # The latest figure and its RAG (the row's RAG belongs to the row's period).
-    latest_month = Month.from_ordinal(last_present)
+    latest_month = axis.at(last_present)
     code = rag if rag is not None else _field(indicator_row, "rag")
-    if rag is None and row_period is not None and Month.parse(str(row_period)) != latest_month:
+    if rag is None and row_period is not None and Month.parse(str(row_period)).ordinal != latest_month.ordinal:
         code = None
     style = theme.RAG_STYLE.get(str(code).lower()) if code is not None else None
     latest_value = float(present["value"].iloc[-1])
+    latest_provisional = bool(present["provisional"].iloc[-1])
     latest_text = f"{_short(latest_month)}: {format_value(latest_value, unit, decimals)}"
+    latest_text += " (p)" if latest_provisional else ""
     latest = pd.DataFrame(
         {
             "period": [str(latest_month)],
@@ -350,13 +395,14 @@ def trend_data(
             "shape": [(style or theme.NO_RAG_STYLE)["shape"]],
             "colour": [(style or theme.NO_RAG_STYLE)["colour"] if style else theme.SERIES_COLOUR],
             "text": [f"{latest_text} ({style['label']})" if style else latest_text],
+            "provisional": [latest_provisional],
         }
     )
     previous = points.iloc[-2:-1][["period", "label", "value", "text"]].reset_index(drop=True)
 
-    # Target steps or expected-range band, one row per month of the window.
-    window = np.arange(start, end + 1)
-    in_force = _with_labels(_targets(targets, indicator_row, str(indicator), window, arrears))
+    # Target steps or expected-range band, one row per point of the axis.
+    window = np.array([m.ordinal for m in months], dtype="int64")
+    in_force = _with_labels(_targets(targets, indicator_row, str(indicator), window, arrears), axis)
     method = _field(indicator_row, "rag_method")
     has_range = in_force["range_lower"].notna() & in_force["range_upper"].notna()
     if method == "range" or (method is None and has_range.any() and in_force["target"].isna().all()):
@@ -378,7 +424,7 @@ def trend_data(
         unit=unit,
         decimals=decimals,
         months=months,
-        points=points[["period", "label", "value", "text", "segment"]],
+        points=points[["period", "label", "value", "text", "segment", "provisional", "note"]],
         latest=latest,
         previous=previous,
         target=target,
@@ -387,6 +433,7 @@ def trend_data(
         annotations=_annotations(annotations, str(indicator), months),
         gaps=gaps,
         suppressed=hidden,
+        axis=axis,
     )
 
 
@@ -436,6 +483,10 @@ def describe_trend(data: TrendData) -> str:
     clauses.extend(data.comparators["sentence"])
     text = "".join(parts) + "".join(f"; {clause}" for clause in clauses) + "."
     notes = [f" Note for {lab}: {text.rstrip('.')}." for lab, text in data.annotations[["label", "text"]].values]
+    provisional = data.points.loc[data.points["provisional"].astype(bool)]
+    for lab, note in provisional[["label", "note"]].values:
+        said = f": {str(note).rstrip('.')}" if isinstance(note, str) and note.strip() else ""
+        notes.append(f" The figure for {lab} is provisional (drawn hollow){said}.")
     return text + "".join(notes)
 
 
@@ -461,7 +512,7 @@ def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series,
     last = present.iloc[-1]
     decimals = int(_number(_field(indicator_row, "decimals")) or 0)
     figure = format_value(last["value"], _field(indicator_row, "unit"), decimals)
-    when = _short(Month.from_ordinal(int(last["ordinal"])))
+    when = _short(options.get("axis", Axis()).at(int(last["ordinal"])))
     return f"{name}: not enough data to chart (one figure: {figure} in {when}{not_shown})."
 
 
@@ -628,6 +679,7 @@ def trend_chart(
     periods: int = 24,
     comparators: Sequence[str] = ("england", "good_sn"),
     labels: Mapping[str, str] | None = None,
+    axis: Axis = Axis(),
 ) -> alt.LayerChart | None:
     """The trend chart of one indicator, or ``None`` when there are fewer than two figures to draw.
 
@@ -663,6 +715,7 @@ def trend_chart(
         periods=periods,
         comparators=comparators,
         labels=labels,
+        axis=axis,
     )
     if data is None:
         return None
@@ -771,23 +824,35 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series) -> alt.Laye
         .mark_line(color=theme.SERIES_COLOUR)
         .encode(x=x, y=y, detail=alt.Detail("segment:N"))
     )
+    provisional = data.points["provisional"].astype(bool)
+    if provisional.any():  # final figures filled, provisional ones hollow
+        final = dataset("final-figures", data.points.loc[~provisional], ["period", "label", "value", "text"])
+        hollow = dataset("provisional-figures", data.points.loc[provisional], ["period", "label", "value", "text"])
+        layers.append(
+            alt.Chart(hollow, name="provisional-points")
+            .mark_point(color=theme.SERIES_COLOUR, filled=False, fill="white", size=42, strokeWidth=1.5, opacity=1)
+            .encode(x=x, y=y)
+        )
+    else:
+        final = figures
     layers.append(
-        alt.Chart(figures, name="figures-points")
+        alt.Chart(final, name="figures-points")
         .mark_point(color=theme.SERIES_COLOUR, filled=True, size=36, opacity=1)
         .encode(x=x, y=y)
     )
     latest = data.latest.iloc[0]
     latest_columns = ["period", "label", "value", "rag", "rag_label", "shape", "colour", "text"]
     latest_data = dataset("latest", data.latest, latest_columns)
+    hollow_latest = bool(latest.get("provisional"))
     layers.append(
         alt.Chart(latest_data, name="latest-point")
         .mark_point(
             shape=latest["shape"],
-            fill=latest["colour"],
+            fill="white" if hollow_latest else latest["colour"],
             filled=True,
             size=190,
-            stroke=theme.MARKER_OUTLINE,
-            strokeWidth=1.25,
+            stroke=latest["colour"] if hollow_latest else theme.MARKER_OUTLINE,
+            strokeWidth=2.5 if hollow_latest else 1.25,
             opacity=1,
         )
         .encode(x=x, y=y)
