@@ -5,8 +5,10 @@
     _build/
       render.log            one line per render, appended
       .render.lock          held while a render runs
+      .scratch/             a render's temporary files (emptied when the next render starts)
       .notebooks/           cpb's own page notebooks, for a project without its own
-      <YYYY-MM>/
+      .extracts-loaded      the extracts and store last found with every extract loaded
+      <YYYY-MM>/            (a quarterly pack: <YYYY-YY-Qn>/, the quarter's key)
         checks.json         the data checks' result
         data-quality.md     the data-quality section, as Markdown
         checks.key          what the checks last passed on (inputs, settings, code, suites, day)
@@ -44,12 +46,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .limits import MAX_FILE_BYTES, MAX_SETTINGS_BYTES
 from .month import Month
 from .naming import slugify
 from .project import Project
 
 LOG_FILE = "render.log"
+EXTRACTS_STATE = ".extracts-loaded"
 LOCK_FILE = ".render.lock"
+SCRATCH_DIR = ".scratch"
 NOTEBOOKS_DIR = ".notebooks"
 CHECKS_JSON = "checks.json"
 DATA_QUALITY_MD = "data-quality.md"
@@ -123,6 +128,42 @@ def lock_file(project: Project) -> Path:
     return build_root(project) / LOCK_FILE
 
 
+def scratch_root(project: Project) -> Path:
+    """Where a render keeps its temporary files (inside the project, never the system's temporary folder)."""
+    return build_root(project) / SCRATCH_DIR
+
+
+def clear_scratch(project: Project) -> None:
+    """Remove what a render that was killed left in :func:`scratch_root` (call it holding the render lock)."""
+    import shutil
+
+    shutil.rmtree(scratch_root(project), ignore_errors=True)
+
+
+def extracts_state_file(project: Project) -> Path:
+    return build_root(project) / EXTRACTS_STATE
+
+
+def extracts_state(project: Project, files: list[Path]) -> str | None:
+    """The extracts' names, sizes and times and the store file's size and time, as text (None without a store)."""
+    store = project.store_path
+    if not store.is_file():
+        return None
+    lines = [f"{p.name}|{p.stat().st_size}|{p.stat().st_mtime_ns}" for p in files]
+    stat = store.stat()
+    return "\n".join([*lines, f"store|{stat.st_size}|{stat.st_mtime_ns}"])
+
+
+def remember_extracts_state(project: Project, files: list[Path]) -> None:
+    """Note that every extract in ``files`` is in the store as it is now (a read-only build folder: not noted)."""
+    state = extracts_state(project, files)
+    if state is not None:
+        try:
+            write_text(extracts_state_file(project), state)
+        except OSError:
+            pass
+
+
 def fallback_notebook(project: Project, name: str) -> Path:
     """Where cpb writes its own notebook ``name`` for a project that has none in ``notebooks/``."""
     return build_root(project) / NOTEBOOKS_DIR / f"{name}.ipynb"
@@ -144,7 +185,7 @@ class BuildFolder:
 
     @property
     def root(self) -> Path:
-        return build_root(self.project) / str(self.month)
+        return build_root(self.project) / self.month.key
 
     @property
     def checks_json(self) -> Path:
@@ -267,17 +308,35 @@ def fingerprint(project: Project, month: Month) -> str:
     Cheap: bytes for the small files, sizes and times for the extracts (which the store has loaded),
     a cached digest of the store's content.
     """
-    digest = hashlib.sha256(f"{code_hash()}|{month}".encode())
+    digest = hashlib.sha256(f"{code_hash()}|{month.key if isinstance(month, Month) else month}".encode())
     digest.update((project.root / "cpb.toml").read_bytes())
     for name in _CATALOGUE_FILES:
         path = project.path(name)
-        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
+        digest.update(name.encode() + _bytes_or_size(path, MAX_FILE_BYTES))
     extracts = project.path("extracts")
     for path in sorted(extracts.glob("*")) if extracts.is_dir() else []:
         stat = path.stat()
         digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     digest.update(b"store|" + store_state(project, month).encode())
     return digest.hexdigest()
+
+
+def _bytes_or_size(path: Path, limit: int) -> bytes:
+    """A file's bytes for a digest; its size and time when it is larger than ``limit`` (it is refused when
+    read, never read whole here); ``-`` when it is not a file."""
+    if not path.is_file():
+        return b"-"
+    stat = path.stat()
+    return path.read_bytes() if stat.st_size <= limit else f"{stat.st_size}|{stat.st_mtime_ns}".encode()
+
+
+def _bytes_or_size(path: Path, limit: int) -> bytes:
+    """A file's bytes for a digest; its size and time when it is larger than ``limit`` (it is refused when
+    read, never read whole here); ``-`` when it is not a file."""
+    if not path.is_file():
+        return b"-"
+    stat = path.stat()
+    return path.read_bytes() if stat.st_size <= limit else f"{stat.st_size}|{stat.st_mtime_ns}".encode()
 
 
 def checks_key(project: Project, month: Month, current: str) -> str:
@@ -288,7 +347,8 @@ def checks_key(project: Project, month: Month, current: str) -> str:
     digest = hashlib.sha256(f"{current}|{_today()}".encode())
     suites = project.root / "expectations"
     for path in sorted(suites.glob("*.json")) if suites.is_dir() else []:
-        digest.update(path.name.encode() + path.read_bytes())
+        inside = path.resolve().is_relative_to(project.root.resolve())  # a link out is refused when suites load
+        digest.update(path.name.encode() + (_bytes_or_size(path, MAX_SETTINGS_BYTES) if inside else b"-"))
     # The commentary checks look at which files exist and whether they are empty (not at their words),
     # so adding a missing commentary file runs the checks again and the data-quality page follows.
     commentary = project.path("commentary")

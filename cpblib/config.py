@@ -19,6 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .limits import MAX_FIGURE, MAX_SETTINGS_BYTES
+from .month import Month, MonthError
+from .period import Period
 
 CONFIG_FILE = "cpb.toml"
 
@@ -44,7 +47,7 @@ RESERVED_COMPARATOR_NAMES = ("previous",)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # infinity is no setting
 
 
 class Authority(_Strict):
@@ -236,19 +239,38 @@ class RagRules(_Strict):
     """
 
     tolerance: float = Field(
-        default=0.0, ge=0, description="How far off target (or outside the range) still counts as Green"
+        default=0.0, ge=0, lt=MAX_FIGURE, description="How far off target (or outside the range) still counts as Green"
     )
     tolerance_type: Literal["relative", "absolute"] = "relative"
     red_rule: Literal["relative", "absolute", "worse_than_england", "none"] = "relative"
     red_threshold: float = Field(
-        default=10.0, ge=0, description="Percent (relative) or points (absolute) off target before a figure is Red"
+        default=10.0,
+        ge=0,
+        lt=MAX_FIGURE,
+        description="Percent (relative) or points (absolute) off target before a figure is Red",
     )
 
 
 class Calendar(_Strict):
+    """Years, terms, and how often the pack is made (``cadence``: a pack a month, or a pack a quarter).
+
+    >>> quarterly = Calendar(cadence="quarterly")
+    >>> quarterly.report_period("Q4 2019/20").label, quarterly.report_period(Month(2020, 3)).key
+    ('Q4 2019/20', '2019-20-Q4')
+    >>> Calendar().report_period("2023-03")
+    Month(2023, 3)
+    """
+
     financial_year_start: int = Field(default=4, ge=1, le=12)
     academic_year_start: int = Field(default=9, ge=1, le=12)
     term_end_months: list[int] = Field(default_factory=lambda: [3, 7, 12])
+    cadence: Literal["monthly", "quarterly"] = Field(
+        default="monthly", description="A pack a month, or a pack a quarter (Q4 2019/20) of the financial year"
+    )
+    quarter_and_year_columns: list[Literal["appendix", "domains"]] = Field(
+        default_factory=list,
+        description="Pages whose tables show quarter and financial-year figures beside the months (monthly packs)",
+    )
 
     @field_validator("term_end_months")
     @classmethod
@@ -257,10 +279,63 @@ class Calendar(_Strict):
             raise ValueError("must list distinct month numbers 1 to 12")
         return sorted(months)
 
+    @property
+    def report_months(self) -> int:
+        """Months one pack covers: 1, or 3 for a quarterly pack."""
+        return 3 if self.cadence == "quarterly" else 1
+
+    def report_period(self, value: Month | str, *, latest: bool = False) -> Month:
+        """The month or quarter a pack is for, as this project reports: a plain
+        :class:`~cpblib.month.Month` for a monthly pack, a :class:`~cpblib.period.Period` of a quarter
+        for a quarterly one (given as a quarter in any form :meth:`Period.parse` reads, or as the month
+        it ends in). ``latest``: for a month inside a quarter, the latest quarter ended by then (what
+        ``--month previous`` means). Raises :class:`~cpblib.month.MonthError` saying what to give.
+
+        >>> Calendar(cadence="quarterly").report_period(Month(2020, 2), latest=True).label
+        'Q3 2019/20'
+        """
+        fy = self.financial_year_start
+        if isinstance(value, str) and Month.try_parse(value) is None:
+            period = Period.parse(value, financial_year_start=fy)
+        else:
+            period = Period.of(Month.parse(value), getattr(value, "months", 1), fy)
+        if period.months == 12:
+            raise MonthError(f"{period.label} is a year: a pack is for a month or, quarterly, for a quarter")
+        if self.cadence == "monthly":
+            if period.months != 1:
+                raise MonthError(
+                    f"{period.label} is a quarter, but this project makes a pack a month: give a month such as "
+                    f'{period.end.key} (or set [calendar] cadence = "quarterly" in cpb.toml)'
+                )
+            return period.end
+        if period.months == 3:
+            return period
+        end = period.end
+        if latest:
+            end = end - (end.month - fy + 1) % 3
+        try:
+            return Period.of(end, 3, fy)
+        except MonthError:
+            quarter = Period.of(end + (fy - 1 - end.month) % 3, 3, fy)
+            raise MonthError(
+                f"{end.label} does not end a quarter, and this project makes a pack a quarter: give a quarter "
+                f"such as {quarter.label} (which ends in {quarter.end.label})"
+            ) from None
+
+    def period_from_key(self, key: str) -> Month:
+        """The report month or quarter a folder name (:attr:`~cpblib.month.Month.key`) names.
+
+        >>> Calendar(cadence="quarterly").period_from_key("2019-20-Q4").label
+        'Q4 2019/20'
+        """
+        return self.report_period(Period.from_key(key, financial_year_start=self.financial_year_start))
+
 
 class Publication(_Strict):
     protective_marking: str = "OFFICIAL"
-    suppression_threshold: int = Field(default=5, ge=0, description="Counts below this are suppressed in public output")
+    suppression_threshold: int = Field(
+        default=5, ge=0, le=100, description="Counts below this are suppressed in public output"
+    )
     suppression_symbol: str = "c"
     public: bool = Field(default=False, description="Apply small-number suppression to the rendered pack")
 
@@ -276,10 +351,10 @@ class Commentary(_Strict):
 class Anomalies(_Strict):
     """Thresholds for the anomaly warnings of the data checks."""
 
-    z_score: float = Field(default=3.0, gt=0)
-    percent_change: float = Field(default=50.0, gt=0)
-    history_months: int = Field(default=12, ge=3)
-    flat_months: int = Field(default=6, ge=3)
+    z_score: float = Field(default=3.0, gt=0, le=100)
+    percent_change: float = Field(default=50.0, gt=0, lt=MAX_FIGURE)
+    history_months: int = Field(default=12, ge=3, le=600)
+    flat_months: int = Field(default=6, ge=3, le=600)
 
 
 class Paths(_Strict):
@@ -372,10 +447,37 @@ def find_project_root(start: Path | None = None) -> Path:
     )
 
 
+def decode_config(data: bytes, source: str = CONFIG_FILE) -> str:
+    r"""The text of a ``cpb.toml``: UTF-8, with or without a byte-order mark; any other encoding is
+    refused with the line and column of the first byte that is not UTF-8.
+
+    >>> decode_config("\ufeffname = 'Dorset'".encode())
+    "name = 'Dorset'"
+    >>> decode_config(b'[authority]\nname = "Testsh\xe9re"\n')
+    Traceback (most recent call last):
+    ...
+    cpblib.errors.ConfigError: cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        read, start = bytes(exc.object), exc.start  # the bytes decoded (after any byte-order mark)
+        line = read.count(b"\n", 0, start) + 1
+        column = start - (read.rfind(b"\n", 0, start) + 1) + 1
+        raise ConfigError(
+            f"{source}, line {line}, column {column}: byte 0x{read[start]:02x} is not UTF-8; "
+            "save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        ) from None
+
+
 def load_config(root: Path) -> ProjectConfig:
     path = Path(root) / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is too large for a settings file")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: not found") from None
-    return parse_config(text, source=str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_config(decode_config(data, str(path)), source=str(path))

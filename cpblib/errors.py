@@ -47,3 +47,49 @@ class ConfigError(CpbError):
 
 class StoreError(CpbError):
     """The data store cannot be read or written as asked."""
+
+
+class OutsideProject(CpbError):
+    """A path that leads outside the project folder (through ``..`` or a symbolic link).
+
+    >>> print(OutsideProject("data/commentary/2023-03/profile.md", "/etc/passwd"))
+    data/commentary/2023-03/profile.md leads outside the project folder, to /etc/passwd; cpb reads and writes only inside the project, or where cpb.toml's [paths] names an absolute path
+    """
+
+    def __init__(self, path: str, target: object) -> None:
+        self.path, self.target = path, target
+        self.reason = f"it leads outside the project folder, to {target}"
+        super().__init__(
+            f"{path} leads outside the project folder, to {target}; cpb reads and writes only inside the "
+            "project, or where cpb.toml's [paths] names an absolute path"
+        )
+
+
+def os_error_text(exc: OSError) -> str:
+    """One line for a file-system error, saying which file and, where it helps, what to do.
+
+    >>> os_error_text(PermissionError(13, "Permission denied", "/p/_build/2023-03/checks.json"))
+    '/p/_build/2023-03/checks.json: Permission denied (the folder or file is read-only, or belongs to another user)'
+    >>> os_error_text(OSError(28, "No space left on device"))
+    'No space left on device (the disk is full)'
+    """
+    import errno
+
+    hints = {
+        errno.EACCES: "the folder or file is read-only, or belongs to another user",
+        errno.EPERM: "the folder or file is read-only, or belongs to another user",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+    }
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or type(exc).__name__
+    hint = hints.get(exc.errno or 0)
+    return f"{where}{what}" + (f" ({hint})" if hint else "")
+
+
+def cannot_write(exc: OSError) -> bool:
+    """Whether an error says the project (or a folder it names) cannot be written: the user's to fix."""
+    import errno
+
+    return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)

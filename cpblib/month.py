@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
 
 _MONTH_NAMES = {
     name: number
@@ -44,7 +43,6 @@ class MonthError(ValueError):
     """A value that should be a month is not one."""
 
 
-@total_ordering
 @dataclass(frozen=True, slots=True)
 class Month:
     """A calendar month such as March 2023.
@@ -137,12 +135,33 @@ class Month:
             return NotImplemented
         return self.ordinal < other.ordinal
 
+    def __le__(self, other: Month) -> bool:  # by the month alone: a quarter ending in March is not after March
+        if not isinstance(other, Month):
+            return NotImplemented
+        return self.ordinal <= other.ordinal
+
+    def __gt__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return self.ordinal > other.ordinal
+
+    def __ge__(self, other: Month) -> bool:
+        if not isinstance(other, Month):
+            return NotImplemented
+        return self.ordinal >= other.ordinal
+
     # -- display ----------------------------------------------------------------------
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
     def __repr__(self) -> str:
         return f"Month({self.year}, {self.month})"
+
+    @property
+    def key(self) -> str:
+        """How folders, file names and the command line name the month: ``2023-03`` (a quarter has its own,
+        see :class:`cpblib.period.Period`)."""
+        return str(self)
 
     @property
     def label(self) -> str:

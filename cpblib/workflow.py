@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from . import build as _build
 from .build import BuildFolder
-from .errors import CpbError, InputError
+from .errors import ConfigError, CpbError, InputError, OutsideProject, StoreError, cannot_write, os_error_text
 from .inputs.month_data import Loaded, MonthData, load_new_extracts, read_month, typed_inputs
 from .month import Month
 from .project import Project
@@ -84,6 +84,9 @@ class Built:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+USER_ERRORS = (InputError, ConfigError, OutsideProject, StoreError)
+"""Errors in what the user gave cpb (files, settings, the store): ``cpb render`` exits 1 on them."""
+
 PDF_IN_SIDE_PROCESS = True
 """Typeset the PDF in a second process while this one works (off: after the website, in this process)."""
 
@@ -97,6 +100,7 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
 
     project, month, progress = run.project, run.month, progress or Progress()
     folder = BuildFolder(project, month)
+    project.inside(folder.root, "build")  # the month's folder may not be a link to somewhere else
     built = Built(run)
     engine = _engine(run)
     with ExitStack() as later:
@@ -165,12 +169,14 @@ def check(
 
 def score(project: Project, data: MonthData, current: str) -> Pack:
     """Score the checked month: one scored frame that every page is built from (pure but for reading
-    the official DfE figures that fill benchmark gaps)."""
+    the official DfE figures that fill benchmark gaps); in a public pack, small numbers are suppressed
+    in it (:func:`cpblib.present.public.for_publication`)."""
     from .present.pack import Pack
+    from .present.public import for_publication
     from .scoring import score_month
 
     inputs = typed_inputs(project, data)
-    return Pack(project, data.month, inputs, score_month(inputs, project.config), current)
+    return for_publication(Pack(project, data.month, inputs, score_month(inputs, project.config), current))
 
 
 def publish(run: Run, engine: str, side, render: Callable) -> Published:
@@ -180,7 +186,8 @@ def publish(run: Run, engine: str, side, render: Callable) -> Published:
 
     project, month = run.project, run.month
     stamp = render_stamp(project, month, engine)
-    site_month = project.path("site") / str(month)
+    site_month = project.path("site") / month.key
+    project.inside(site_month, "site")
     rendered = run.force or not published_current(project, month, stamp)
     started = time.perf_counter()
     if rendered:
@@ -189,7 +196,7 @@ def publish(run: Run, engine: str, side, render: Callable) -> Published:
         save_render_stamp(project, month, stamp, engine)
     record_publication(project, month)
     return Published(
-        month=month, engine=engine, site_dir=site_month, pdf=site_month / f"board-pack-{month}.pdf",
+        month=month, engine=engine, site_dir=site_month, pdf=site_month / f"board-pack-{month.key}.pdf",
         rendered=rendered, seconds=time.perf_counter() - started if rendered else 0.0,
     )  # fmt: skip
 
@@ -221,8 +228,14 @@ def publish_month(run: Run, progress: Progress | None = None) -> tuple[Outcome, 
     except EngineUnavailable as exc:
         outcome, message = Outcome.BAD_INPUT, str(exc)
     except CpbError as exc:
-        outcome = Outcome.BAD_INPUT if isinstance(exc, InputError) else Outcome.RENDER_FAILED
+        outcome = Outcome.BAD_INPUT if isinstance(exc, USER_ERRORS) else Outcome.RENDER_FAILED
         message = str(exc)
+    except OSError as exc:  # e.g. a read-only project folder, or a full disk
+        outcome = Outcome.BAD_INPUT if cannot_write(exc) else Outcome.RENDER_FAILED
+        message = os_error_text(exc)
+    except KeyboardInterrupt:  # Ctrl-C, or a stop signal (cpb render turns SIGTERM into this)
+        outcome = Outcome.INTERRUPTED
+        message = "interrupted before the pack was published; the published pack is as it was"
     except Exception as exc:  # noqa: BLE001 (a crash, e.g. a full disk, is still logged and not published)
         if os.environ.get("CPB_DEBUG"):
             traceback.print_exc()

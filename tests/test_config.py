@@ -118,3 +118,63 @@ def test_a_council_declares_comparators_of_its_own():
 def test_show_defaults_to_every_declared_comparator():
     config = parse_config(MINIMAL + '[comparators.outstanding]\nlabel = "Outstanding LAs"\n')
     assert config.comparators.shown == [*COMPARATORS, "outstanding"]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    (tmp_path / "cpb.toml").write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_config(tmp_path).authority.name == "Testshire"
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line_and_column(tmp_path):
+    (tmp_path / "cpb.toml").write_bytes(MINIMAL.replace("Testshire", "Testsh\xe9re").encode("latin-1"))
+    with pytest.raises(
+        ConfigError, match=r"cpb.toml, line 2, column 15: byte 0xe9 is not UTF-8; save the file as UTF-8"
+    ):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "extra, key",
+    [
+        ("[rag]\ntolerance = inf\n", "rag.tolerance"),
+        ("[rag]\nred_threshold = nan\n", "rag.red_threshold"),
+        ("[rag]\ntolerance = 1e308\n", "rag.tolerance"),
+        ("[anomalies]\nz_score = inf\n", "anomalies.z_score"),
+        ("[publication]\nsuppression_threshold = 1000000000000\n", "publication.suppression_threshold"),
+    ],
+)
+def test_impossible_numbers_in_settings_are_refused(extra, key):
+    with pytest.raises(ConfigError, match=rf"{key}: "):
+        parse_config(MINIMAL + extra)
+
+
+# -- cadence and report periods ---------------------------------------------------------------------------------
+def test_a_quarterly_project_reports_quarters():
+    from cpblib.month import Month, MonthError
+
+    calendar = parse_config('[authority]\nname = "X"\nla_code = "999"\n[calendar]\ncadence = "quarterly"\n').calendar
+    q4 = calendar.report_period("Q4 2019/20")
+    assert (q4.label, q4.key, str(q4)) == ("Q4 2019/20", "2019-20-Q4", "2020-03")
+    assert calendar.report_period("2019-20-Q4") == q4 == calendar.report_period(Month(2020, 3))
+    assert calendar.report_period("2019-Q4").label == "Q3 2019/20"
+    assert calendar.report_period(Month(2020, 2), latest=True).label == "Q3 2019/20"
+    with pytest.raises(MonthError, match="does not end a quarter.*such as Q4 2019/20"):
+        calendar.report_period(Month(2020, 2))
+    with pytest.raises(MonthError, match="is a year"):
+        calendar.report_period("2019/20")
+
+
+def test_a_monthly_project_refuses_a_quarter_and_says_how_to_report_quarterly():
+    from cpblib.month import Month, MonthError
+
+    calendar = parse_config('[authority]\nname = "X"\nla_code = "999"\n').calendar
+    assert calendar.report_period("2023-03") == Month(2023, 3)
+    with pytest.raises(MonthError, match='this project makes a pack a month.*cadence = "quarterly"'):
+        calendar.report_period("Q4 2022/23")
+
+
+def test_a_bad_cadence_or_period_column_setting_is_named():
+    with pytest.raises(ConfigError, match="calendar.cadence"):
+        parse_config('[authority]\nname = "X"\nla_code = "999"\n[calendar]\ncadence = "weekly"\n')
+    with pytest.raises(ConfigError, match="calendar.quarter_and_year_columns"):
+        parse_config('[authority]\nname = "X"\nla_code = "999"\n[calendar]\nquarter_and_year_columns = ["summary"]\n')

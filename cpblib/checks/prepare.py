@@ -45,8 +45,10 @@ from ..inputs.catalogue import (
 )
 from ..inputs.catalogue import year_label_ok as catalogue_year_label_ok
 from ..inputs.extract import looks_like_formula
+from ..inputs.series import series_key
 from ..month import Month
 from ..naming import slugify
+from ..period import Period
 from .rules import number_text
 
 LOCATION = ("file", "source_row", "indicator", "period")
@@ -101,6 +103,20 @@ def month_text(value: object) -> str | None:
     return None if month is None else str(month)
 
 
+def _period_key_ok(text: str) -> bool:
+    """A folder named by a report month or quarter, as cpb names them (``2023-03``, ``2019-20-Q4``).
+
+    >>> [_period_key_ok(t) for t in ("2023-03", "2019-20-Q4", "Mar 23", "2023-13")]
+    [True, True, False, False]
+    """
+    if month_text(text) == text:
+        return True
+    try:
+        return Period.from_key(text).key == text and Period.from_key(text).months == 3
+    except ValueError:
+        return False
+
+
 def period_ordinal(periods: pd.Series) -> pd.Series:
     """Month ordinal of ``YYYY-MM`` text (``NaN`` when not a real month).
 
@@ -123,9 +139,17 @@ def year_label_ok(value: str) -> bool:
 
 
 def _number(text: pd.Series) -> pd.Series:
-    """Numbers from text, allowing thousands commas as the catalogue reader does."""
+    """Numbers from text, allowing thousands commas; anything that is not a figure cpb takes (infinity,
+    not-a-number, :data:`cpblib.limits.MAX_FIGURE` or more) reads as no number.
+
+    >>> _number(pd.Series(["1,234.5", "1e308", "inf", "x"])).tolist()[:1]
+    [1234.5]
+    """
+    from ..limits import MAX_FIGURE
+
     cleaned = text.astype("object").map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
-    return pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    return numbers.where(numbers.abs() < MAX_FIGURE)
 
 
 def _with_location(
@@ -369,7 +393,13 @@ def prepare_catalogue(raw: pd.DataFrame, rows: Sequence[int], file: str = "indic
     )
     method = frame["rag_method"] if "rag_method" in frame else pd.Series([None] * len(frame), dtype="object")
     polarity = frame["polarity"] if "polarity" in frame else pd.Series([None] * len(frame), dtype="object")
+    unit = frame["unit"] if "unit" in frame else pd.Series([None] * len(frame), dtype="object")
     return frame.assign(
+        second_figure_same=problem(
+            frame["second_figure"].notna() & frame["second_figure"].eq(unit),
+            "{v} is already the unit of the main figure",
+            v=frame["second_figure"],
+        ),
         months_out_of_order=problem(~in_order, "{first} is after {last}", first=first, last=last),
         target_without_polarity=problem(
             method.eq("target") & ~polarity.isin(["high", "low"]),
@@ -394,6 +424,7 @@ def catalogue_lookup(prepared: pd.DataFrame) -> pd.DataFrame:
         "frequency": prepared.get("frequency"),
         "year_type": prepared.get("year_type"),
         "rag_method": prepared.get("rag_method"),
+        "second_figure": prepared.get("second_figure"),
         "arrears_months": prepared["arrears_months_number"].fillna(0).astype("int64"),
         "first_month": prepared["first_month_month"],
         "last_month": prepared["last_month_month"],
@@ -456,11 +487,22 @@ def prepare_benchmarks(
     [[None, "'2021-20' is not a year label such as 2021-22, 2022 or 2016-19"], ["'x' is not in the indicator catalogue", None]]
     """
     frame = prepare_table(raw, rows, file, BENCHMARK_COLUMNS)
+    figure = frame["figure"]
+    second = _unit_lookup(catalogue, frame["indicator"], "second_figure")
     unit = _unit_lookup(catalogue, frame["indicator"], "unit")
+    main = figure.isna() | figure.eq(unit)
+    unit = unit.where(main, figure)
     year = frame["year"] if "year" in frame else pd.Series([None] * len(frame), dtype="object")
     return frame.assign(
         period=year,
         unit=unit,
+        figure=figure.where(~main, None),
+        unknown_figure=problem(
+            ~main & frame["indicator"].notna() & figure.ne(second),
+            "{v!r} is not a figure of this indicator (its second_figure is {s})",
+            v=figure,
+            s=second.astype("object").where(second.notna(), "not set"),
+        ),
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
         bad_year=problem(
             frame["year_ok"].eq(False), "{v!r} is not a year label such as 2021-22, 2022 or 2016-19", v=year
@@ -653,10 +695,10 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
         else []
     )
     base = index.assign(has_commentary=True)
-    present = set(base.loc[base["month"].eq(str(month)), "domain"])
+    present = set(base.loc[base["month"].eq(month.key), "domain"])
     absent = pd.DataFrame(
         {
-            "month": str(month),
+            "month": month.key,
             "domain": [d for d in domains if d not in present],
             "path": None,
             "bytes": np.nan,
@@ -673,7 +715,7 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
         )
     )
     frame = _with_location(frame, files, None)
-    ok = frame["month"].map(lambda v: month_text(v) == v if isinstance(v, str) else False)
+    ok = frame["month"].map(lambda v: _period_key_ok(v) if isinstance(v, str) else False)
     written = frame["has_commentary"].astype(bool)
     return frame.assign(
         period=frame["month"].astype("object"),
@@ -687,7 +729,18 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
 
 
 # -- the month's values ---------------------------------------------------------------------------
-VALUE_COLUMNS = ("indicator", "period", "value", "missing_reason", "numerator", "denominator", "note")
+VALUE_COLUMNS = (
+    "indicator",
+    "period",
+    "value",
+    "missing_reason",
+    "numerator",
+    "denominator",
+    "note",
+    "figure",
+    "span",
+    "provisional",
+)
 
 
 def expected_periods(catalogue: pd.DataFrame, month: Month, calendar: Calendar = DEFAULT_CALENDAR) -> pd.DataFrame:
@@ -753,7 +806,8 @@ def _value_frame(values: pd.DataFrame | None) -> pd.DataFrame:
             out[column] = np.nan if column in ("value", "numerator", "denominator") else None
     for column in ("value", "numerator", "denominator"):
         out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
-    return out
+    key = series_key(out)
+    return out.assign(series=key.where(key != "", None), _series=key)
 
 
 def prepare_values(
@@ -791,10 +845,10 @@ def prepare_values(
     """
     current = _value_frame(values)
     has_location = "source_row" in current
-    keys = ["indicator", "period"]
+    keys = ["indicator", "period", "_series"]
     current = current.assign(present=True, still_published=True, previous_value=np.nan, revision=None)
     current_keys = pd.MultiIndex.from_frame(current[keys])
-    extra = pd.DataFrame({"indicator": pd.Series(dtype="object"), "period": pd.Series(dtype="object")})
+    extra = pd.DataFrame({k: pd.Series(dtype="object") for k in keys})
     if previous is not None and len(previous):
         before = _value_frame(previous)[[*keys, "value"]].rename(columns={"value": "previous_value"})
         before = before.drop_duplicates(keys, keep="last")
@@ -818,12 +872,16 @@ def prepare_values(
         gone = before.loc[~pd.MultiIndex.from_frame(before[keys]).isin(current_keys)].assign(still_published=False)
         extra = extra.merge(gone, on=keys, how="outer")
     if check_due and catalogue is not None and "indicator" in catalogue:
-        due = expected_periods(catalogue, month, calendar)
-        missing = due.loc[~pd.MultiIndex.from_frame(due).isin(current_keys)].assign(present=False)
+        due = expected_periods(catalogue, month, calendar).assign(_series="")
+        given = current_keys
+        if calendar.cadence == "quarterly":  # a quarterly pack reads a monthly indicator's quarter figure
+            quarters = current.loc[current["_series"].eq("quarter"), keys].assign(_series="")
+            given = given.append(pd.MultiIndex.from_frame(quarters))
+        missing = due.loc[~pd.MultiIndex.from_frame(due).isin(given)].assign(present=False)
         extra = extra.merge(missing, on=keys, how="outer")
         due_keys = pd.MultiIndex.from_frame(due)
     else:
-        due_keys = pd.MultiIndex.from_arrays([[], []])
+        due_keys = pd.MultiIndex.from_arrays([[], [], []])
     if len(extra):
         extra = extra.assign(
             value=np.nan,
@@ -841,7 +899,9 @@ def prepare_values(
     rows = current["source_row"] if has_location else None
     frame = _with_location(current.drop(columns=[c for c in ("file", "source_row") if c in current]), files, rows)
 
-    unit = _unit_lookup(catalogue, frame["indicator"], "unit")
+    figure = frame["figure"].astype("object").where(frame["figure"].notna(), None)
+    unit = _unit_lookup(catalogue, frame["indicator"], "unit").where(figure.isna(), figure)
+    second = _unit_lookup(catalogue, frame["indicator"], "second_figure")
     value = frame["value"]
     offset = period_ordinal(frame["period"]) - month.ordinal
     numerator, denominator = frame["numerator"], frame["denominator"]
@@ -855,13 +915,21 @@ def prepare_values(
             d=denominator,
         ),
     )
-    is_due = pd.Series(pd.MultiIndex.from_frame(frame[["indicator", "period"]]).isin(due_keys), index=frame.index)
+    frame["_series"] = frame["_series"].astype("object").where(frame["_series"].notna(), "")
+    frame["series"] = frame["_series"].where(frame["_series"] != "", None)
+    is_due = pd.Series(pd.MultiIndex.from_frame(frame[keys]).isin(due_keys), index=frame.index)
     present, published = frame["present"].astype(bool), frame["still_published"].astype(bool)
     blank_due = is_due & present & published & value.isna()
     period_ok = frame["period"].map(lambda p: isinstance(p, str) and bool(_PERIOD.match(p))) & ~(offset < -600)
     frame = frame.assign(
         unit=unit,
         unknown_indicator=_unknown_indicator(catalogue, frame["indicator"]),
+        unknown_figure=problem(
+            figure.notna() & frame["indicator"].notna() & figure.ne(second) & (catalogue is not None),
+            "{v!r} is not a figure of this indicator (its second_figure is {s})",
+            v=figure,
+            s=second.astype("object").where(second.notna(), "not set"),
+        ),
         bad_period=problem(
             frame["period"].notna() & ~period_ok,
             "{v!r} is not a month written YYYY-MM within 50 years of the report month",
@@ -884,8 +952,8 @@ def prepare_values(
     frame["still_published"] = frame["still_published"].astype("object")
     measure_columns = ["z_score", "history_mean", "percent_change", "value_before", "flat_run"]
     if anomalies is not None and len(anomalies):
-        measures = anomalies.reindex(columns=["indicator", "period", *measure_columns])
-        frame = frame.merge(measures, on=["indicator", "period"], how="left")
+        measures = anomalies.reindex(columns=["indicator", "period", *measure_columns]).assign(_series="")
+        frame = frame.merge(measures, on=keys, how="left")
         gone = ~frame["present"].astype(bool) | ~frame["still_published"].astype(bool)
         frame.loc[gone, measure_columns] = np.nan
     else:

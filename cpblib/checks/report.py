@@ -101,7 +101,7 @@ def print_report(result: CheckResult, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or Console(emoji=False)
     new = (result.extraction or {}).get("new") or []
     if new:
         console.print(
@@ -109,7 +109,8 @@ def print_report(result: CheckResult, console=None) -> None:
         )
     failures = [*result.errors, *result.warnings]
     if failures:
-        table = Table(title=f"Data checks for {Month.parse(result.month).label}", show_lines=True, title_justify="left")
+        title = result.label or Month.parse(result.month).label
+        table = Table(title=f"Data checks for {title}", show_lines=True, title_justify="left")
         table.add_column("Rule", ratio=3, overflow="fold")
         table.add_column("Severity", no_wrap=True)
         table.add_column("Where (file / indicator / period / column)", ratio=3, overflow="fold")
@@ -192,7 +193,7 @@ def data_quality(
 
     >>> content = data_quality(CheckResult(month="2023-03"))
     >>> content["summary"]["ok"], sorted(content)
-    (True, ['errors', 'inputs', 'loads', 'month', 'official_gaps', 'revisions', 'rules', 'summary', 'warnings'])
+    (True, ['errors', 'inputs', 'label', 'loads', 'month', 'official_gaps', 'revisions', 'rules', 'summary', 'warnings'])
     """
     extraction = result.extraction or {}
     if loads is not None:
@@ -237,6 +238,7 @@ def data_quality(
     }
     return {
         "month": result.month,
+        "label": result.label or Month.parse(result.month).label,
         "summary": summary,
         "inputs": inputs,
         "rules": rules,
@@ -268,8 +270,8 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
 def render_markdown(content: dict[str, Any]) -> str:
     """The data-quality section of the pack as Markdown (all input text escaped)."""
     summary = content["summary"]
-    month = Month.parse(content["month"])
-    out = [f"## Data quality: {month.label}", ""]
+    label = content.get("label") or Month.parse(content["month"]).label
+    out = [f"## Data quality: {label}", ""]
     if summary["ok"]:
         verdict = "Every error-level check passed"
     else:
@@ -408,8 +410,12 @@ def write_reports(project, result: CheckResult) -> tuple[Path, Path]:
     """Write ``checks.json`` and ``data-quality.md`` into the month's build folder (atomically)."""
     from ..build import BuildFolder, write_text
 
-    folder = BuildFolder(project, Month.parse(result.month))
+    folder = BuildFolder(project, project.report_period(result.key) if result.key else Month.parse(result.month))
     json_path = write_text(folder.checks_json, result.to_json() + "\n")
+    if project.config.publication.public:  # the page of a public pack quotes no figure from the data
+        from ..present.public import without_figures
+
+        result = without_figures(result)
     content = data_quality(result, official_gaps=_official_gaps(project))
     markdown_path = write_text(folder.data_quality_md, render_markdown(content))
     return json_path, markdown_path

@@ -102,6 +102,10 @@ class CheckResult:
     revisions: list[dict[str, Any]] = field(default_factory=list)
     """Values revised or withdrawn since the last published month (indicator, period, previous_value, value, change, file, row)."""
     created: str = field(default_factory=lambda: _dt.datetime.now().isoformat(timespec="seconds"))
+    key: str = ""
+    """The report period's key (``2023-03``, ``2019-20-Q4``: its folder); blank means ``month``."""
+    label: str = ""
+    """The report period as the pack names it (``March 2023``, ``Q4 2019/20``); blank: from ``month``."""
 
     @property
     def ok(self) -> bool:
@@ -118,6 +122,8 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "month": self.month,
+            "key": self.key or self.month,
+            "label": self.label,
             "ok": self.ok,
             "created": self.created,
             "counts": self.counts(),
@@ -153,6 +159,8 @@ class CheckResult:
             extraction=dict(data.get("extraction", {})),
             revisions=list(data.get("revisions", [])),
             created=data.get("created", ""),
+            key=data.get("key", ""),
+            label=data.get("label", ""),
         )
 
 

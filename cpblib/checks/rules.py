@@ -367,12 +367,14 @@ def _between_text(value: object, kwargs: Mapping[str, Any]) -> str:
 
 
 def _repeat_text(frame: pd.DataFrame, keys: list[str], row: int) -> str:
+    blank = object()  # a blank key equals another blank one, as the uniqueness rule counts them
     key_frame = frame[keys].astype(object)
+    key_frame = key_frame.where(key_frame.notna(), blank)
     here = key_frame.iloc[row]
-    same = (key_frame.where(key_frame.notna(), None) == here.where(here.notna(), None)).all(axis=1).to_numpy()
+    same = (key_frame == here).all(axis=1).to_numpy()
     first = int(np.flatnonzero(same)[0])
     rows = frame["source_row"] if "source_row" in frame.columns else pd.Series(range(len(frame)))
-    described = " and ".join(f"{k} {here[k]}" for k in keys)
+    described = " and ".join(f"{k} {here[k]}" for k in keys if here[k] is not blank)
     earlier, this = rows.iloc[first], rows.iloc[row]
     if pd.isna(earlier) or pd.isna(this):
         return f"{described} is given twice"

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import ConfigError, InputError
 from ..inputs.month_data import MonthData, month_file
+from ..inputs.series import main_series
 from ..month import Month
 from ..project import Project
 from .anomalies import anomaly_measures
@@ -489,7 +490,7 @@ def prepare_inputs(project: Project, data: MonthData) -> dict[str, pd.DataFrame]
         measures = None
         if lookup is not None:
             measures = anomaly_measures(
-                data.values,
+                main_series(data.values),
                 month,
                 history_months=settings.history_months,
                 monthly=set(lookup.loc[lookup["frequency"].eq("monthly"), "indicator"]),
@@ -527,7 +528,7 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
 
         data = read_month(project, Month.parse(data), load_new_extracts(project))
     month = data.month
-    result = CheckResult(month=str(month))
+    result = CheckResult(month=str(month), key=month.key, label=month.label)
     suites = load_suites(project.root)
     for name, error in data.problems:
         result.add(_problem_outcome(name, error, data.files.get(name)))
@@ -539,15 +540,15 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
                 file=project.path("extracts").name,
                 period=str(month),
                 suite="values",
-                message=f"no extract for {month} is in the store: put one named {month}-....csv or .xlsx in "
-                f"{project.config.paths.extracts} or run 'cpb load FILE --month {month}'",
+                message=f"no extract for {month.label} is in the store: put one named {month.key}-....csv or .xlsx in "
+                f"{project.config.paths.extracts} or run 'cpb load FILE --month {month.key}'",
             )
         )
     frames = prepare_inputs(project, data)
     params = parameters(project.config.anomalies, project.config.comparators.declared)
     results = validate(frames, suites, params)
     defaults = dict(data.files)
-    defaults["values"] = f"{data.files.get('values', 'store')} (the values {month} publishes)"
+    defaults["values"] = f"{data.files.get('values', 'store')} (the values {month.label} publishes)"
     for name in SUITES:
         if name not in frames:
             continue

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..limits import MAX_SETTINGS_BYTES
 from .result import SEVERITIES
 
 SUITES = ("catalogue", "values", "targets", "benchmarks", "overrides", "annotations", "commentary")
@@ -58,6 +59,8 @@ def suite_path(name: str, project_root: Path | None = None) -> Path:
     if project_root is not None:
         own = Path(project_root) / SUITE_DIR / f"{name}.json"
         if own.is_file():
+            if not own.resolve().is_relative_to(Path(project_root).resolve()):
+                raise ConfigError(f"{own}: the suite is a link to {own.resolve()}, outside the project; cpb refuses it")
             return own
     return DEFAULT_DIR / f"{name}.json"
 
@@ -66,6 +69,8 @@ def load_suite(name: str, project_root: Path | None = None) -> dict[str, Any]:
     """Read and check one suite's JSON; a broken suite is a :class:`ConfigError`."""
     path = suite_path(name, project_root)
     try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is too large for an expectation suite")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: expectation suite not found") from None

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from .. import dfe
 from ..errors import InputError
+from ..present.escape import console_text as escape
 from ..project import Project
 from . import app
 from ._common import ProjectOption, console, err_console, open_project, reports_errors
@@ -53,6 +52,8 @@ def import_command(
     project: ProjectOption = None,
 ) -> None:
     """Import DfE files as published into the project's store (a file already imported is skipped)."""
+    from .. import dfe
+
     opened = open_project(project)
     if not paths:
         console.print(
@@ -84,6 +85,8 @@ def import_command(
 @reports_errors
 def releases_command(project: ProjectOption = None) -> None:
     """List the DfE releases in the store (the latest of each dataset is used unless a pack pins one)."""
+    from .. import dfe
+
     opened = open_project(project)
     frame = dfe.releases(opened.path("store"))
     chosen = set(dfe.choose_releases(frame).values())
@@ -119,6 +122,8 @@ def show_command(
     years: Annotated[int, typer.Option("--years", "-n", min=1, help="How many recent years to show.")] = 5,
 ) -> None:
     """Show an indicator's comparators by year: the council, England, region, neighbours, band and rank."""
+    from .. import dfe
+
     opened = open_project(project)
     mapping_file = sources_path(opened, sources)
     mapping = dfe.read_sources(mapping_file)
@@ -136,7 +141,7 @@ def show_command(
     ranks = dfe.bands(store, opened.config, mapping, indicators=selected, release=release)
     if frame.empty:
         err_console.print(
-            f"No DfE figures for {indicator}: import the dataset it comes from "
+            f"No DfE figures for {escape(indicator)}: import the dataset it comes from "
             f"({', '.join(sorted(set(mapping.loc[mapping['indicator'] == indicator, 'source'])))})."
         )
         raise SystemExit(1)
@@ -158,6 +163,8 @@ def _catalogue(project: Project) -> pd.DataFrame | None:
 
 
 def _table(frame: pd.DataFrame, ranks: pd.DataFrame, project: Project, name: str, decimals: int, years: int) -> Table:
+    from .. import dfe
+
     config = project.config
     recent = sorted(frame["year_end"].unique())[-years:]
     shown = frame.loc[frame["year_end"].isin(recent)]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from ..present.escape import console_text
 from . import app
-from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
 
 
 @app.command()
@@ -22,7 +23,9 @@ def check(month: MonthOption, project: ProjectOption = None) -> None:
     from ..checks.report import print_report
     from ..workflow import Progress, Run, Stage, build_month
 
-    run = Run(open_project(project), month, until=Stage.CHECK, force=True)
+    opened = open_project(project)
+    month = report_period(opened, month)
+    run = Run(opened, month, until=Stage.CHECK, force=True)
     try:
         build_month(run, Progress(checks=lambda result: print_report(result, console)))
     except ChecksFailed:
@@ -30,4 +33,7 @@ def check(month: MonthOption, project: ProjectOption = None) -> None:
     finally:
         folder = BuildFolder(run.project, month)
         if folder.checks_json.is_file():
-            console.print(f"Written {folder.checks_json} and {folder.data_quality_md.name}", highlight=False)
+            console.print(
+                f"Written {console_text(folder.checks_json)} and {console_text(folder.data_quality_md.name)}",
+                highlight=False,
+            )

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
 from ..month import Month, MonthError
+from ..present.escape import console_text as escape
 from . import app
 from ._common import ProjectOption, console, err_console, open_project, reports_errors
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..inputs.load import commit_loads, ensure_store, prepare_load
 from ..inputs.store import LoadReceipt
+from ..present.escape import console_text as escape
 from . import app
-from ._common import MonthOption, ProjectOption, console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
 
 
 def _receipt_table(receipt: LoadReceipt) -> Table:
@@ -57,16 +57,22 @@ def load(
             "--extracted-on", formats=["%Y-%m-%d"], help="Date the figures were extracted (YYYY-MM-DD).", metavar="DATE"
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The worksheet of a workbook to load (default: its first visible sheet)."),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
     """Check a monthly extract against the catalogue and add it to the store.
 
     The report month defaults to the YYYY-MM the file name starts with. Nothing
     is stored unless the whole file is correct; loading the same file again
-    changes nothing.
+    changes nothing. A workbook's first visible sheet is read unless --sheet
+    names another (a hidden sheet is read only when named).
     """
     proj = open_project(project)
-    prepared = prepare_load(proj, file, month, extracted_on.date() if extracted_on else None)
+    month = None if month is None else report_period(proj, month)
+    prepared = prepare_load(proj, file, month, extracted_on.date() if extracted_on else None, sheet=sheet)
     seeded = ensure_store(proj)  # a new store is built from data/extracts first, so load ids follow the months
     receipt = (
         next((r for r in seeded if r.sha256 == prepared.sha256 and r.month == str(prepared.month)), None)
@@ -74,9 +80,9 @@ def load(
     )
     if receipt.skipped:
         console.print(
-            f"Already loaded: {escape(receipt.source_file)} for {receipt.month} is load {receipt.load_id}; nothing changed.",
+            f"Already loaded: {escape(receipt.source_file)} for {prepared.month.key} is load {receipt.load_id}; nothing changed.",
             highlight=False,
         )
         return
-    console.print(f"Loaded {escape(receipt.source_file)} for {receipt.month}.", highlight=False)
+    console.print(f"Loaded {escape(receipt.source_file)} for {prepared.month.key}.", highlight=False)
     console.print(_receipt_table(receipt), highlight=False)

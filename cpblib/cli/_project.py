@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..init import init_project
+from ..present.escape import console_text
 from . import app
 from ._common import console, reports_errors
 
@@ -23,9 +24,9 @@ def init(
 ) -> None:
     """Create a new, valid, empty project: cpb.toml, an empty catalogue and data folders."""
     written = init_project(folder, name=name, la_code=la_code, new_la_code=new_la_code, region=region)
-    console.print(f"Created a cpb project for [bold]{name}[/] in {folder}:")
+    console.print(f"Created a cpb project for [bold]{console_text(name)}[/] in {console_text(folder)}:")
     for path in written:
-        console.print(f"  {path.relative_to(folder)}", highlight=False)
+        console.print(f"  {console_text(path.relative_to(folder))}", highlight=False)
     console.print(
         "Next: describe your indicators in data/indicators.csv, then add a month with "
         "'cpb load EXTRACT --month YYYY-MM'."

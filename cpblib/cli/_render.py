@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from enum import Enum
 from typing import Annotated
@@ -9,9 +10,10 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand
 
-from ..errors import CpbError
+from ..errors import CpbError, os_error_text
+from ..present.escape import terminal_text
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period
 from ._run import ForceOption, WorkersOption, page_progress
 
 
@@ -49,20 +51,31 @@ def render(
     """Check the data, run the notebooks (or re-use them) and publish the site and the PDF.
 
     Exit codes: 0 published; 1 bad input or settings; 2 data checks failed;
-    3 a notebook failed; 4 rendering failed; 5 another render is running.
+    3 a notebook failed; 4 rendering failed; 5 another render is running;
+    130 interrupted (Ctrl-C or a stop signal).
     Every render appends a line saying what happened to _build/render.log.
     """
+    from ..interrupt import ask_to_stop, forget
     from ..publish import Outcome
     from ..workflow import Run, publish_month
 
     try:
         project = open_project(project_dir)
-    except CpbError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        month = report_period(project, month)
+    except (CpbError, OSError) as exc:
+        text = os_error_text(exc) if isinstance(exc, OSError) else str(exc)
+        err_console.print(f"error: {terminal_text(text)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(Outcome.BAD_INPUT))
-    with page_progress(month) as progress:
-        run = Run(project, month, engine=engine.value, force=force, workers=workers)
-        outcome, line = publish_month(run, progress)
+    # Ctrl-C and a scheduler's stop (SIGTERM) both end the render cleanly, and are never lost on the way.
+    previous = {signum: signal.signal(signum, ask_to_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with page_progress(month) as progress:
+            run = Run(project, month, engine=engine.value, force=force, workers=workers)
+            outcome, line = publish_month(run, progress)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        forget()
     (console if outcome is Outcome.PUBLISHED else err_console).print(
         line, markup=False, highlight=False, soft_wrap=True
     )

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ..present.escape import console_text
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period, reports_errors
 
 WorkersOption = Annotated[
     int | None, typer.Option("--workers", "-j", help="Notebooks run at once (default: one per core).")
@@ -32,17 +33,21 @@ def page_progress(month):
 
         def started(job) -> None:
             began.append(time.perf_counter())
-            tasks[job.output] = bar.add_task(f"  {job.output}", total=1)
+            tasks[job.output] = bar.add_task(f"  {console_text(job.output)}", total=1)
 
         def done(job, executed: bool) -> None:
-            task = tasks.get(job.output) or bar.add_task(f"  {job.output}", total=1)
-            bar.update(task, completed=1, description=f"  {job.output} ({'executed' if executed else 'unchanged'})")
+            task = tasks.get(job.output) or bar.add_task(f"  {console_text(job.output)}", total=1)
+            bar.update(
+                task,
+                completed=1,
+                description=f"  {console_text(job.output)} ({'executed' if executed else 'unchanged'})",
+            )
 
         def executed(outcome) -> None:
             bar.stop()
             console.print(
                 f"{len(outcome.executed)} notebook(s) executed, {len(outcome.reused)} unchanged, "
-                f"in {time.perf_counter() - min(began, default=time.perf_counter()):.1f} s: {outcome.build_dir}"
+                f"in {time.perf_counter() - min(began, default=time.perf_counter()):.1f} s: {console_text(outcome.build_dir)}"
             )
 
         began: list[float] = []
@@ -60,8 +65,10 @@ def run(
     """Check the month's data, then execute the pack's notebooks into the month's build folder."""
     from ..workflow import Run, Stage, build_month
 
+    project = open_project(project_dir)
+    month = report_period(project, month)
     with page_progress(month) as progress:
-        build_month(Run(open_project(project_dir), month, Stage.EXECUTE, force=force, workers=workers), progress)
+        build_month(Run(project, month, Stage.EXECUTE, force=force, workers=workers), progress)
 
 
 @app.command()
@@ -72,7 +79,8 @@ def commentary(month: MonthOption, project_dir: ProjectOption = None) -> None:
     from ..workflow import Run, Stage, build_month
 
     project = open_project(project_dir)
+    month = report_period(project, month)
     scored = build_month(Run(project, month, until=Stage.SCORE), None).pack.scored
     for path, created in prefill(project, month, scored):
         status = "created" if created else "kept (already written)"
-        console.print(f"{path.relative_to(project.root)}: {status}", highlight=False)
+        console.print(f"{console_text(path.relative_to(project.root))}: {status}", highlight=False)

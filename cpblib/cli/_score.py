@@ -10,14 +10,15 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..config import BUILT_IN_COMPARATORS
+from ..present.escape import console_text as escape
+from ..present.escape import safe_cell
 from ..present.format import formatted
 from ..scoring import scored_columns
 from . import app
-from ._common import MonthOption, ProjectOption, console, err_console, open_project, reports_errors
+from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period, reports_errors
 
 _RAG_STYLE = {"Green": "green", "Amber": "yellow", "Red": "red"}
 
@@ -32,8 +33,15 @@ _FLAGS = ("rag_override", "exception_override")
 
 
 def _machine_frame(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> pd.DataFrame:
-    """The scored month's columns in their stable order: every declared comparator, whatever ``show`` says."""
-    return scored.loc[:, list(scored_columns(comparators))]
+    """The scored month's columns in their stable order (every declared comparator, whatever ``show`` says),
+    every piece of text made safe to open in a spreadsheet (:func:`safe_cell`)."""
+    frame = scored.loc[:, list(scored_columns(comparators))]
+    text = {
+        column: frame[column].map(lambda cell: safe_cell(cell) if isinstance(cell, str) else cell)
+        for column in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[column])
+    }
+    return frame.assign(**text)
 
 
 def to_csv(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> str:
@@ -47,9 +55,9 @@ def to_json(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARAT
     return json.dumps(records, indent=1, ensure_ascii=False, default=float) + "\n"
 
 
-def rich_table(scored: pd.DataFrame, title: str) -> Table:
-    shown = formatted(scored)
-    table = Table(title=title, header_style="bold", title_justify="left")
+def rich_table(scored: pd.DataFrame, title: str, period_label=None) -> Table:
+    shown = formatted(scored, period_label)
+    table = Table(title=escape(title), header_style="bold", title_justify="left")
     table.add_column("Indicator", ratio=1, min_width=30, overflow="fold")
     for heading in ("Period", "Value", "Previous", "Direction", "Target", "RAG", "Exception"):
         table.add_column(
@@ -82,8 +90,10 @@ def score(
     from ..workflow import Progress, Run, Stage, build_month
 
     project = open_project(project_dir)
+    month = report_period(project, month)
     run = Run(project, month, until=Stage.SCORE)
-    scored = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack.scored
+    pack = build_month(run, Progress(checks=lambda result: print_report(result, err_console))).pack
+    scored = pack.scored
     declared = project.config.comparators.declared
     if output_format is OutputFormat.csv:
         sys.stdout.write(to_csv(scored, declared))
@@ -91,4 +101,4 @@ def score(
         sys.stdout.write(to_json(scored, declared))
     else:
         title = f"{project.config.authority.name}: {month.label}"
-        console.print(rich_table(scored, title), width=max(console.width, 140))
+        console.print(rich_table(scored, title, pack.period_text), width=max(console.width, 140))

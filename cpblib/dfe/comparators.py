@@ -1010,7 +1010,7 @@ def fill_benchmarks(manual: pd.DataFrame, imported: pd.DataFrame, replace: bool 
     first, second = (dfe, own) if replace else (own, dfe)
     combined = pd.concat([first.astype("object"), second.astype("object")], ignore_index=True)
     combined = combined.assign(_year=combined["year"].map(_year_key).astype(str))
-    combined = combined.drop_duplicates(["indicator", "comparator", "_year"], keep="first")
+    combined = combined.drop_duplicates(["indicator", "comparator", "_year", "figure"], keep="first")
     rank = {c: i for i, c in enumerate(COMPARATORS)}
     combined = (
         combined.assign(_c=combined["comparator"].map(rank))
@@ -1019,6 +1019,6 @@ def fill_benchmarks(manual: pd.DataFrame, imported: pd.DataFrame, replace: bool 
         .reset_index(drop=True)
     )
     combined["value"] = pd.to_numeric(combined["value"]).astype("float64")
-    for column in ("indicator", "comparator", "year", "source"):
+    for column in ("indicator", "comparator", "year", "source", "figure"):
         combined[column] = combined[column].astype("object").where(combined[column].notna(), None)
     return combined.loc[:, names]

@@ -123,6 +123,10 @@ def _connect(store_path: Path, read_only: bool = True) -> Iterator[duckdb.DuckDB
         raise _fail(store_path, exc) from None
     try:
         yield connection
+    except duckdb.Error as exc:  # a damaged block found only when read
+        from ..inputs.store import damaged_store
+
+        raise StoreError(damaged_store(Path(store_path), exc)) from None
     finally:
         connection.close()
 

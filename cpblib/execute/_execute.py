@@ -77,6 +77,7 @@ def notebook_source(project: Project, name: str) -> Path:
     """The project's own ``notebooks/<name>.ipynb`` if it has one, else cpb's, written into the build folder."""
     own = project.root / NOTEBOOKS_DIR / f"{name}.ipynb"
     if own.is_file():
+        project.inside(own)  # a notebook that is a link to a file outside the project is refused
         return own
     from ..present.notebooks import notebook_text
 
@@ -91,7 +92,7 @@ def plan(pack: Pack) -> list[NotebookJob]:
     """The notebooks to execute for the month, in page order."""
     project, month = pack.project, pack.month
     build = BuildFolder(project, month)
-    base = {"month": str(month), "project_dir": str(project.root)}
+    base = {"month": month.key, "project_dir": str(project.root)}
     commentary = tuple(commentary_path(project, month, d) for d in pack.domains)
     source = {name: notebook_source(project, name) for name in ("summary", "domain", "appendix", "data-quality")}
     jobs = [NotebookJob("summary", "Summary", source["summary"], PAGE_FILES["summary"], base, 0, commentary)]
@@ -146,7 +147,7 @@ def _front_matter(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack) -> nb
     raw = nbformat.v4.new_raw_cell(text)
     raw.id = "front-matter"
     nb.cells = [raw, *cells]
-    nb.metadata["cpb"] = {"page": job.page, "title": job.title, "month": str(pack.month), "order": job.order}
+    nb.metadata["cpb"] = {"page": job.page, "title": job.title, "month": pack.month.key, "order": job.order}
     return nb
 
 

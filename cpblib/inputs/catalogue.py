@@ -109,6 +109,12 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column(
         "derivation", "text", False, "Definition cpb computes the figure by, e.g. ssda903:cla-count (docs/ssda903.md)"
     ),
+    Column(
+        "second_figure",
+        "code:unit",
+        False,
+        "The unit of a second figure the indicator carries beside its main one (e.g. count beside a rate)",
+    ),
 )
 
 TARGET_COLUMNS: tuple[Column, ...] = (
@@ -129,6 +135,7 @@ BENCHMARK_COLUMNS: tuple[Column, ...] = (
     ),
     Column("value", "float", True),
     Column("source", "text", False),
+    Column("figure", "code:unit", False, "Which figure it is for: blank for the main one, or the second figure's unit"),
 )
 
 OVERRIDE_COLUMNS: tuple[Column, ...] = (

@@ -38,12 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
-"""Files larger than this are refused before they are read."""
-
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
-"""A workbook whose parts unpack to more than this is refused (protects against zip bombs)."""
+from ..limits import MAX_FILE_BYTES, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_UNPACKED_BYTES
 
 CSV_SUFFIXES = (".csv", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -138,6 +133,8 @@ def read_bytes(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise InputError(path.name, f"cannot read the file: {exc.strerror or exc}") from None
     if path.is_dir():
         raise InputError(path.name, f"{path} is a folder, not a file")
+    if not path.is_file():  # a device, a pipe or a socket: reading it might never end
+        raise InputError(path.name, f"{path} is not a regular file")
     if size > max_bytes:
         raise InputError(
             path.name,
@@ -184,8 +181,16 @@ def _kind(path: Path, data: bytes) -> str:
     is_zip = data.startswith(b"PK\x03\x04")
     if is_zip:
         parts = _zip_names(data)
-        if any(part.startswith("xl/") for part in parts) and suffix in (*EXCEL_SUFFIXES, *CSV_SUFFIXES):
+        if "xl/workbook.xml" in parts and suffix in (*EXCEL_SUFFIXES, *CSV_SUFFIXES):
             return "xlsx"
+        if "xl/workbook.xml" in parts:
+            raise InputError(
+                name,
+                f"this is an Excel workbook in the .xlsx format named {suffix or 'without an extension'}: "
+                "rename it to end in .xlsx and load it again",
+            )
+        if "xl/workbook.bin" in parts:
+            raise InputError(name, f"this is an Excel binary workbook (.xlsb), which cpb cannot read; {_ADVICE}")
         what = (
             "an Excel workbook"
             if any(p.startswith("xl/") for p in parts)
@@ -269,15 +274,53 @@ def sniff_delimiter(text: str) -> str:
     return next(d for d in _DELIMITERS if counts[d] == best)
 
 
+class _Bounds:
+    """Counts a table's rows and used range as it is read, and stops the read as soon as one goes over
+    cpb's limits (:mod:`cpblib.limits`), so a hostile file costs a moment and little memory."""
+
+    def __init__(self, name: str, where: str = "") -> None:
+        self.name, self.where, self.width, self.rows = name, where, 0, 0
+
+    def row(self, number: int, cells: list[object]) -> list[object]:
+        """The row's cells without its empty cells at the end, once checked against the limits."""
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        self.rows = max(self.rows, number)
+        self.width = max(self.width, len(cells))
+        if number > MAX_SHEET_ROWS:
+            self.refuse(f"it has more than {MAX_SHEET_ROWS:,} rows", number)
+        if len(cells) > MAX_SHEET_COLUMNS:
+            self.refuse(
+                f"it uses column {column_letter(len(cells) - 1)}, beyond the {MAX_SHEET_COLUMNS:,} columns cpb reads",
+                number,
+            )
+        if self.rows * self.width > MAX_SHEET_CELLS:
+            self.refuse(
+                f"its used range ({self.rows:,} rows by {self.width:,} columns so far) is over the "
+                f"{MAX_SHEET_CELLS:,} cells cpb reads",
+                number,
+            )
+        return cells
+
+    def refuse(self, why: str, row: int) -> None:
+        raise InputError(
+            self.name,
+            f"the {self.where or 'table'} is too large to be an extract: {why}; delete the rows and columns "
+            "that are not part of the table (an extract has one row per indicator, or per indicator and month)",
+            row=row,
+        )
+
+
 def _csv_records(name: str, data: bytes) -> list[tuple[int, list[object]]]:
     text = decode_text(name, data)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
     records: list[tuple[int, list[object]]] = []
+    bounds = _Bounds(name, "file")
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            records.append((number, cells))
+            records.append((number, bounds.row(number, cells)))
     except csv.Error as exc:
         raise InputError(name, f"the CSV cannot be read here: {exc}", row=number + 1) from None
     return records
@@ -285,36 +328,99 @@ def _csv_records(name: str, data: bytes) -> list[tuple[int, list[object]]]:
 
 # -- Excel ---------------------------------------------------------------------------------
 def _xlsx_records(name: str, data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[object]]], str]:
+    """The sheet's rows as text, read in openpyxl's read-only mode (row by row, never the whole sheet at once).
+
+    The sheet is the one named, else the first visible one (a hidden sheet is read only when named).
+    Its size is checked first from the sheet's own ``<dimension>`` record; as that record may be
+    missing or wrong, the rows are counted again as they are read, and reading stops at the first
+    row past a limit.
+    """
     import openpyxl  # imported here: only needed for workbooks
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError(name, f"the workbook unpacks to {unpacked / 1024 / 1024:.0f} MB, too large to read")
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InputError(name, f"the workbook unpacks to {unpacked / 1024 / 1024:.0f} MB, too large to read")
+        for part in archive.namelist():
+            if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                _count_sheet(name, archive, part)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook  # noqa: BLE001 (reported, never raised past this boundary)
         raise InputError(name, f"the workbook cannot be read: {exc}") from None
     try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise InputError(name, "the workbook has no worksheets")
-        if sheet is None:
-            worksheet = sheets[0]
-        else:
-            matches = [ws for ws in sheets if ws.title == sheet]
-            if not matches:
-                titles = ", ".join(repr(ws.title) for ws in sheets)
-                raise InputError(name, f"the workbook has no sheet {sheet!r}; its sheets are {titles}")
-            worksheet = matches[0]
-        worksheet.reset_dimensions()  # dimensions written by other tools are not always right
+        worksheet = _choose_sheet(name, workbook.worksheets, sheet)
+        where = f"sheet {worksheet.title!r}"
+        rows, columns = worksheet.max_row, worksheet.max_column  # as the sheet's <dimension> record says, if it has one
+        if (
+            rows
+            and columns
+            and (rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS)
+        ):
+            _Bounds(name, where).refuse(
+                f"it says its last cell is {column_letter(columns - 1)}{rows} ({rows:,} rows by {columns:,} columns)",
+                rows,
+            )
+        worksheet.reset_dimensions()  # the dimension record may be wrong: read the rows there are
+        bounds = _Bounds(name, where)
         records = [
-            (number, [_excel_text(cell) for cell in cells])
+            (number, bounds.row(number, [_excel_text(cell) for cell in cells]))
             for number, cells in enumerate(worksheet.iter_rows(), start=1)
         ]
         return records, worksheet.title
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (a damaged sheet, found only when read)
+        raise InputError(name, f"the workbook cannot be read: {exc}") from None
     finally:
         workbook.close()
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _count_sheet(name: str, archive: zipfile.ZipFile, part: str) -> None:
+    """Count a sheet's rows and cells in its XML, unpacked a piece at a time, before openpyxl reads it
+    (openpyxl reads every sheet of a workbook it opens: a sheet of a million rows would take minutes)."""
+    rows = cells = 0
+    tail = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1024 * 1024)
+            text = tail + chunk
+            cut = text.rfind(b"<") if chunk else len(text)  # a tag cut in two is counted with the next piece
+            cut = len(text) if cut < 0 else cut
+            rows += len(_ROW_TAG.findall(text, 0, cut))
+            cells += len(_CELL_TAG.findall(text, 0, cut))
+            tail = text[cut:]
+            if rows > MAX_SHEET_ROWS or cells > MAX_SHEET_CELLS:
+                what = (
+                    f"more than {MAX_SHEET_ROWS:,} rows" if rows > MAX_SHEET_ROWS else f"over {MAX_SHEET_CELLS:,} cells"
+                )
+                raise InputError(
+                    name,
+                    f"a sheet of the workbook ({part}) is too large to be an extract: it has {what}; save the "
+                    "extract's table in a workbook of its own, or as CSV",
+                )
+            if not chunk:
+                return
+
+
+def _choose_sheet(name: str, sheets: list, sheet: str | None):
+    """The sheet named, else the first visible one."""
+    if not sheets:
+        raise InputError(name, "the workbook has no worksheets")
+    if sheet is not None:
+        matches = [ws for ws in sheets if ws.title == sheet]
+        if not matches:
+            titles = ", ".join(repr(ws.title) for ws in sheets)
+            raise InputError(name, f"the workbook has no sheet {sheet!r}; its sheets are {titles}")
+        return matches[0]
+    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if not visible:
+        raise InputError(name, "every sheet of the workbook is hidden; name the one to load with --sheet")
+    return visible[0]
 
 
 def _excel_text(cell) -> object:

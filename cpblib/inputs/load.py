@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..config import Calendar
 from ..errors import InputError
 from ..month import Month, MonthError
 from ..project import Project
@@ -37,21 +38,24 @@ from .extract import ParsedTable, parse_table
 from .files import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_bytes, read_table, sha256_bytes
 from .store import LoadReceipt, Store
 
-_MONTH_PREFIX = re.compile(r"^(\d{4}-\d{1,2})(?!\d)")
+_MONTH_PREFIX = re.compile(r"^(\d{4}-\d{2}-[qQ][1-4]|\d{4}-[qQ][1-4]|\d{4}-\d{1,2})(?![\d])")
 
 
-def month_from_filename(name: str | Path) -> Month | None:
-    """The report month a file name starts with, or None when it starts with no ``YYYY-MM``.
+def month_from_filename(name: str | Path, calendar: Calendar = Calendar()) -> Month | None:
+    """The report month (or quarter, for a quarterly project) a file name starts with, written as its key
+    (``2023-03``, ``2019-20-Q4``), or None when it starts with neither.
 
     >>> month_from_filename("2023-03-cpb-extract.xlsx"), month_from_filename("march.csv")
     (Month(2023, 3), None)
+    >>> month_from_filename("2019-20-Q4 scorecard.csv", Calendar(cadence="quarterly")).label
+    'Q4 2019/20'
     """
     name = Path(name).name
     match = _MONTH_PREFIX.match(name)
     if match is None:
         return None
     try:
-        return Month.parse(match[1])
+        return calendar.period_from_key(match[1])
     except MonthError as exc:
         raise InputError(name, f"the file name should start with its report month: {exc}") from None
 
@@ -164,27 +168,30 @@ def prepare_load(
     *,
     catalogue: pd.DataFrame | None = None,
     today: _dt.date | None = None,
+    sheet: str | None = None,
 ) -> PreparedLoad:
     """Read and check a file for loading, without touching the store.
 
-    ``month`` defaults to the ``YYYY-MM`` the file name starts with.
+    ``month`` defaults to the ``YYYY-MM`` the file name starts with; ``sheet`` names the worksheet of a
+    workbook (default: its first visible sheet).
     """
     path = Path(path)
     current = Month.today(today)
-    table = read_table(path)  # problems with the file itself come first
+    table = read_table(path, sheet)  # problems with the file itself come first
+    calendar = project.config.calendar
     if month is None:
-        month = month_from_filename(path)
+        month = month_from_filename(path, calendar)
         if month is None:
             raise InputError(
                 path.name, "cannot tell the report month: the file name does not start with YYYY-MM; give --month"
             )
     else:
         try:
-            month = Month.parse(month)
+            month = calendar.report_period(month)
         except MonthError as exc:
             raise InputError(path.name, f"the report month is not a month: {exc}") from None
     if month > current:
-        raise InputError(path.name, f"the report month {month} is in the future")
+        raise InputError(path.name, f"the report month {month.key} is in the future")
     if extracted_on is not None and extracted_on > (today or _dt.date.today()):
         raise InputError(path.name, f"the extract date {extracted_on:%Y-%m-%d} is in the future")
     catalogue = read_catalogue(project) if catalogue is None else catalogue
@@ -197,8 +204,10 @@ def prepare_load(
         today=today,
         suite=load_suite("values", project.root),
         params=project_parameters(project),
+        calendar=calendar,
     )
-    return PreparedLoad(path, month, table.sha256, parsed, table.sheet, extracted_on)
+    digest = table.sha256 if sheet is None else sha256_bytes(f"{table.sha256}|sheet|{sheet}".encode())
+    return PreparedLoad(path, month, digest, parsed, table.sheet, extracted_on)
 
 
 def _receipt(prepared: PreparedLoad, receipt: LoadReceipt) -> LoadReceipt:
@@ -293,12 +302,13 @@ def load_file(
 def extract_files(project: Project) -> list[Path]:
     """The extract files of the project (CSV and Excel), in file-name order.
 
-    Hidden files and Excel's ``~$`` lock files are left out.
+    Hidden files and Excel's ``~$`` lock files are left out; a file that is a link to a file outside
+    the project is refused (:class:`~cpblib.errors.OutsideProject`).
     """
     folder = project.path("extracts")
     if not folder.is_dir():
         return []
-    return sorted(
+    files = sorted(
         (
             path
             for path in folder.iterdir()
@@ -308,6 +318,9 @@ def extract_files(project: Project) -> list[Path]:
         ),
         key=lambda p: p.name,
     )
+    for path in files:
+        project.inside(path, "extracts")  # an extract that is a link to a file outside the project is refused
+    return files
 
 
 def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[LoadReceipt]:
@@ -317,11 +330,19 @@ def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[Loa
     bytes were not loaded for their month. Every new extract is read and
     checked before any is written, so a bad extract changes nothing. Returns
     the receipts of the loads added.
+
+    When neither the extracts (their names, sizes and times) nor the store have changed since every
+    extract was last found loaded, nothing is read or opened (:func:`cpblib.build.extracts_state`).
     """
+    from .. import build
+
     files = extract_files(project)
+    state = build.extracts_state(project, files)
+    if state is not None and build.read_text(build.extracts_state_file(project)) == state:
+        return []
     pending: list[tuple[Path, Month, str]] = []
     for path in files:
-        month = month_from_filename(path)
+        month = month_from_filename(path, project.config.calendar)
         if month is None:
             raise InputError(path.name, "an extract's file name must start with its report month, e.g. 2023-03.csv")
         pending.append((path, month, sha256_bytes(read_bytes(path))))
@@ -329,11 +350,14 @@ def ensure_store(project: Project, *, today: _dt.date | None = None) -> list[Loa
         return []
     with Store.open(project.path("store"), read_only=True) as store:
         new = [(path, month) for path, month, digest in pending if not store.has_load(digest, month)]
-    if not new:
-        return []
-    catalogue = read_catalogue(project)
-    prepared = [prepare_load(project, path, month, catalogue=catalogue, today=today) for path, month in new]
-    return [receipt for receipt in commit_loads(project, prepared) if not receipt.skipped]
+    if new:
+        catalogue = read_catalogue(project)
+        prepared = [prepare_load(project, path, month, catalogue=catalogue, today=today) for path, month in new]
+        added = [receipt for receipt in commit_loads(project, prepared) if not receipt.skipped]
+    else:
+        added = []
+    build.remember_extracts_state(project, files)
+    return added
 
 
 __all__ = [

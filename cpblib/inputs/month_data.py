@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import CpbError, InputError, StoreError
+from ..errors import CpbError, InputError, OutsideProject, StoreError
 from ..month import Month
 from ..project import Project
 from ..scoring import Headings, benchmarks_known_by, parse_headings
@@ -106,7 +106,7 @@ def commentary_index(project: Project) -> pd.DataFrame:
     records = []
     if folder.is_dir():
         for path in sorted(folder.glob("*/*.md")):
-            if path.name.startswith(".") or not path.is_file():
+            if path.name.startswith(".") or not path.is_file() or _outside(project, path, "commentary"):
                 continue
             try:
                 relative = path.relative_to(project.root).as_posix()
@@ -118,6 +118,22 @@ def commentary_index(project: Project) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["month", "domain", "path", "bytes"]).astype(
         {"month": "object", "domain": "object", "path": "object", "bytes": "int64"}
     )
+
+
+def _outside(project: Project, path: Path, name: str) -> OutsideProject | None:
+    """The error for a file that leads outside the project (a link), or None."""
+    try:
+        project.inside(path, name)
+    except OutsideProject as exc:
+        return exc
+    return None
+
+
+def commentary_links(project: Project) -> list[OutsideProject]:
+    """Commentary files that are links to files outside the project (refused, never read)."""
+    folder = project.path("commentary")
+    found = (_outside(project, path, "commentary") for path in sorted(folder.glob("*/*.md"))) if folder.is_dir() else ()
+    return [error for error in found if error is not None]
 
 
 def read_month(project: Project, month: Month, loaded: Loaded | None = None) -> MonthData:
@@ -154,6 +170,7 @@ def read_month(project: Project, month: Month, loaded: Loaded | None = None) -> 
     except CpbError as exc:
         problems.append(("values", exc))
     files["commentary"] = project.path("commentary").name
+    problems.extend(("commentary", error) for error in commentary_links(project))
     return MonthData(
         month=month,
         tables=tables,

@@ -10,14 +10,27 @@ Tables owned here (other modules may add their own ``dfe_*`` tables to the
 same file; this module never touches them):
 
 * ``loads``: load_id, loaded_at (UTC), month ('YYYY-MM'), source_file,
-  sha256 (of the file's bytes), row_count, extracted_on (date or null), note;
+  sha256 (of the file's bytes, and of the sheet's name when ``cpb load --sheet``
+  named one), row_count, extracted_on (date or null), note;
 * ``observations``: load_id, indicator, period, value, missing_reason,
-  numerator, denominator, note, source_row;
+  numerator, denominator, note, source_row, figure, span, provisional;
 * ``publications``: month, load_id (the highest load included), published_at (UTC).
 
-The value of an (indicator, period) *as at* a report month is the one in the
+A figure is an indicator's value for a period, told apart by ``period`` (its
+last month, ``YYYY-MM``), ``figure`` (blank for the indicator's main figure, else
+the unit of its second figure, e.g. ``count``) and ``span`` (blank for the
+indicator's own period, else ``quarter`` or ``year``): a March monthly figure, the
+Q4 figure ending in March and the year's figure ending in March are three figures.
+``provisional`` marks a figure its extract said may change.
+
+The value of a figure *as at* a report month is the one in the
 load with the latest report month not after it (ties: the later load), among
 loads not after that month's publication cut-off when it was published.
+
+Stores written before figures, spans and provisional marks existed are read as
+they are (every figure main, of its own period, not provisional); the first load
+that writes to such a store adds the three columns to ``observations``, filled in
+for the rows it adds only: nothing already stored is rewritten.
 
 >>> import tempfile, pathlib, pandas as pd
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "cpb.duckdb"
@@ -35,13 +48,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from ..errors import StoreError
 from ..month import Month, MonthError
 from .extract import VALUES_COLUMNS
+
+if TYPE_CHECKING:
+    import duckdb
 
 OBSERVATION_COLUMNS: tuple[str, ...] = VALUES_COLUMNS
 """Columns :meth:`Store.add_load` reads from its observations frame (all but indicator, period and value optional)."""
@@ -57,6 +73,9 @@ VALUES_VIEW_COLUMNS: tuple[str, ...] = (
     "load_id",
     "source_file",
     "source_row",
+    "figure",
+    "span",
+    "provisional",
 )
 
 REVISION_COLUMNS: tuple[str, ...] = (
@@ -68,6 +87,8 @@ REVISION_COLUMNS: tuple[str, ...] = (
     "missing_reason",
     "previous_load_id",
     "load_id",
+    "figure",
+    "span",
 )
 
 _SCHEMA = """
@@ -90,7 +111,10 @@ CREATE TABLE IF NOT EXISTS observations (
     numerator      DOUBLE,
     denominator    DOUBLE,
     note           VARCHAR,
-    source_row     INTEGER
+    source_row     INTEGER,
+    figure         VARCHAR,
+    span           VARCHAR,
+    provisional    BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS publications (
     month        VARCHAR NOT NULL,
@@ -100,6 +124,12 @@ CREATE TABLE IF NOT EXISTS publications (
 """
 
 _TABLES = ("loads", "observations", "publications")
+
+ADDED_COLUMNS = {"figure": "VARCHAR", "span": "VARCHAR", "provisional": "BOOLEAN"}
+"""Columns of ``observations`` added after the first stores were written, with their types: a store that lacks
+them is read as if they were blank, and gets them (blank for the rows it has) when it is next written to."""
+
+_FIGURE_KEY = ("indicator", "period", "figure", "span")
 
 
 @dataclass(frozen=True)
@@ -171,6 +201,8 @@ class Store:
         >>> missing.exists()
         False
         """
+        import duckdb  # imported here: a command that finds everything current never opens the store
+
         path = Path(path)
         try:
             if read_only and not path.exists():
@@ -185,6 +217,8 @@ class Store:
             raise StoreError(f"cannot open the store {path}: {_first_line(exc)}") from None
         try:
             yield cls(connection, path, read_only)
+        except duckdb.Error as exc:  # e.g. a block of the file damaged on disk, found only when read
+            raise StoreError(damaged_store(path, exc)) from None
         finally:
             connection.close()
 
@@ -208,6 +242,25 @@ class Store:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("the store was opened read-only")
+
+    def _observation_columns(self) -> set[str]:
+        return {row[1] for row in self._con.execute("PRAGMA table_info('observations')").fetchall()}
+
+    def _added(self) -> str:
+        """``figure, span, provisional`` as a SELECT list over ``observations`` (``o``): the columns, or blanks in a
+        store written before they existed."""
+        present = self._observation_columns()
+        return ", ".join(
+            f"o.{name}" if name in present else f"CAST(NULL AS {kind}) AS {name}"
+            for name, kind in ADDED_COLUMNS.items()
+        )
+
+    def _add_columns(self) -> None:
+        """Give ``observations`` the columns added since it was written (blank for the rows it has)."""
+        present = self._observation_columns()
+        for name, kind in ADDED_COLUMNS.items():
+            if name not in present:
+                self._con.execute(f"ALTER TABLE observations ADD COLUMN {name} {kind}")
 
     # -- writing -----------------------------------------------------------------------------
     def add_load(
@@ -233,6 +286,8 @@ class Store:
         ...     receipt.load_id, receipt.row_count, receipt.missing
         (1, 1, {'suppressed (c): confidential or small number': 1})
         """
+        import duckdb
+
         self._writable()
         month_text = _month_text(month)
         frame = self._observation_frame(observations)
@@ -240,6 +295,7 @@ class Store:
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
+            self._add_columns()
             (load_id,) = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()
             con.execute(
                 "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -248,8 +304,10 @@ class Store:
             con.register("_incoming", frame)
             try:
                 con.execute(
-                    f"""INSERT INTO observations
-                        SELECT {load_id}, indicator, period, value, missing_reason, numerator, denominator, note, source_row
+                    f"""INSERT INTO observations (load_id, indicator, period, value, missing_reason, numerator,
+                            denominator, note, source_row, figure, span, provisional)
+                        SELECT {load_id}, indicator, period, value, missing_reason, numerator, denominator, note,
+                            source_row, figure, span, provisional
                         FROM _incoming"""
                 )
             finally:
@@ -282,7 +340,7 @@ class Store:
         frame = observations.reindex(columns=list(OBSERVATION_COLUMNS))
         if frame[["indicator", "period"]].isna().any().any():
             raise StoreError("every observation needs an indicator and a period")
-        duplicated = frame.duplicated(["indicator", "period"])
+        duplicated = frame.duplicated(list(_FIGURE_KEY))
         if duplicated.any():
             first = frame.loc[duplicated].iloc[0]
             raise StoreError(f"observations give {first['indicator']} for {first['period']} twice")
@@ -291,8 +349,9 @@ class Store:
             numerator=pd.to_numeric(frame["numerator"]).astype("float64"),
             denominator=pd.to_numeric(frame["denominator"]).astype("float64"),
             source_row=pd.to_numeric(frame["source_row"]).astype("Int64"),
+            provisional=frame["provisional"].astype(object).where(frame["provisional"].notna(), False).astype(bool),
         )
-        typed = _objects(typed, ("indicator", "period", "missing_reason", "note"))
+        typed = _objects(typed, ("indicator", "period", "missing_reason", "note", "figure", "span"))
         no_value = typed["value"].isna() & typed["missing_reason"].isna()
         return typed.assign(missing_reason=typed["missing_reason"].where(~no_value, "blank"))
 
@@ -395,25 +454,34 @@ class Store:
         publication = None if month_text is None or not as_published else self.publication(month_text)
         cutoff = None if publication is None else publication["load_id"]
         frame = self._con.execute(
-            """
+            f"""
             WITH eligible AS (
                 SELECT load_id, month, source_file FROM loads
                 WHERE ($month IS NULL OR month <= $month) AND ($cutoff IS NULL OR load_id <= $cutoff)
             ),
+            figures AS (
+                SELECT o.load_id, o.indicator, o.period, o.value, o.missing_reason, o.numerator, o.denominator,
+                       o.note, o.source_row, {self._added()}
+                FROM observations o
+            ),
             ranked AS (
-                SELECT o.*, e.source_file,
-                       row_number() OVER (PARTITION BY o.indicator, o.period ORDER BY e.month DESC, o.load_id DESC) AS rank
-                FROM observations o JOIN eligible e USING (load_id)
+                SELECT f.*, e.source_file,
+                       row_number() OVER (
+                           PARTITION BY f.indicator, f.period, f.figure, f.span ORDER BY e.month DESC, f.load_id DESC
+                       ) AS rank
+                FROM figures f JOIN eligible e USING (load_id)
             )
-            SELECT indicator, period, value, missing_reason, numerator, denominator, note, load_id, source_file, source_row
+            SELECT indicator, period, value, missing_reason, numerator, denominator, note, load_id, source_file,
+                   source_row, figure, span, coalesce(provisional, false) AS provisional
             FROM ranked WHERE rank = 1
-            ORDER BY indicator, period
+            ORDER BY indicator, period, figure NULLS FIRST, span NULLS FIRST
             """,
             {"month": month_text, "cutoff": cutoff},
         ).df()
         frame = frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
-        frame = frame.astype({"load_id": "int64", "source_row": "Int64"})
-        return _objects(frame, ("indicator", "period", "missing_reason", "note", "source_file")).reset_index(drop=True)
+        frame = frame.astype({"load_id": "int64", "source_row": "Int64", "provisional": "bool"})
+        text = ("indicator", "period", "missing_reason", "note", "source_file", "figure", "span")
+        return _objects(frame, text).reset_index(drop=True)
 
     def first_published_at(self, month: Month | str):
         """When ``month`` was first published (a UTC timestamp), or None."""
@@ -448,7 +516,7 @@ class Store:
             since = self.previous_published(month_text) or str(Month.parse(month_text) - 1)
         before = self.values(as_at=since)
         after = self.values(as_at=month_text)
-        merged = before.merge(after, on=["indicator", "period"], suffixes=("_before", ""), how="inner")
+        merged = before.merge(after, on=list(_FIGURE_KEY), suffixes=("_before", ""), how="inner")
         was_missing, is_missing = merged["value_before"].isna(), merged["value"].isna()
         changed = (was_missing != is_missing) | (
             ~was_missing & ~is_missing & (merged["value_before"] != merged["value"])
@@ -465,6 +533,14 @@ class Store:
             .loc[:, list(REVISION_COLUMNS)]
             .reset_index(drop=True)
         )
+
+
+def damaged_store(path: Path, exc: Exception) -> str:
+    """The message for a store that opened but could not be read or written to the end."""
+    return (
+        f"the store {path} cannot be read or written ({_first_line(exc)}). "
+        "Restore it from a backup, or move it aside and run cpb again to rebuild it from the extracts"
+    )
 
 
 def _first_line(exc: Exception) -> str:

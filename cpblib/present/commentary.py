@@ -21,11 +21,12 @@ from pathlib import Path
 import pandas as pd
 from markdown_it import MarkdownIt
 
+from ..limits import MAX_COMMENTARY_BYTES, WORD_BREAK
 from ..month import Month
 from ..naming import slugify
 from ..project import Project
+from .escape import markdown_escape
 from .format import format_gap, format_value, period_text
-from .tables import markdown_escape
 
 PLACEHOLDER_HEADING = "## Draft facts for the writer (not shown in the pack)"
 DRAFT_START = "<!-- cpb:draft -->"
@@ -36,16 +37,45 @@ _PLACEHOLDER = re.compile(rf"{re.escape(DRAFT_START)}.*?(?:{re.escape(DRAFT_END)
 
 
 def commentary_path(project: Project, month: Month, domain: str) -> Path:
-    return project.path("commentary") / str(month) / f"{slugify(domain)}.md"
+    return project.path("commentary") / getattr(month, "key", str(month)) / f"{slugify(domain)}.md"
 
 
 def read_commentary(project: Project, month: Month, domain: str) -> str | None:
-    """The published commentary for a domain (placeholder section removed), or None if there is none."""
+    """The published commentary for a domain (placeholder section removed, cut to
+    :data:`~cpblib.limits.MAX_COMMENTARY_BYTES`), or None if there is none."""
     path = commentary_path(project, month, domain)
     if not path.is_file():
         return None
-    text = without_placeholder(path.read_text(encoding="utf-8-sig"))
-    return text or None
+    project.inside(path, "commentary")  # a link to a file outside the project is never read
+    with path.open("rb") as handle:  # never more than the pack can show (the size says what is left)
+        data = handle.read(MAX_COMMENTARY_BYTES + 1)
+    rest = max(0, path.stat().st_size - len(data))
+    text = without_placeholder(data.decode("utf-8-sig", errors="replace"))
+    return bounded(text, rest) or None
+
+
+def bounded(text: str, rest: int = 0) -> str:
+    """``text`` cut to :data:`~cpblib.limits.MAX_COMMENTARY_BYTES` at the last paragraph that fits, with a
+    note saying how much is not shown (never cut silently); ``rest`` counts bytes already left unread.
+
+    >>> bounded("Short.")
+    'Short.'
+    >>> cut = bounded("a " * 15_000 + "\\n\\n" + "b " * 15_000)
+    >>> cut.count("a "), cut.count("b "), cut.splitlines()[-1][:72]
+    (15000, 0, '*The rest of this commentary (30,003 characters) is not shown: it is lon')
+    """
+    data = text.encode("utf-8")
+    if len(data) <= MAX_COMMENTARY_BYTES and not rest:
+        return text
+    head = data[:MAX_COMMENTARY_BYTES].decode("utf-8", errors="ignore")
+    cut = head.rfind("\n\n")
+    kept = (head[:cut] if cut > len(head) // 2 else head).rstrip()
+    left = len(text) - len(kept) + rest
+    note = (
+        f"*The rest of this commentary ({left:,} characters) is not shown: it is longer than the "
+        f"{MAX_COMMENTARY_BYTES:,} bytes a pack shows for one domain. The data-quality page names the file.*"
+    )
+    return f"{kept}\n\n{note}"
 
 
 def without_placeholder(text: str) -> str:
@@ -56,8 +86,6 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 PDF_LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Link targets kept as links in the PDF; any other link (javascript:, file:, relative) shows as its text."""
-
-_PUNCTUATION = re.compile(r"""([!#$%&()*+\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
 def _tokens(text: str, top_heading: int) -> list:
@@ -87,20 +115,25 @@ def commentary_markdown(text: str, top_heading: int = 3) -> str:
     >>> print(commentary_markdown("# Placements\\n\\nFell <b>5%</b>, see [DfE](https://gov.uk) or [notes](a.html)."))
     ### Placements
     <BLANKLINE>
-    Fell \\<b\\>5\\%\\<\\/b\\>, see [DfE](<https://gov.uk>) or notes\\.
+    Fell \\<b\\>5%\\</b\\>, see [DfE](<https://gov.uk>) or notes\\.
     >>> print(commentary_markdown("`#panic()`{=typst}"))
-    `#panic()`\\{\\=typst\\}
+    `#panic()`\\{=typst\\}
     """
     return _blocks_markdown(_tokens(text, top_heading)).strip()
 
 
+_LONG_WORD = re.compile(rf"\S{{{WORD_BREAK}}}(?=\S)")
+
+
 def _literal(text: str) -> str:
-    """Text that pandoc reads back as exactly this text: each ASCII punctuation mark but , ' " escaped.
+    """Text that pandoc reads back as exactly this text (:func:`cpblib.present.escape.markdown_escape`),
+    with a break allowed (a zero-width space) after every :data:`~cpblib.limits.WORD_BREAK` characters of a
+    longer word, so that Typst wraps it instead of letting it run off the page.
 
     >>> print(_literal("5 < 10 {=typst} $x$ @team"))
-    5 \\< 10 \\{\\=typst\\} \\$x\\$ \\@team
+    5 \\< 10 \\{=typst\\} \\$x\\$ \\@team
     """
-    return _PUNCTUATION.sub(r"\\\1", text)
+    return markdown_escape(_LONG_WORD.sub(lambda match: match[0] + "\u200b", text))
 
 
 def _code_span(content: str) -> str:
@@ -227,19 +260,21 @@ def _table_markdown(tokens: list) -> str:
     return "\n".join(lines)
 
 
-def _domain_facts(rows: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+def _domain_facts(rows: pd.DataFrame, labels: dict[str, str], calendar=None) -> list[str]:
     facts = []
     for row in rows.itertuples(index=False):
         value = format_value(row.value, row.unit, row.decimals)
+        period = period_text(row.period, getattr(row, "frequency", None), calendar)
         if pd.isna(row.value):
             facts.append(
-                f"- {markdown_escape(row.name)}: no figure for {period_text(row.period)} ({row.direction_reason or row.missing_reason or 'missing'})."
+                f"- {markdown_escape(row.name)}: no figure for {period} ({row.direction_reason or row.missing_reason or 'missing'})."
             )
             continue
-        parts = [f"{value} in {period_text(row.period)}"]
+        parts = [f"{value} in {period}"]
         if not pd.isna(row.previous_value):
             parts.append(
-                f"{format_value(row.previous_value, row.unit, row.decimals)} in {period_text(row.previous_period)}"
+                f"{format_value(row.previous_value, row.unit, row.decimals)} in "
+                f"{period_text(row.previous_period, getattr(row, 'frequency', None), calendar)}"
             )
         if row.direction:
             parts.append(str(row.direction))
@@ -254,7 +289,7 @@ def _domain_facts(rows: pd.DataFrame, labels: dict[str, str]) -> list[str]:
     return facts
 
 
-def prefill_text(domain: str, month: Month, rows: pd.DataFrame, labels: dict[str, str]) -> str:
+def prefill_text(domain: str, month: Month, rows: pd.DataFrame, labels: dict[str, str], calendar=None) -> str:
     """The text of a new commentary file: a title line and the facts under the placeholder heading."""
     moved = rows.loc[rows["direction"].isin(["improving", "worsening"])]
     off_target = rows.loc[rows["rag"].isin(["amber", "red"])]
@@ -266,15 +301,15 @@ def prefill_text(domain: str, month: Month, rows: pd.DataFrame, labels: dict[str
         "",
         "**What moved**",
         "",
-        *(_domain_facts(moved, {}) or ["- Nothing moved since the previous period."]),
+        *(_domain_facts(moved, {}, calendar) or ["- Nothing moved since the previous period."]),
         "",
         "**Off target**",
         "",
-        *(_domain_facts(off_target, {}) or ["- Every rated indicator is on target."]),
+        *(_domain_facts(off_target, {}, calendar) or ["- Every rated indicator is on target."]),
         "",
         "**Against benchmarks**",
         "",
-        *(_domain_facts(rows, labels) or ["- No indicators."]),
+        *(_domain_facts(rows, labels, calendar) or ["- No indicators."]),
         DRAFT_END,
         "",
     ]
@@ -292,6 +327,6 @@ def prefill(project: Project, month: Month, scored: pd.DataFrame) -> list[tuple[
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(prefill_text(domain, month, rows, labels))
+            handle.write(prefill_text(domain, month, rows, labels, project.config.calendar))
         results.append((path, True))
     return results

@@ -66,7 +66,17 @@ class Pack:
 
     @cached_property
     def history(self) -> pd.DataFrame:
-        """Values as published for the month, periods not after the month."""
+        """The series the month was scored from (:func:`cpblib.scoring.scoring_series`: each indicator's main
+        figure, by quarter in a quarterly pack), periods not after the month."""
+        from ..scoring import scoring_series
+
+        values = scoring_series(self.inputs.values, self.inputs.catalogue, self.config.calendar)
+        return values.loc[values["period"] <= str(self.month)].reset_index(drop=True)
+
+    @cached_property
+    def figures(self) -> pd.DataFrame:
+        """Every figure as published for the month (second figures, quarters and years given beside the
+        months), periods not after the month."""
         values = self.inputs.values
         return values.loc[values["period"] <= str(self.month)].reset_index(drop=True)
 
@@ -74,6 +84,13 @@ class Pack:
     def history_values(self) -> pd.Series:
         """:attr:`history`'s values by indicator and period (made once; the pages look figures up in it)."""
         return self.history.set_index(["indicator", "period"])["value"]
+
+    def period_text(self, period: str | None, frequency: str | None = None) -> str:
+        """How the pack heads a figure's period: ``Mar 23``; in a quarterly pack, a quarterly figure's quarter
+        (``Q4 2019/20``) and an annual one's year (``2019/20``)."""
+        from .format import period_text
+
+        return period_text(period, frequency, self.config.calendar)
 
 
 def save_pack(pack: Pack) -> Pack:
@@ -103,11 +120,12 @@ def score_pack(project: Project, month: Month) -> Pack:
     not in the store yet are loaded first."""
     from ..inputs.month_data import load_new_extracts, read_month, typed_inputs
     from ..scoring import score_month
+    from .public import for_publication
 
     loaded = load_new_extracts(project)
     key = fingerprint(project, month)
     inputs = typed_inputs(project, read_month(project, month, loaded))
-    return Pack(project, month, inputs, score_month(inputs, project.config), key)
+    return for_publication(Pack(project, month, inputs, score_month(inputs, project.config), key))
 
 
 def open_month(month: str, project_dir: str = "") -> Pack:
@@ -117,5 +135,5 @@ def open_month(month: str, project_dir: str = "") -> Pack:
     notebook opened from ``notebooks/``).
     """
     project = Project.open(project_dir or None)
-    month_value = Month.parse(month)
+    month_value = project.report_period(month)
     return saved_pack(project, month_value) or score_pack(project, month_value)

@@ -24,7 +24,18 @@ from ..scoring._periods import period_ordinals, to_periods
 from ..scoring._trend import TREND_PERIODS
 from . import guide
 from .commentary import commentary_html, commentary_markdown, read_commentary
-from .format import MISSING, direction_text, exception_text, format_value, period_cell, period_text, rag_text
+from .figures import benchmark_text, cells, notes, span_figures, span_periods
+from .format import (
+    MISSING,
+    Suppressed,
+    direction_text,
+    exception_text,
+    format_value,
+    period_cell,
+    period_text,
+    rag_text,
+    value_cell,
+)
 from .pack import APPENDIX_PERIODS, Pack
 from .tables import markdown_escape, table_bundle
 
@@ -128,16 +139,81 @@ def late_note(rows: pd.DataFrame) -> str | None:
 
 
 def _benchmark_cell(row: pd.Series, comparator: str) -> str:
-    value = row.get(f"{comparator}_value")
-    if value is None or pd.isna(value):
-        return MISSING
-    return f"{format_value(value, row['unit'], row['decimals'])} ({row[f'{comparator}_year']})"
+    return benchmark_text(row, comparator)
 
 
 def _target_cell(row: pd.Series) -> str:
     if row.get("rag_method") == "range" and not pd.isna(row.get("range_lower")):
         return f"{format_value(row['range_lower'], row['unit'], row['decimals'])} to {format_value(row['range_upper'], row['unit'], row['decimals'])}"
     return format_value(row.get("target"), row["unit"], row["decimals"])
+
+
+def _period_note(row: pd.Series, pack: Pack | None = None) -> str:
+    heading_of = (lambda p: pack.period_text(p, row.get("frequency"))) if pack is not None else period_text
+    note = period_cell(row["period"], row.get("due_period"), heading_of)
+    arrears = row.get("arrears_months")
+    if arrears is not None and not pd.isna(arrears) and int(arrears) > 0:
+        note += f" ({int(arrears)} month{'s' if int(arrears) > 1 else ''} in arrears)"
+    cadence = "quarterly" if pack is not None and pack.config.calendar.cadence == "quarterly" else "monthly"
+    if row.get("frequency") not in (None, "monthly", cadence):
+        note += f", {label('frequency', row['frequency']).lower()}"
+    return note
+
+
+def _step_cells(pack: Pack, rows: pd.DataFrame, wide: pd.DataFrame, steps: int) -> list[list]:
+    """The :class:`~cpblib.present.figures.Cell` of each row at each step of ``wide`` (:func:`periods_wide`)."""
+    indicators = list(rows["indicator"]) * steps
+    periods = [p for step in range(steps) for p in wide[f"period_{step}"]]
+    found = cells(pack, indicators, periods)
+    return [found[step * len(rows) : (step + 1) * len(rows)] for step in range(steps)]
+
+
+def _show_notes(pack: Pack, rows: pd.DataFrame, wide: pd.DataFrame, steps: int, extra: list | None = None) -> None:
+    """The key and notes of a table's marks (provisional, rolled up, words), when it has any."""
+    by_step = _step_cells(pack, rows, wide, steps)
+    shown = [
+        (name, pack.period_text(wide[f"period_{step}"].iloc[i], frequency), by_step[step][i])
+        for step in range(steps)
+        for i, (name, frequency) in enumerate(zip(rows["name"], rows["frequency"]))
+    ]
+    text = notes(pack, rows, shown + list(extra or []))
+    if text:
+        show_markdown(text)
+
+
+def _second(rows: pd.DataFrame) -> list:
+    """Each row's second figure's unit (None when it has none)."""
+    if "second_figure" not in rows:
+        return [None] * len(rows)
+    return [u if isinstance(u, str) and u else None for u in rows["second_figure"]]
+
+
+def _add_span_columns(pack: Pack, rows: pd.DataFrame, table: pd.DataFrame, quarters: int) -> list:
+    """Add quarter and financial-year columns to ``table`` (``[calendar] quarter_and_year_columns``); returns the
+    (name, period label, cell) of each figure added, for the notes."""
+    from ..period import period_label
+
+    start = pack.config.calendar.financial_year_start
+    spans = span_periods(pack, quarters)
+    shown = []
+    for (period, months), found in span_figures(pack, rows, spans).items():
+        heading = period_label(period, months, start)
+        table[heading] = [c.text(u, d) for c, u, d in zip(found, rows["unit"], rows["decimals"])]
+        shown += [(name, heading, cell) for name, cell in zip(rows["name"], found)]
+    return shown
+
+
+def _like_with_like_text(pack: Pack, rows: pd.DataFrame) -> str:
+    """What the direction of a year-to-date or six-monthly figure compares, when the table has one."""
+    from ..scoring._periods import compare_back
+
+    back = compare_back(rows, pack.config.calendar)
+    if not (back > 0).any():
+        return ""
+    return (
+        " Year-to-date figures are compared with the same point of the year before, and six-monthly figures "
+        "with six months before, so that the periods compared do not overlap."
+    )
 
 
 def _rag_with_override(row: pd.Series) -> str:
@@ -185,14 +261,25 @@ def sparklines(pack: Pack, rows: pd.DataFrame) -> tuple[list[str], list[str]]:
 
     wide = periods_wide(pack, rows, SPARKLINE_PERIODS)
     steps = range(SPARKLINE_PERIODS)
-    values = wide[[f"value_{k}" for k in steps]].to_numpy(dtype="float64")  # plain arrays: no pandas per cell
+    cells = wide[[f"value_{k}" for k in steps]].to_numpy(dtype=object)  # plain arrays: no pandas per cell
+    hidden = np.vectorize(lambda cell: isinstance(cell, Suppressed), otypes=[bool])(cells)  # a public pack's
+    values = np.where(hidden, np.nan, cells).astype("float64")
     periods = wide[[f"period_{k}" for k in steps]].to_numpy(dtype=object)
-    labels_of = {period: period_text(period) for period in set(periods.ravel().tolist())}
+    labels_of: dict = {}
     svgs, texts = [], []
-    for position, (unit, decimals, rag) in enumerate(zip(rows["unit"], rows["decimals"], rows["rag"])):
+    for position, (unit, decimals, rag, frequency) in enumerate(
+        zip(rows["unit"], rows["decimals"], rows["rag"], rows["frequency"])
+    ):
         figures = values[position].tolist()
-        labels = [labels_of[period] for period in periods[position]]
+        labels = [
+            labels_of.get((period, frequency))
+            or labels_of.setdefault((period, frequency), pack.period_text(period, frequency))
+            for period in periods[position]
+        ]
         text = sparkline_text(figures, labels, unit, decimals)
+        if hidden[position].any():
+            not_shown = [label for label, gone in zip(labels, hidden[position]) if gone]
+            text += f" ({' and '.join(not_shown)} not shown: small numbers)"
         texts.append(text)
         svgs.append(sparkline_svg(figures, labels, unit, decimals, rag=rag, text=text) or MISSING)
     return svgs, texts
@@ -265,8 +352,8 @@ def headline_sentences(pack: Pack) -> list[str]:
             "name": fact.name,
             "value": format_value(fact.value, fact.unit, fact.decimals),
             "previous_value": format_value(fact.previous_value, fact.unit, fact.decimals),
-            "period": Month.parse(fact.period).label if isinstance(fact.period, str) else MISSING,
-            "previous_period": period_text(fact.previous_period),
+            "period": _period_label(pack, fact.period),
+            "previous_period": pack.period_text(fact.previous_period),
         }
         if pd.isna(fact.value):
             sentences.append(f"{fact.name}: no figure yet for {fields['period']}.")
@@ -276,6 +363,15 @@ def headline_sentences(pack: Pack) -> list[str]:
             sentence += f" ({template['previous'].format(**fields)})"
         sentences.append(sentence[0].upper() + sentence[1:] + ".")
     return sentences
+
+
+def _period_label(pack: Pack, period: object) -> str:
+    """A period in full, as a sentence says it: ``March 2023``; in a quarterly pack, ``Q4 2019/20``."""
+    if not isinstance(period, str):
+        return MISSING
+    if pack.config.calendar.cadence == "quarterly":
+        return pack.period_text(period)
+    return Month.parse(period).label
 
 
 def summary_intro(pack: Pack) -> str:
@@ -345,8 +441,20 @@ def exception_frame(pack: Pack, heading: str) -> pd.DataFrame:
         {
             "Indicator": rows["name"],
             "Domain": rows["domain"],
-            "Period": [period_cell(p, d) for p, d in zip(rows["period"], rows.get("due_period", rows["period"]))],
-            "Value": [format_value(v, u, d) for v, u, d in zip(rows["value"], rows["unit"], rows["decimals"])],
+            "Period": [
+                period_cell(p, d, lambda period, f=f: pack.period_text(period, f))
+                for p, d, f in zip(rows["period"], rows.get("due_period", rows["period"]), rows["frequency"])
+            ],
+            "Value": [
+                value_cell(
+                    r["value"],
+                    r["unit"],
+                    r["decimals"],
+                    provisional=bool(r.get("provisional")),
+                    reason=r.get("missing_reason"),
+                )
+                for _, r in rows.iterrows()
+            ],
             "Target": [_target_cell(r) for _, r in rows.iterrows()],
             "Direction": [direction_text(d) for d in rows["direction"]],
             "RAG": [_rag_with_override(r) for _, r in rows.iterrows()],
@@ -444,12 +552,12 @@ def _good_is(polarity: str) -> str:
     return label("polarity", polarity).replace(" is better", "") if polarity != "none" else MISSING
 
 
-def _latest_cell(pack: Pack, row: pd.Series) -> str:
-    """The latest figure, with its period in brackets when that is not the report month (a figure in
-    arrears, termly or annual, or a late one)."""
-    text = format_value(row["value"], row["unit"], row["decimals"])
-    period = period_cell(row["period"], row.get("due_period"))
-    if row["period"] != str(pack.month) or period != period_text(row["period"]):
+def _latest_cell(pack: Pack, row: pd.Series, text: str) -> str:
+    """The latest figure as the table prints it (``text``), with its period in brackets when that is not the
+    report period (a figure in arrears, termly or annual, or a late one)."""
+    heading_of = lambda p: pack.period_text(p, row.get("frequency"))
+    period = period_cell(row["period"], row.get("due_period"), heading_of)
+    if row["period"] != str(pack.month) or period != heading_of(row["period"]):
         text += f" ({period})"
     return text
 
@@ -471,11 +579,21 @@ def _domain_table(pack: Pack, domain: str) -> tuple[pd.DataFrame, list[str]]:
             "Indicator": rows["name"],
             "Good is": [_good_is(p) for p in rows["polarity"]],
             "Trend": trends,
-            "Previous": [format_value(v, u, d) for v, u, d in zip(rows["previous_value"], rows["unit"], rows["decimals"])],
-            "Latest": [_latest_cell(pack, r) for _, r in rows.iterrows()],
-            "Target": [_target_cell(r) for _, r in rows.iterrows()],
         }
-    )  # fmt: skip
+    )
+    wide = periods_wide(pack, rows, 2)
+    by_step = _step_cells(pack, rows, wide, 2)
+    seconds = _second(rows)
+    table["Previous"] = [
+        cell.text(u, d, s) for cell, u, d, s in zip(by_step[0], rows["unit"], rows["decimals"], seconds)
+    ]
+    table["Latest"] = [
+        _latest_cell(pack, r, cell.text(r["unit"], r["decimals"], s))
+        for (_, r), cell, s in zip(rows.iterrows(), by_step[1], seconds)
+    ]
+    if "domains" in pack.config.calendar.quarter_and_year_columns:
+        _add_span_columns(pack, rows, table, quarters=1)
+    table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
     found = baselines(pack)
     if found is not None:
         table["Baseline"] = _baseline_cells(pack, rows, found)
@@ -512,12 +630,13 @@ def show_domain_table(pack: Pack, domain: str) -> None:
     show_table(table, caption=f"{domain} indicators, {pack.month.label}", row_header="Indicator",
                cell_classes={"RAG": rag_classes, "Trend": ["spark"] * len(table)}, numeric=numeric,
                html_cells={"Trend": svgs}, kind="domain", web_only=("Good is", "Exception"))  # fmt: skip
+    _show_notes(pack, rows, periods_wide(pack, rows, 2), 2)
     show_markdown(
         markdown_escape(
             "Trend: the latest six periods, the last marked in its RAG colour. Latest: the figure for "
             f"{pack.month.label}, or for the period in brackets. Direction compares the latest period with the "
             "previous one of the same frequency: ✔ Improving, ✘ Worsening, ⚠ Same (the key is on the summary "
-            "page). " + benchmark_note(pack)
+            "page)." + _like_with_like_text(pack, rows) + " " + benchmark_note(pack)
         )
     )
     note = late_note(rows)
@@ -584,7 +703,7 @@ def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
     """Full trend charts for the indicators that need one (Red or Amber and not improving, and headline
     figures: ``[full_charts]`` of ``charts.toml``), two side by side where there is room; every other
     indicator's trend is its sparkline in the table and its six periods in the appendix."""
-    from .charts import display_chart, trend_chart
+    from .charts import Axis, display_chart, trend_chart
     from .charts._theme import COMPACT_HEIGHT, COMPACT_WIDTH
 
     rows = charted_rows(pack, domain)
@@ -596,12 +715,15 @@ def show_domain_charts(pack: Pack, domain: str, periods: int = 24) -> None:
         f"{periods} months; each chart's title says what it counts and which way is better."
     )
     labels = {c: pack.label(c) for c in pack.comparators}
+    calendar = pack.config.calendar
+    axis = Axis(calendar.report_months, calendar.financial_year_start)
     for _, row in rows.iterrows():
         history = pack.history.loc[pack.history["indicator"] == row["indicator"]]
         chart = trend_chart(
             history, row, targets=pack.inputs.targets.loc[pack.inputs.targets["indicator"] == row["indicator"]],
             annotations=pack.inputs.annotations, periods=periods, comparators=pack.comparators, labels=labels,
             width=COMPACT_WIDTH, height=COMPACT_HEIGHT,
+            axis=axis,
         )  # fmt: skip
         notes = []
         if row.get("rag_reason"):
@@ -648,14 +770,18 @@ def appendix_table(pack: Pack, domain: str) -> pd.DataFrame:
             "Good is": [_good_is(p) for p in rows["polarity"]],
         }
     )
+    by_step = _step_cells(pack, rows, wide, APPENDIX_PERIODS)
+    seconds = _second(rows)
     for step, heading in enumerate(common):
-        cells = []
-        for value, period, unit, decimals in zip(
-            wide[f"value_{step}"], wide[f"period_{step}"], rows["unit"], rows["decimals"]
+        texts = []
+        for cell, period, unit, decimals, second, frequency in zip(
+            by_step[step], wide[f"period_{step}"], rows["unit"], rows["decimals"], seconds, rows["frequency"]
         ):
-            text = format_value(value, unit, decimals)
-            cells.append(text if period == heading else f"{text} ({period_text(period)})")
-        table[period_text(heading)] = cells
+            text = cell.text(unit, decimals, second)
+            texts.append(text if period == heading else f"{text} ({pack.period_text(period, frequency)})")
+        table[pack.period_text(heading)] = texts
+    if "appendix" in pack.config.calendar.quarter_and_year_columns:
+        _add_span_columns(pack, rows, table, quarters=2)
     table["Target"] = [_target_cell(r) for _, r in rows.iterrows()]
     found = baselines(pack)
     if found is not None:
@@ -692,6 +818,11 @@ def show_appendix(pack: Pack) -> None:
         numeric = [c for c in table.columns if c not in ("Indicator", "Unit", "Good is", "Direction", "RAG")]
         show_table(table, caption=f"{domain}: last {APPENDIX_PERIODS} periods", row_header="Indicator",
                    cell_classes={"RAG": rag_classes}, numeric=numeric[: APPENDIX_PERIODS + 1], kind="appendix")  # fmt: skip
+        rows = domain_rows(pack, domain)
+        spans = []
+        if "appendix" in pack.config.calendar.quarter_and_year_columns:
+            spans = _add_span_columns(pack, rows, pd.DataFrame(index=rows.index), quarters=2)
+        _show_notes(pack, rows, periods_wide(pack, rows, APPENDIX_PERIODS), APPENDIX_PERIODS, spans)
 
 
 def show_glossary(pack: Pack) -> None:
@@ -742,6 +873,10 @@ def show_data_quality(pack: Pack) -> None:
     # The report escapes every piece of input text; line breaks inside table cells become "; " so the
     # same Markdown reads well on the site and in the PDF.
     show_markdown(path.read_text(encoding="utf-8").replace("<br>", "; "))
+    if pack.config.publication.public:
+        from .public import suppression_section
+
+        show_markdown(suppression_section(pack))
 
 
 __all__ = [

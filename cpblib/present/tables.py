@@ -13,25 +13,18 @@ the layout.
 >>> print(markdown_table(frame))
 | Indicator | Value |
 |:--|:--|
-| Rate \\<b\\> | 64.6 |
+| Rate \\<b\\> | 64\\.6 |
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from ..naming import slugify
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$])")
-
-
-def markdown_escape(text: object) -> str:
-    """Text made literal in Markdown (pandoc and CommonMark): special characters backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+from .escape import html_text, markdown_escape
+from .format import suppression_note_for
 
 
 def html_table(
@@ -56,11 +49,11 @@ def html_table(
     """
     classes = cell_classes or {}
     markup = html_cells or {}
-    names = [html.escape(str(c)) for c in frame.columns]
+    names = [html_text(c) for c in frame.columns]
     table_class = "cpb-table" + (f" cpb-{kind}" if kind else "")
     parts = [f'<table class="{table_class}" role="table">']
     if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
+        parts.append(f"<caption>{html_text(caption)}</caption>")
     parts.append('<thead role="rowgroup"><tr role="row">')
 
     def header_class(column) -> str:
@@ -78,7 +71,7 @@ def html_table(
             if column in markup:
                 text = markup[column][position]
             else:
-                text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
+                text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else html_text(str(value))
             css = [
                 c
                 for c in (
@@ -123,21 +116,27 @@ def table_bundle(
     kind: str | None = None,
     web_only: Sequence[str] = (),
 ) -> dict:
-    """Display bundle: ``text/html`` for the site, Jupyter and the PDF, ``text/markdown`` for other readers."""
+    """Display bundle: ``text/html`` for the site, Jupyter and the PDF, ``text/markdown`` for other readers.
+
+    A table with a figure a public pack suppresses gets the note that explains the symbol under it.
+    """
     markdown = markdown_table(frame, numeric=numeric)
+    html = html_table(
+        frame,
+        caption=caption,
+        row_header=row_header,
+        cell_classes=cell_classes,
+        numeric=numeric,
+        html_cells=html_cells,
+        kind=kind,
+        web_only=web_only,
+    )
+    plain = frame.to_string(index=False)
     if caption:
         markdown = f"{markdown}\n\n: {markdown_escape(caption)}"
-    return {
-        "text/html": html_table(
-            frame,
-            caption=caption,
-            row_header=row_header,
-            cell_classes=cell_classes,
-            numeric=numeric,
-            html_cells=html_cells,
-            kind=kind,
-            web_only=web_only,
-        ),
-        "text/markdown": markdown,
-        "text/plain": frame.to_string(index=False),
-    }
+    note = suppression_note_for(frame.to_numpy().ravel())
+    if note:
+        markdown += f"\n\n{markdown_escape(note)}"
+        html += f'<p class="table-note">{html_text(note)}</p>'
+        plain += f"\n{note}"
+    return {"text/html": html, "text/markdown": markdown, "text/plain": plain}

@@ -40,6 +40,7 @@ from pathlib import Path
 import markupsafe
 from bs4 import BeautifulSoup, Comment, Tag
 
+from ..present.escape import html_text, regex_replacement
 from ._notebook import chart_alt, chart_caption, chart_note, exporter_config
 from ._structure import slugify
 
@@ -68,7 +69,7 @@ def inline_svg(svg: str, alt: str, prefix: str) -> str:
 
     >>> svg = '<?xml version="1.0"?><svg width="10"><clipPath id="c"/><g clip-path="url(#c)"/></svg>'
     >>> print(inline_svg(svg, 'A "bar" chart', "c1").replace("><", ">\n<"))
-    <svg role="img" aria-label="A &#34;bar&#34; chart" focusable="false" width="10">
+    <svg role="img" aria-label="A &quot;bar&quot; chart" focusable="false" width="10">
     <clipPath id="c1-c"/>
     <g clip-path="url(#c1-c)"/>
     </svg>
@@ -82,8 +83,8 @@ def inline_svg(svg: str, alt: str, prefix: str) -> str:
             .replace(f'href="#{old}"', f'href="#{new}"')
         )
     text = re.sub(r'(<svg\b[^>]*?)\s(?:role|aria-label|aria-labelledby)="[^"]*"', r"\1", text, count=3)
-    label = markupsafe.escape(alt)
-    return re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}" focusable="false"', text, count=1)
+    opening = f'<svg role="img" aria-label="{html_text(alt)}" focusable="false"'
+    return re.sub(r"<svg\b", regex_replacement(opening), text, count=1)
 
 
 def chart_figure_html(output: dict, prefix: str) -> str:
@@ -93,10 +94,10 @@ def chart_figure_html(output: dict, prefix: str) -> str:
     caption, note = chart_caption(output), chart_note(output)
     parts = ['<figure class="chart">']
     if caption:
-        parts.append(f"<figcaption>{markupsafe.escape(caption)}</figcaption>")
+        parts.append(f"<figcaption>{html_text(caption)}</figcaption>")
     parts.append(inline_svg(svg, chart_alt(output), prefix))
     if note:
-        parts.append(f'<p class="chart-note">{markupsafe.escape(note)}</p>')
+        parts.append(f'<p class="chart-note">{html_text(note)}</p>')
     parts.append("</figure>")
     return "\n".join(parts)
 
@@ -105,14 +106,14 @@ def raster_figure_html(output: dict, mime: str) -> str:
     data = output["data"][mime]
     data = "".join(data) if isinstance(data, list) else data
     data = data if isinstance(data, str) else base64.b64encode(data).decode("ascii")
-    alt = markupsafe.escape(chart_alt(output))
+    alt = html_text(chart_alt(output))
     caption = chart_caption(output)
-    figcaption = f"<figcaption>{markupsafe.escape(caption)}</figcaption>" if caption else ""
+    figcaption = f"<figcaption>{html_text(caption)}</figcaption>" if caption else ""
     return f'<figure class="chart"><img src="data:{mime};base64,{data.strip()}" alt="{alt}">{figcaption}</figure>'
 
 
 def error_html(output: dict) -> str:
-    name = markupsafe.escape(output.get("ename") or "Error")
+    name = html_text(output.get("ename") or "Error")
     return (
         '<div class="cell-error" role="note"><p><strong>This part of the page could not be produced</strong> '
         f"({name}). The analyst who runs the pack can see the details in the notebook.</p></div>"

@@ -8,9 +8,11 @@ the engine chosen (:func:`render_month`), says whether the published copy is
 still current (:func:`published_current`), and records the publication in the
 store (:func:`record_publication`).
 
-Exit codes (:class:`Outcome`): 0 published, 1 bad input or settings,
-2 data checks failed, 3 a notebook failed, 4 rendering failed, 5 another
-render of the project is running.
+Exit codes (:class:`Outcome`): 0 published, 1 bad input or settings (or a
+project folder cpb cannot write), 2 data checks failed, 3 a notebook failed,
+4 rendering failed, 5 another render of the project is running, 130
+interrupted (Ctrl-C or a stop signal; the processes and temporary folders of
+the render are cleaned up and the published pack is left as it was).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build import BuildFolder, code_hash, lock_file, log_file, read_json, write_json
-from ..errors import CpbError
+from ..build import BuildFolder, clear_scratch, code_hash, lock_file, log_file, read_json, scratch_root, write_json
+from ..errors import CpbError, os_error_text
+from ..interrupt import stop_if_asked
 from ..month import Month
+from ..present.escape import terminal_text
 from ..project import Project
 
 if TYPE_CHECKING:
@@ -45,6 +49,7 @@ class Outcome(enum.IntEnum):
     NOTEBOOK_FAILED = 3
     RENDER_FAILED = 4
     LOCKED = 5
+    INTERRUPTED = 130
 
 
 class RenderLocked(CpbError):
@@ -81,22 +86,28 @@ def render_lock(project: Project) -> Iterator[None]:
         try:
             handle.write(f"{os.getpid()}\n")
             handle.flush()
+            clear_scratch(project)  # what a killed render left behind
             yield
         finally:
+            clear_scratch(project)  # what an interrupted or failed render was writing
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def log_line(project: Project, month: Month | str, outcome: Outcome, message: str) -> str:
     """Append one line to ``_build/render.log`` and return it."""
     path = log_file(project)
-    path.parent.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     status = (
         "PUBLISHED" if outcome is Outcome.PUBLISHED else f"NOT PUBLISHED ({outcome.name.lower().replace('_', ' ')})"
     )
-    line = f"{stamp} month={month} exit={int(outcome)} {status}: {' '.join(message.split())}"
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+    key = month.key if isinstance(month, Month) else month
+    line = f"{stamp} month={key} exit={int(outcome)} {status}: {terminal_text(' '.join(message.split()))}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    except OSError as exc:  # the line is still printed; the log is not worth a second failure
+        return f"{line} (not written to {path.name}: {os_error_text(exc)})"
     return line
 
 
@@ -119,13 +130,15 @@ def _render_builtin(project: Project, month: Month, domains: list[str], side: Pd
     from ._site import render_site
 
     build = BuildFolder(project, month).root
-    with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as scratch:
-        target = Path(scratch) / f"board-pack-{month}.pdf"
+    room = scratch_root(project)
+    room.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=room) as scratch:
+        target = Path(scratch) / f"board-pack-{month.key}.pdf"
         if side is not None:
-            side.typeset(build, target, month, config=project.config, catalogue_domains=domains)
+            side.typeset(build, target, month, config=project.config, catalogue_domains=domains, scratch=room)
             pdf = side.wait
         else:
-            made = render_pdf(build, target, month, config=project.config, catalogue_domains=domains)
+            made = render_pdf(build, target, month, config=project.config, catalogue_domains=domains, scratch=room)
             pdf = lambda: made
         return render_site(
             build, project.path("site"), month, config=project.config, catalogue_domains=domains, pdf=pdf
@@ -136,12 +149,12 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     """Stage the month for Quarto, let Quarto render the website, publish it at ``_site/<month>/``."""
     from ._pdf import render_pdf
     from ._quarto import stage_quarto
+    from ._site import claim_site, scratch_folder
 
     build = BuildFolder(project, month).root
+    site = claim_site(project.path("site"))
     stage_quarto(build, project.root, month, config=project.config, catalogue_domains=domains)
-    site = project.path("site")
-    site.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.quarto-{month}-", dir=site.parent))
+    scratch = scratch_folder(site, f"quarto-{month.key}")
     try:
         output = scratch / "out"
         completed = subprocess.run(
@@ -153,9 +166,13 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
         )
         if completed.returncode != 0:
             raise CpbError(f"quarto render failed (exit {completed.returncode}): {completed.stderr.strip()[-2000:]}")
-        render_pdf(build, output / f"board-pack-{month}.pdf", month, config=project.config, catalogue_domains=domains)
-        target = site / str(month)
+        render_pdf(
+            build, output / f"board-pack-{month.key}.pdf", month, config=project.config, catalogue_domains=domains,
+            scratch=scratch,
+        )  # fmt: skip
+        target = site / month.key
         old = scratch / "old"
+        stop_if_asked()
         if target.exists():
             os.replace(target, old)
         os.replace(output, target)
@@ -187,7 +204,7 @@ def render_stamp(project: Project, month: Month, engine: str) -> str:
 
 def published_current(project: Project, month: Month, stamp: str) -> bool:
     """Whether the month's published website and PDF were made from ``stamp`` and are still there."""
-    site_month = project.path("site") / str(month)
+    site_month = project.path("site") / month.key
     if not ((site_month / "index.html").is_file() and (project.path("site") / "index.html").is_file()):
         return False
     saved = read_json(BuildFolder(project, month).render_stamp) or {}

@@ -24,7 +24,17 @@ from typing import Any
 
 import yaml
 
+from ..present.escape import typst_string
 from ._structure import _H1
+
+__all__ = [
+    "cell_options",
+    "chart_alt",
+    "chart_caption",
+    "exporter_config",
+    "typst_string",
+    "visible_notebook",
+]
 
 OUTPUT_PRIORITY = [
     "image/svg+xml",
@@ -201,11 +211,3 @@ def visible_notebook(nb, *, drop_title_heading: str | None = None, medium: str |
             new.outputs = [nbformat.from_dict(o) for o in outputs]
             shown.cells.append(new)
     return shown
-
-
-def typst_string(text: str) -> str:
-    """A Typst string literal holding ``text`` exactly (for values written into Typst code)."""
-    escaped = (
-        str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    )
-    return f'"{escaped}"'

@@ -34,8 +34,9 @@ from pathlib import Path
 
 from ..config import ProjectConfig
 from ..month import Month
+from ..present.escape import typst_string
 from ._html import NBCONVERT_TEMPLATES, SITE_DATA, local_image
-from ._notebook import chart_alt, chart_caption, chart_note, exporter_config, typst_string, visible_notebook
+from ._notebook import chart_alt, chart_caption, chart_note, exporter_config, visible_notebook
 from ._structure import Page, RenderError, find_quarto_file, load_structure, resolve_pages, slugify
 
 MARKDOWN_FORMAT = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex-yaml_metadata_block"
@@ -704,10 +705,36 @@ class _Assembler:
         return out
 
 
+STR_PIECE = 200
+"""Longest text element handed to pandoc's Typst writer, whose work grows with the square of an element's
+length (a 50,000-character word takes it about 15 s; in pieces, a fifth of a second)."""
+
+
+def split_long_strings(node):
+    """The pandoc tree with every text element (``Str``) longer than :data:`STR_PIECE` cut into pieces that
+    follow each other (the text is the same).
+
+    >>> [len(piece["c"]) for piece in split_long_strings([{"t": "Str", "c": "x" * 450}])]
+    [200, 200, 50]
+    """
+    if isinstance(node, list):
+        result = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") == "Str" and len(item["c"]) > STR_PIECE:
+                text = item["c"]
+                result.extend({"t": "Str", "c": text[i : i + STR_PIECE]} for i in range(0, len(text), STR_PIECE))
+            else:
+                result.append(split_long_strings(item))
+        return result
+    if isinstance(node, dict):
+        return {key: split_long_strings(value) for key, value in node.items()}
+    return node
+
+
 def _typst_body(blocks: list, api_version: list) -> str:
     import pypandoc
 
-    document = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
+    document = {"pandoc-api-version": api_version, "meta": {}, "blocks": split_long_strings(blocks)}
     return pypandoc.convert_text(json.dumps(document), "typst", format="json", extra_args=["--wrap=preserve"])
 
 
@@ -732,6 +759,7 @@ def render_pdf(
     catalogue_domains: Iterable[str] | None = None,
     quarto_config: Path | str | None = None,
     keep_source: Path | str | None = None,
+    scratch: Path | str | None = None,
 ) -> Path:
     """Render one month's executed notebooks as the A4 board pack PDF ``out_pdf``; return its path.
 
@@ -739,7 +767,9 @@ def render_pdf(
     ``_quarto.yml`` in order (summary, one section per domain, appendix, data
     quality), with the marking in every header and footer and page numbers.
     ``keep_source`` (a folder) keeps the generated Typst files and chart SVGs
-    for inspection. The PDF is written to a temporary file and moved into place.
+    for inspection. The PDF is written to a temporary file and moved into place. Temporary files go
+    in a folder made in ``scratch`` (default: the system's temporary folder), removed when done, also
+    when the render fails or is interrupted.
 
     >>> import tempfile, nbformat
     >>> from cpblib.config import ProjectConfig
@@ -756,13 +786,13 @@ def render_pdf(
     """
     import typst
 
-    month = Month.parse(month)
+    month = config.calendar.period_from_key(month) if isinstance(month, str) else Month.parse(month)
     build_dir = Path(build_dir)
     out_pdf = Path(out_pdf)
     structure = load_structure(quarto_config or find_quarto_file(build_dir))
     pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
 
-    with tempfile.TemporaryDirectory(prefix="cpb-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=scratch) as tmp:
         workdir = Path(tmp)
         assembler = _Assembler(workdir)
         assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}

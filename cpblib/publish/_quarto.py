@@ -22,19 +22,18 @@ The folder is replaced in one rename, like the built-in site's month folder.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import markupsafe
 import nbformat
 import yaml
 
 from ..config import ProjectConfig
 from ..month import Month
-from ._notebook import shown_in, typst_string
+from ..present.escape import html_text, markdown_escape, typst_string
+from ._notebook import shown_in
 from ._structure import (
     _FRONT_MATTER,
     _H1,
@@ -45,17 +44,6 @@ from ._structure import (
     load_structure,
     resolve_pages,
 )
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$@^])")
-
-
-def _md_escape(text: str) -> str:
-    r"""Markdown text that pandoc prints literally.
-
-    >>> _md_escape("A*B [c] #1")
-    'A\\*B \\[c\\] \\#1'
-    """
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def _staged_name(page: Page, domain_rank: int | None) -> str:
@@ -97,13 +85,13 @@ def _with_front_matter(nb, title: str, order: int | None):
 
 def _home_markdown(pages: list[Page], names: dict[str, str], month: Month, config: ProjectConfig) -> str:
     lines = [
-        f"**{_md_escape(config.publication.protective_marking)}**",
+        f"**{markdown_escape(config.publication.protective_marking)}**",
         "",
-        f"{_md_escape(config.authority.name)}: board pack for {_md_escape(month.label)}.",
+        f"{markdown_escape(config.authority.name)}: board pack for {markdown_escape(month.label)}.",
         "",
     ]
     for page in pages:
-        lines.append(f"- [{_md_escape(page.nav_text)}]({PACK_DIR}/{names[page.key]})")
+        lines.append(f"- [{markdown_escape(page.nav_text)}]({PACK_DIR}/{names[page.key]})")
     return "\n".join(lines) + "\n"
 
 
@@ -131,7 +119,7 @@ def stage_quarto(
     ['_home.md', '_marking.html', '_marking.typ', 'appendix.ipynb', 'data-quality.ipynb', 'summary.ipynb']
     >>> import shutil; shutil.rmtree(build.parents[1])
     """
-    month = Month.parse(month)
+    month = config.calendar.period_from_key(month) if isinstance(month, str) else Month.parse(month)
     build_dir = Path(build_dir)
     project_dir = Path(project_dir)
     quarto_file = Path(quarto_config) if quarto_config else project_dir / QUARTO_FILE
@@ -161,7 +149,7 @@ def stage_quarto(
         (staged / "_marking.html").write_text(
             '<div class="cpb-marking" role="note" style="text-align:center;font-weight:700;'
             'padding:0.3rem;background:#1b1b1b;color:#fff">'
-            f'<span class="visually-hidden">Protective marking: </span>{markupsafe.escape(marking)}</div>\n',
+            f'<span class="visually-hidden">Protective marking: </span>{html_text(marking)}</div>\n',
             encoding="utf-8",
         )
         (staged / "_marking.typ").write_text(

@@ -36,6 +36,7 @@ import nbformat
 import yaml
 
 from ..errors import ConfigError, CpbError
+from ..limits import MAX_SETTINGS_BYTES
 from ..naming import slugify
 
 PACK_DIR = "pack"
@@ -176,6 +177,8 @@ def load_structure(quarto_yml: Path | str) -> SiteStructure:
         stat = path.stat()
     except FileNotFoundError:
         raise ConfigError(f"{path}: not found") from None
+    if stat.st_size > MAX_SETTINGS_BYTES:
+        raise ConfigError(f"{path}: {stat.st_size:,} bytes is too large for a settings file")
     return _load_structure_cached(str(path.resolve()), stat.st_mtime_ns)
 
 
@@ -189,6 +192,10 @@ def find_quarto_file(build_dir: Path) -> Path:
     for folder in Path(build_dir).resolve().parents:
         candidate = folder / QUARTO_FILE
         if candidate.is_file():
+            if not candidate.resolve().is_relative_to(folder.resolve()):
+                raise RenderError(
+                    f"{candidate} is a link to {candidate.resolve()}, outside the project; cpb refuses it"
+                )
             return candidate
         if (folder / "cpb.toml").is_file():
             break

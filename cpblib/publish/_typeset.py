@@ -5,17 +5,28 @@ the arguments of :func:`~cpblib.publish.render_pdf` (pickled, on its standard
 input) and waits for the PDF's path, or raises the error that stopped it. A new interpreter rather than a fork: a
 forked copy of a process that has used typst or vl-convert inherits their
 thread pools in a locked state and can hang.
+
+The process runs in a process group of its own, with the pandoc processes it
+starts: Ctrl-C reaches only cpb, which then stops the group (:meth:`PdfProcess.close`).
+It is asked first (SIGTERM, which the process turns into an orderly exit that
+removes its temporary folder) and killed only if it has not gone within
+:data:`STOP_SECONDS`; whatever is left of the group goes with it.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from ._structure import RenderError
+
+STOP_SECONDS = 10.0
+"""How long a typesetting process asked to stop has to clean up before it is killed."""
 
 
 class PdfProcess:
@@ -26,14 +37,14 @@ class PdfProcess:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close()); what the process prints, shown only if it fails
         self._process = subprocess.Popen(
             [sys.executable, "-m", "cpblib.publish._typeset"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True,
         )  # fmt: skip
         self._out_pdf: Path | None = None
 
-    def typeset(self, build_dir: Path, out_pdf: Path, month, *, config, catalogue_domains=None) -> None:
+    def typeset(self, build_dir: Path, out_pdf: Path, month, *, config, catalogue_domains=None, scratch=None) -> None:
         """Send the arguments of :func:`~cpblib.publish.render_pdf`; the process starts on them at once."""
         self._out_pdf = Path(out_pdf)
-        self._process.stdin.write(pickle.dumps((build_dir, out_pdf, month, config, catalogue_domains)))
+        self._process.stdin.write(pickle.dumps((build_dir, out_pdf, month, config, catalogue_domains, scratch)))
         self._process.stdin.close()
 
     def wait(self) -> Path:
@@ -56,18 +67,35 @@ class PdfProcess:
         return Path(result)
 
     def close(self) -> None:
-        """Stop the process if it is still running (work not needed, or abandoned after an error)."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        """Stop the process if it is still running (work not needed, or abandoned after an error or an
+        interruption): asked first, so it removes its temporary folder, then killed with its group."""
+        process = self._process
+        if process.poll() is None:  # the group is signalled while its leader is not reaped: its id is still its own
+            self._signal_group(signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                process.wait()
         for stream in (self._process.stdin, self._process.stdout):
             if stream and not stream.closed:
                 stream.close()
         if not self._log.closed:
             self._log.close()
 
+    def _signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self._process.pid, signum)
+        except (ProcessLookupError, PermissionError):  # the group is gone already
+            pass
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds: the temporary folder is removed on the way out
+
 
 def _main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     import nbconvert  # noqa: F401  (the libraries load while the website is being written)
     import pypandoc  # noqa: F401
     import typst  # noqa: F401
@@ -77,9 +105,11 @@ def _main() -> None:
     arguments = sys.stdin.buffer.read()
     if not arguments:  # closed unused
         return
-    build_dir, out_pdf, month, config, domains = pickle.loads(arguments)
+    build_dir, out_pdf, month, config, domains, scratch = pickle.loads(arguments)
     try:
-        result: object = render_pdf(build_dir, out_pdf, month, config=config, catalogue_domains=domains)
+        result: object = render_pdf(
+            build_dir, out_pdf, month, config=config, catalogue_domains=domains, scratch=scratch
+        )
     except Exception as exc:  # handed back to the waiting process, which raises it  # noqa: BLE001 (reported, never raised past this boundary)
         try:
             pickle.dumps(exc)

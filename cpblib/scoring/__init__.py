@@ -11,13 +11,14 @@ headings, trend); :func:`summarise`, :func:`exceptions` and
 
 from ._compare import benchmarks_known_by, year_end
 from ._exceptions import Headings, exceptions, packaged_headings, parse_headings
+from ._figures import scoring_series
 from ._headline import headline_facts
 from ._numbers import format_numbers, round_half_away
 from ._periods import latest_period, previous_period
 from ._rollup import rollup
 from ._score import SCORED_COLUMNS, score, score_month, scored_columns
 from ._summary import summarise
-from ._suppress import suppress
+from ._suppress import hidden_figures, suppress
 
 __all__ = [
     "SCORED_COLUMNS",
@@ -26,6 +27,7 @@ __all__ = [
     "exceptions",
     "format_numbers",
     "headline_facts",
+    "hidden_figures",
     "latest_period",
     "packaged_headings",
     "parse_headings",
@@ -35,6 +37,7 @@ __all__ = [
     "score",
     "score_month",
     "scored_columns",
+    "scoring_series",
     "summarise",
     "suppress",
     "year_end",

@@ -14,6 +14,15 @@ ended by ``R`` minus the indicator's ``arrears_months``:
 The previous period is the period end before that one (a month, three
 months, the previous term end, twelve months earlier).
 
+A quarterly pack (``[calendar] cadence = "quarterly"``) reads a monthly
+indicator at quarter ends, as if it were quarterly.
+
+Figures a quarter or more apart are compared like with like
+(:data:`LIKE_WITH_LIKE`): a year-to-date figure with the same point of the
+year before (Q4 with the previous year's Q4), a six-monthly figure with six
+months before. Monthly figures are compared with the month before, as boards
+read them.
+
 Periods are handled as month ordinals (``Month.ordinal``) inside, and as
 ``"YYYY-MM"`` strings in frames.
 """
@@ -30,6 +39,36 @@ from ._text import whole_numbers
 
 FREQUENCIES = ("monthly", "quarterly", "termly", "annual")
 
+LIKE_WITH_LIKE = {"year_to_date": 12, "rolling_6m": 6}
+"""Months back a figure of these period types is compared with (and its trend read over), when its figures are a
+quarter or more apart: the periods it covers then do not overlap those it is compared with."""
+
+
+def at_cadence(frequency: np.ndarray, calendar: Calendar = Calendar()) -> np.ndarray:
+    """Each indicator's frequency as the pack reads it: monthly indicators are quarterly in a quarterly pack.
+
+    >>> at_cadence(np.array(["monthly", "annual"], dtype=object), Calendar(cadence="quarterly")).tolist()
+    ['quarterly', 'annual']
+    """
+    frequency = np.asarray(frequency, dtype=object)
+    if calendar.cadence != "quarterly":
+        return frequency
+    return np.where(frequency == "monthly", "quarterly", frequency).astype(object)
+
+
+def compare_back(catalogue: pd.DataFrame, calendar: Calendar = Calendar()) -> np.ndarray:
+    """Months back each indicator's figure is compared with under :data:`LIKE_WITH_LIKE` (0: the period before).
+
+    >>> cat = pd.DataFrame({"frequency": ["monthly", "quarterly", "quarterly"],
+    ...                     "period_type": ["year_to_date", "year_to_date", "snapshot"]})
+    >>> compare_back(cat).tolist(), compare_back(cat, Calendar(cadence="quarterly")).tolist()
+    ([0, 12, 0], [12, 12, 0])
+    """
+    frequency = at_cadence(_text(catalogue, "frequency", "monthly"), calendar)
+    kind = _text(catalogue, "period_type", "snapshot")
+    back = np.array([LIKE_WITH_LIKE.get(k, 0) for k in kind], dtype="int64")
+    return np.where(frequency == "monthly", 0, back)
+
 
 def _text(frame: pd.DataFrame, column: str, default: str) -> np.ndarray:
     if column not in frame:
@@ -44,7 +83,7 @@ def period_ends(frequency: np.ndarray, year_type: np.ndarray, calendar: Calendar
     >>> period_ends(np.array(["quarterly", "annual"]), np.array(["financial", "academic"]))[:, [2, 5, 7]].tolist()
     [[True, True, False], [False, False, True]]
     """
-    frequency = np.asarray(frequency, dtype=object)
+    frequency = at_cadence(frequency, calendar)
     year_type = np.asarray(year_type, dtype=object)
     unknown = ~np.isin(frequency, FREQUENCIES)
     if unknown.any():
@@ -76,22 +115,32 @@ def _latest_end(ordinals: np.ndarray, ends: np.ndarray, first_step: int) -> np.n
 
 
 def period_ordinals(
-    catalogue: pd.DataFrame, month: Month | str, calendar: Calendar = Calendar(), steps: int = 6
+    catalogue: pd.DataFrame,
+    month: Month | str,
+    calendar: Calendar = Calendar(),
+    steps: int = 6,
+    *,
+    like_with_like: bool = False,
 ) -> np.ndarray:
     """Month ordinals of the latest period and the ``steps - 1`` before it, per indicator (indicators x steps).
 
-    >>> cat = pd.DataFrame({"frequency": ["monthly", "quarterly"], "arrears_months": [1, 0]})
-    >>> to_periods(period_ordinals(cat, "2023-05", steps=3)).tolist()
-    [['2023-04', '2023-03', '2023-02'], ['2023-03', '2022-12', '2022-09']]
+    With ``like_with_like``, the steps of an indicator that :func:`compare_back` names go back that many
+    months each (the periods its figure is compared with), not one period.
+
+    >>> cat = pd.DataFrame({"frequency": ["monthly", "quarterly", "quarterly"], "arrears_months": [1, 0, 0],
+    ...                     "period_type": ["snapshot", "snapshot", "year_to_date"]})
+    >>> to_periods(period_ordinals(cat, "2023-05", steps=3, like_with_like=True)).tolist()
+    [['2023-04', '2023-03', '2023-02'], ['2023-03', '2022-12', '2022-09'], ['2023-03', '2022-03', '2021-03']]
     """
     month = Month.parse(month)
     ends = period_ends(_text(catalogue, "frequency", "monthly"), _text(catalogue, "year_type", "financial"), calendar)
     arrears = whole_numbers(catalogue, "arrears_months")
+    back = compare_back(catalogue, calendar) if like_with_like else np.zeros(len(catalogue), dtype="int64")
     out = np.empty((len(catalogue), steps), dtype="int64")
     current = _latest_end(month.ordinal - arrears, ends, 0)
     for step in range(steps):
         out[:, step] = current
-        current = _latest_end(current, ends, 1)
+        current = np.where(back > 0, current - back, _latest_end(current, ends, 1))
     return out
 
 

@@ -14,8 +14,9 @@ from ..month import Month
 from ._compare import BENCHMARK_FIELDS, add_comparisons, attach_benchmarks
 from ._direction import add_direction, polarity_sign
 from ._exceptions import Headings, add_exception, apply_heading_overrides, headings_of
+from ._figures import add_figures, figure_columns, main_benchmarks, scoring_series
 from ._history import gather
-from ._periods import period_ordinals, to_periods
+from ._periods import at_cadence, period_ordinals, to_periods
 from ._rag import add_rag, apply_overrides, resolve_rules
 from ._text import strings, text_column, whole_numbers
 from ._trend import TREND_PERIODS, add_trend
@@ -143,8 +144,12 @@ def plain_column_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _attach_periods(indicators: pd.DataFrame, month: Month, calendar: Calendar) -> pd.DataFrame:
-    """Add ``period``, ``previous_period`` and the private step ordinals ``_p0``... (latest first)."""
-    ordinals = period_ordinals(indicators, month, calendar, steps=TREND_PERIODS)
+    """Add ``period``, ``previous_period`` and the private step ordinals ``_p0``... (latest first); the frequency
+    is the pack's (a monthly indicator is quarterly in a quarterly pack)."""
+    indicators = indicators.assign(
+        frequency=text_column(at_cadence(indicators["frequency"], calendar), indicators.index)
+    )
+    ordinals = period_ordinals(indicators, month, calendar, steps=TREND_PERIODS, like_with_like=True)
     periods = to_periods(ordinals)
     return indicators.assign(
         period=text_column(periods[:, 0], indicators.index),
@@ -171,6 +176,7 @@ def _working_columns(indicators: pd.DataFrame, comparators: Sequence[str]) -> pd
         "previous_period",
         "arrears_months",
         "headline",
+        "second_figure",
         *_RULE_COLUMNS,
         "target",
         "range_lower",
@@ -207,7 +213,9 @@ def _attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None, mont
 
 def _finish(frame: pd.DataFrame, month: Month, comparators: Sequence[str], keys: tuple[str, ...]) -> pd.DataFrame:
     out = frame.assign(month=text_column(np.full(len(frame), str(month), dtype=object), frame.index))
-    return out[[*keys, *scored_columns(comparators), *EXTRA_COLUMNS]].reset_index(drop=True)
+    return out[[*keys, *scored_columns(comparators), *EXTRA_COLUMNS, *figure_columns(comparators)]].reset_index(
+        drop=True
+    )
 
 
 def score(
@@ -254,16 +262,17 @@ def score(
     keys = tuple(keys)
     comparators = tuple(dict.fromkeys(comparators))
     headings = headings_of(headings)
+    series = scoring_series(values, catalogue, calendar, keys)
     return (
         complete_catalogue(catalogue)
         .pipe(active_indicators, month)
         .pipe(resolve_rules, rules)
         .pipe(_attach_periods, month, calendar)
         .pipe(_attach_targets, targets, month)
-        .pipe(attach_benchmarks, benchmarks, comparators)
+        .pipe(attach_benchmarks, main_benchmarks(benchmarks), comparators)
         .pipe(_numeric_codes)
         .pipe(_working_columns, comparators)
-        .pipe(gather, values, keys)
+        .pipe(gather, series, keys)
         .pipe(add_direction)
         .pipe(add_comparisons, comparators)
         .pipe(add_rag, month)
@@ -271,6 +280,7 @@ def score(
         .pipe(add_trend)
         .pipe(add_exception, headings)
         .pipe(apply_heading_overrides, overrides, month, headings, keys)
+        .pipe(add_figures, values, series, benchmarks, comparators, keys)
         .pipe(_finish, month, comparators, keys)
     )
 

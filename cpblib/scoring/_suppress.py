@@ -1,15 +1,26 @@
 """Small-number suppression for public output.
 
 Published figures must not let a reader single out a child. In public
-output, counts from 1 to ``threshold - 1`` are shown as the suppression
-symbol (zero is shown: it identifies nobody), and so are percentages and
-rates whose denominator is below the threshold; numerators and
-denominators themselves are suppressed like counts. Where a figure is
+output (``[publication] public = true``):
+
+* counts from 1 to ``threshold - 1`` are suppressed (zero is shown: it
+  identifies nobody), and so are numerators and denominators of that size;
+* a figure computed from a denominator (a percentage, a rate, an average) is
+  suppressed when its denominator is below the threshold;
+* secondary suppression: such a figure is also suppressed when its numerator
+  is suppressed, given or worked out from the figure and its denominator
+  (``value * denominator / 100`` for a percentage), because the denominator,
+  a total published elsewhere in the pack (children in care, care leavers),
+  would give the suppressed numerator back.
+
+A figure of another unit with no denominator given cannot be checked and is
+shown; the data-quality page says how many there are. Where a figure is
 suppressed, figures that would reveal it (its gaps to benchmarks, its RAG
 reason) are blanked too.
 
-Suppression only ever produces display strings: the numbers in the input
-are never changed, so scoring and charts keep working on true figures.
+Suppression never changes the numbers in the input: :func:`hidden_figures`
+says which figures to hide, :func:`suppress` gives the display strings, and
+:mod:`cpblib.present.public` makes the public view of a pack.
 """
 
 from __future__ import annotations
@@ -34,6 +45,70 @@ _PARTS = ("numerator", "denominator", "previous_numerator", "previous_denominato
 SUPPRESSED_REASON = "figure suppressed (small number)"
 _REVEALING = {"value": ["rag_reason", "distance", "distance_percent"], "previous_value": []}
 """Columns that would reveal a suppressed figure (besides every comparator's ``<c>_gap``)."""
+
+
+_SCALE = {"percent": 100.0, "rate_per_10000": 10_000.0, "ratio": 1.0}
+"""What a figure of each unit is multiplied by per numerator over denominator (to work out a numerator)."""
+
+
+def hidden_figures(frame: pd.DataFrame, catalogue: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Which figures of ``frame`` public output must not show: one boolean column per figure column present
+    (``value``, ``previous_value``, ``numerator``, ``denominator``, ``previous_numerator``,
+    ``previous_denominator``), by the rules in the module notes. Units come from ``catalogue``.
+
+    >>> catalogue = pd.DataFrame({"indicator": ["uasc", "eet"], "unit": ["count", "percent"]})
+    >>> frame = pd.DataFrame({"indicator": ["uasc", "uasc", "eet", "eet", "eet"],
+    ...                       "value": [3.0, 0.0, 50.0, 2.5, 2.5], "denominator": [None, None, 4.0, 80.0, None]})
+    >>> hidden_figures(frame, catalogue, 5)["value"].tolist()  # 2.5% of 80 is 2 children
+    [True, False, True, True, False]
+    """
+    info = catalogue.drop_duplicates("indicator").set_index("indicator")
+    row = pd.Index(info.index).get_indexer(frame["indicator"].to_numpy(dtype=object))
+    unit = np.where(row >= 0, codes_of(info, "unit")[np.maximum(row, 0)], None)
+    if "figure" in frame:  # a second figure (a count beside a rate) is read in its own unit
+        figure = frame["figure"].to_numpy(dtype=object, na_value=None)
+        unit = np.where(pd.notna(figure), figure, unit)
+    is_count = unit == "count"
+    scale = np.array([_SCALE.get(u, np.nan) for u in unit], dtype="float64")
+
+    def numbers(column: str) -> np.ndarray:
+        if column not in frame:
+            return np.full(len(frame), np.nan)
+        return frame[column].to_numpy(dtype="float64", na_value=np.nan)
+
+    def small(values: np.ndarray) -> np.ndarray:
+        return (values > 0) & (values < threshold)
+
+    hidden = {}
+    for column, denominator_column in _FIGURES.items():
+        if column not in frame:
+            continue
+        figure, denominator = numbers(column), numbers(denominator_column)
+        numerator = numbers(denominator_column.replace("denominator", "numerator"))
+        worked_out = np.where(np.isnan(numerator), np.round(figure * denominator / scale, 6), numerator)
+        from_denominator = ~is_count & ~np.isnan(denominator)
+        hidden[column] = ~np.isnan(figure) & (
+            (is_count & small(figure)) | (from_denominator & ((denominator < threshold) | small(worked_out)))
+        )
+    for column in _PARTS:
+        if column in frame:
+            hidden[column] = small(numbers(column))
+    if "figure" in frame and "value" in hidden:
+        hidden["value"] = hidden["value"] | _beside_hidden(frame, hidden["value"])
+    return pd.DataFrame(hidden, index=frame.index)
+
+
+def _beside_hidden(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
+    """Main figures whose second figure of the same period is hidden: a rate beside a suppressed count would
+    give the count back with the population it is a rate of."""
+    second = frame["figure"].notna().to_numpy() & hidden
+    if "span" in frame:
+        second &= frame["span"].isna().to_numpy()
+    if not second.any():
+        return np.zeros(len(frame), dtype=bool)
+    keys = pd.MultiIndex.from_frame(frame[["indicator", "period"]].astype(str))
+    hidden_keys = keys[second]
+    return keys.isin(hidden_keys) & frame["figure"].isna().to_numpy()
 
 
 def suppress(
@@ -62,32 +137,23 @@ def suppress(
     [3.0, 0.0, 50.0, 61.25]
     """
     info = catalogue.drop_duplicates("indicator").set_index("indicator")
-    indicator = frame["indicator"].to_numpy(dtype=object)
-    row = pd.Index(info.index).get_indexer(indicator)
-    unit = np.where(row >= 0, codes_of(info, "unit")[np.maximum(row, 0)], None)
+    row = pd.Index(info.index).get_indexer(frame["indicator"].to_numpy(dtype=object))
     decimals_column = (
         info["decimals"].to_numpy(dtype="float64", na_value=np.nan) if "decimals" in info else np.zeros(len(info))
     )
     decimals = np.nan_to_num(np.where(row >= 0, decimals_column[np.maximum(row, 0)], 0)).astype("int64")
-    is_count = unit == "count"
-    is_ratio = np.isin(unit, RATIO_UNITS)
-
-    def small(numbers: np.ndarray) -> np.ndarray:
-        return (numbers > 0) & (numbers < threshold)
+    hidden = hidden_figures(frame, catalogue, threshold)
 
     def numbers(column: str) -> np.ndarray:
-        return (
-            frame[column].to_numpy(dtype="float64", na_value=np.nan) if column in frame else np.full(len(frame), np.nan)
-        )
+        return frame[column].to_numpy(dtype="float64", na_value=np.nan)
 
     shown: dict[str, pd.Series] = {}
     hidden_value = np.zeros(len(frame), dtype=bool)
-    for column, denominator_column in _FIGURES.items():
+    for column in _FIGURES:
         if column not in frame:
             continue
-        figure = numbers(column)
-        hide = ~np.isnan(figure) & ((is_count & small(figure)) | (is_ratio & (numbers(denominator_column) < threshold)))
-        text = format_numbers(figure, decimals)
+        hide = hidden[column].to_numpy()
+        text = format_numbers(numbers(column), decimals)
         text[hide] = symbol
         shown[column] = text_column(text, frame.index)
         if column == "value":
@@ -102,8 +168,7 @@ def suppress(
                 shown[revealing] = pd.Series(np.where(hide, np.nan, numbers(revealing)), index=frame.index)
     for column in _PARTS:
         if column in frame:
-            part = numbers(column)
-            text = format_numbers(part, 0)
-            text[small(part)] = symbol
+            text = format_numbers(numbers(column), 0)
+            text[hidden[column].to_numpy()] = symbol
             shown[column] = text_column(text, frame.index)
     return frame.assign(**shown, suppressed=hidden_value)

@@ -283,3 +283,68 @@ def test_unit_bounds_come_from_the_units_table(unit, value, problem):
 
 def test_targets_and_ranges_may_be_fractions_even_for_counts():
     assert unit_problem(pd.Series([1.5]), pd.Series(["count"]), whole_counts=False).tolist() == [None]
+
+
+# -- second figures, spans, quarterly packs ----------------------------------------------------------------------
+FIGURED = pd.DataFrame(
+    {"indicator": ["cic-rate", "referrals"], "unit": ["rate_per_10000", "count"], "second_figure": ["count", None],
+     "frequency": ["monthly", "monthly"], "arrears_months": [0, 0], "first_month": [None] * 2, "last_month": [None] * 2}
+)  # fmt: skip
+
+
+def test_a_second_figure_is_its_own_series_checked_in_its_own_unit():
+    values = pd.DataFrame(
+        {
+            "indicator": ["cic-rate"] * 3 + ["referrals"],
+            "period": ["2023-03"] * 4,
+            "value": [64.5, 486.5, 1.0, 5.0],
+            "figure": [None, "count", None, "count"],
+            "span": [None, None, "quarter", None],
+        }
+    )
+    frame = prepare_values(values, FIGURED, Month(2023, 3))
+    assert frame["series"].tolist() == [None, "count", "quarter", "count", None]
+    assert frame["value_unfit"].tolist()[1] == "486.5 is not a whole number, which a count must be"
+    assert (
+        frame["unknown_figure"].tolist()[3]
+        == "'count' is not a figure of this indicator (its second_figure is not set)"
+    )
+    # referrals gives no main figure: its row of count does not stand in for it
+    assert frame["missing_value"].tolist() == [None, None, None, None, "no value for 2023-03"]
+
+
+def test_only_the_main_figure_satisfies_a_due_value_in_a_monthly_pack():
+    values = pd.DataFrame({"indicator": ["referrals"], "period": ["2023-03"], "value": [40.0], "span": ["quarter"]})
+    frame = prepare_values(values, FIGURED, Month(2023, 3))
+    assert "no value for 2023-03" in frame["missing_value"].dropna().tolist()
+
+
+def test_a_quarter_figure_satisfies_a_monthly_indicator_in_a_quarterly_pack():
+    from cpblib.config import Calendar
+
+    values = pd.DataFrame(
+        {
+            "indicator": ["referrals", "cic-rate"],
+            "period": ["2023-03", "2023-03"],
+            "value": [40.0, 64.0],
+            "span": ["quarter", None],
+        }
+    )
+    frame = prepare_values(values, FIGURED, Month(2023, 3), calendar=Calendar(cadence="quarterly"))
+    assert frame["missing_value"].isna().all()
+
+
+def test_a_benchmark_names_the_figure_it_is_for():
+    raw = pd.DataFrame({"indicator": ["cic-rate"] * 3, "comparator": ["england"] * 3, "year": ["2021-22"] * 3,
+                        "value": ["70", "82170", "5"], "figure": [None, "count", "percent"]})  # fmt: skip
+    frame = prepare_benchmarks(raw, [2, 3, 4], FIGURED)
+    assert frame["figure"].tolist() == [None, "count", "percent"]
+    assert frame["unit"].tolist() == ["rate_per_10000", "count", "percent"]
+    assert frame["unknown_figure"].tolist()[:2] == [None, None]
+    assert "is not a figure of this indicator (its second_figure is count)" in frame["unknown_figure"].tolist()[2]
+
+
+def test_a_second_figure_in_the_main_unit_is_refused():
+    raw = pd.DataFrame({"indicator": ["cic-rate"], "unit": ["count"], "second_figure": ["Count"]})
+    frame = prepare_catalogue(raw, [2])
+    assert frame.loc[0, "second_figure_same"] == "count is already the unit of the main figure"

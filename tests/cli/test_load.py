@@ -126,7 +126,7 @@ def test_bad_input_is_refused_with_one_clear_line(mini_project, case, store_exis
         assert not store.exists()
 
 
-@pytest.mark.parametrize("cell", ["[abc]", "[/x]"])
+@pytest.mark.parametrize("cell", ["[abc 1]", "[/x 1]"])
 def test_cell_text_in_square_brackets_is_shown_as_written(mini_project, tmp_path, cell):
     path = tmp_path / "2023-03.csv"
     path.write_text(f"indicator,period,value\ncic-number,2023-03,{cell}\n", encoding="utf-8")

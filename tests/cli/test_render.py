@@ -7,8 +7,10 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +29,7 @@ SMALL = REPO / "tests" / "notebooks" / "data" / "small-project"
 DEPLOY = REPO / "deploy"
 runner = CliRunner()
 LINE = re.compile(
-    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ month=(\S+) exit=(\d) (PUBLISHED|NOT PUBLISHED \([a-z ]+\)): (.+)$"
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ month=(\S+) exit=(\d+) (PUBLISHED|NOT PUBLISHED \([a-z ]+\)): (.+)$"
 )
 
 
@@ -189,7 +191,7 @@ def test_a_render_that_fails_exits_4_and_leaves_the_site_as_it_was(rendered_demo
     month, code, status, message = log_lines(root)[-1]
     assert (month, code, status) == ("2023-03", "4", "NOT PUBLISHED (render failed)")
     assert (
-        ("unexpected OSError" in message and "No space left" in message)
+        (message == "No space left on device (the disk is full)")
         if error == "disk full"
         else (message == "typst could not lay out the pack")
     )
@@ -390,3 +392,58 @@ def test_every_demo_month_renders_though_figures_are_late_and_the_archive_lists_
     assert links == sorted(links)  # newest first
     late = [p for p in (root / "_site" / "2022-01" / "domains").glob("*.html") if "latest available" in p.read_text()]
     assert late, "no page of January 2022 shows a late figure as the latest available"
+
+
+# -- 130: interrupted ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_render_cleans_up_and_exits_130(small, no_quarto, signum):
+    """Ctrl-C (SIGINT to the terminal's process group) or a scheduler's stop (SIGTERM) while the PDF is typeset."""
+    command = [sys.executable, "-m", "cpblib", "render", "--month", "2023-03", "--engine", "builtin",
+               "--project", str(small), "--workers", "2"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=small, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    scratch = small / "_build" / ".scratch"
+    deadline = time.monotonic() + 300
+    # Two folders: the render's own, and the one the typesetting process works in while it typesets (the
+    # render's folder alone lasts until the website is published, too late for an interruption to count).
+    while not (scratch.is_dir() and len(list(scratch.glob("cpb-pdf-*"))) >= 2) and process.poll() is None:
+        assert time.monotonic() < deadline, "the render never started the PDF"
+        time.sleep(0.02)
+    assert process.poll() is None, process.communicate()
+    if signum == signal.SIGINT:
+        os.killpg(process.pid, signum)  # as a terminal delivers Ctrl-C
+    else:
+        process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    [*_, (month, code, status, _)] = log_lines(small)
+    assert (month, code, status) == ("2023-03", "130", "NOT PUBLISHED (interrupted)")
+    assert not scratch.exists()
+    assert not (small / "_site" / "2023-03").exists()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # nothing of the render's process group is left running
+
+
+def test_a_stop_lost_on_the_way_still_stops_the_render_before_it_publishes(small, no_quarto, monkeypatch):
+    """A stop signal handled inside a finaliser is printed and ignored by Python; the render remembers it."""
+    import cpblib.publish._site as site_module
+    from cpblib import interrupt
+
+    real = site_module.HtmlConverter
+
+    def converter_after_a_lost_stop():
+        try:
+            interrupt.ask_to_stop()
+        except KeyboardInterrupt:
+            pass  # as Python does with an exception raised in a finaliser
+        return real()
+
+    monkeypatch.setattr(site_module, "HtmlConverter", converter_after_a_lost_stop)
+    result = render(small, "--engine", "builtin")
+    assert result.exit_code == 130, result.output
+    assert not (small / "_site" / "2023-03").exists()
+    assert not interrupt.asked_to_stop()  # the next render starts afresh
+    [*_, (month, code, status, _)] = log_lines(small)
+    assert (month, code, status) == ("2023-03", "130", "NOT PUBLISHED (interrupted)")

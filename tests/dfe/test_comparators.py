@@ -303,7 +303,7 @@ def test_typed_benchmarks_win_and_imported_ones_fill_the_gaps(dorset):
         }
     )
     filled = fill_benchmarks(manual, dorset)
-    assert list(filled.columns) == ["indicator", "comparator", "year", "value", "source"]
+    assert list(filled.columns) == ["indicator", "comparator", "year", "value", "source", "figure"]
     row = filled.loc[(filled["indicator"] == "cic-rate") & (filled["year"] == "2023-24")].set_index("comparator")
     assert row.loc["england", ["value", "source"]].tolist() == [70.0, "Board pack"]
     assert row.loc["good_sn", "value"] == pytest.approx(555 / 8)  # blank in the typed file: filled

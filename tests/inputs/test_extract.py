@@ -301,7 +301,7 @@ def test_wide_table_with_no_values_is_an_error(tmp_path, catalogue):
         ("indicator,period,value\ncic-number,2023-13,437\n", 2, "period", "the month must be 01 to 12"),
         ("indicator,period,value\ncic-number,,437\n", 2, "period", "the period is blank"),
         ("indicator,period,value\ncic-number,2023-04,437\n", 2, "period", "after the report month 2023-03"),
-        ("indicator,period,value\ncic-number,2023-03,lots\n", 2, "value", "'lots' is not a number"),
+        ("indicator,period,value\ncic-number,2023-03,about 440\n", 2, "value", "'about 440' is not a number"),
         ("indicator,period,value\ncic-number,2023-03,437%\n", 2, "value", "has a % sign"),
         ("indicator,period,value\ncic-number,2023-03,-1\n", 2, "value", "negative"),
         ("indicator,period,value\ncic-number,2023-03,1.5\n", 2, "value", "whole number"),
@@ -352,13 +352,13 @@ def test_a_future_period_is_refused_against_today_without_a_report_month(tmp_pat
 
 
 def test_problems_are_reported_in_reading_order_not_by_kind(tmp_path, catalogue):
-    text = "indicator,period,value\ncic-number,2023-01,441\ncic-number,2023-02,lots\nNo such thing,2023-03,1\n"
+    text = "indicator,period,value\ncic-number,2023-01,441\ncic-number,2023-02,about 440\nNo such thing,2023-03,1\n"
     problem = error(tmp_path, text, catalogue)
     assert (problem.row, problem.column) == (3, "value")
 
 
 def test_within_a_row_the_leftmost_problem_comes_first(tmp_path, catalogue):
-    problem = error(tmp_path, "indicator,Jan 23,Feb 23\ncic-number,x y,-1\n", catalogue)
+    problem = error(tmp_path, "indicator,Jan 23,Feb 23\ncic-number,1 2,-1\n", catalogue)
     assert problem.column == "Jan 23"
 
 
@@ -369,3 +369,149 @@ def test_errors_name_the_indicator_when_known(tmp_path, catalogue):
         str(problem)
         == "2023-03.csv, row 2, column 'value', indicator 'care-leavers-eet': 104 is over 100, the most a percentage can be"
     )
+
+
+@pytest.mark.parametrize("cell", ["1e308", "12345678901234567890123", "-1e10", "1,000,000,000", "1e999"])
+def test_absurdly_large_figures_are_refused(cell):
+    with pytest.raises(CellError, match="is too large: it is not a number a pack can show"):
+        parse_cell(cell)
+    assert parse_cell("999,999,999") == (999999999.0, None)
+
+
+# -- quarters and years, second figures, provisional figures, words ---------------------------------------------
+@pytest.fixture(scope="module")
+def figured() -> pd.DataFrame:
+    """The mini catalogue, its rate carrying the count beside it and one academic-year indicator."""
+    raw = read_table(DATA / "mini-project" / "data" / "indicators.csv").frame
+    raw = raw.assign(second_figure=[None, "count", None, None, None, None, None], year_type=None)
+    extra = raw.iloc[[4]].assign(indicator="ks2", name="KS2 reading", frequency="annual", year_type="academic",
+                                 aliases=None, headline=None)  # fmt: skip
+    return validate_indicators(pd.concat([raw, extra], ignore_index=True))
+
+
+@pytest.mark.parametrize(
+    "written, period, span",
+    [
+        ("2023-01", "2023-01", None),
+        ("Jan 23", "2023-01", None),
+        ("Q3 2022/23", "2022-12", "quarter"),
+        ("Q3 2022-23", "2022-12", "quarter"),
+        ("2022/23 Q3", "2022-12", "quarter"),
+        ("2022-23-Q3", "2022-12", "quarter"),
+        ("2022-Q4", "2022-12", "quarter"),
+        ("2021/22", "2022-03", "year"),
+        ("2021-22", "2022-03", "year"),
+        ("FY2021-22", "2022-03", "year"),
+        ("2021/2022", "2022-03", "year"),
+    ],
+)
+def test_every_period_form_is_read_in_a_long_table(tmp_path, figured, written, period, span):
+    values = parse(tmp_path, f"indicator,period,value\ncic-number,{written},440\n", figured).values
+    assert values[["period", "span"]].values.tolist() == [[period, span]]
+
+
+def test_quarter_and_year_headers_are_read_in_a_wide_table(tmp_path, figured):
+    text = "indicator,Jan 23,Feb 23,Q3 2022/23,2021/22 (provisional)\ncic-started,12,15,40,150\n"
+    values = parse(tmp_path, text, figured).values
+    assert values[["period", "span", "value", "provisional"]].values.tolist() == [
+        ["2023-01", None, 12.0, False],
+        ["2023-02", None, 15.0, False],
+        ["2022-12", "quarter", 40.0, False],
+        ["2022-03", "year", 150.0, True],
+    ]
+
+
+def test_a_quarter_of_a_quarterly_indicator_is_its_own_period(tmp_path, figured):
+    values = parse(tmp_path, "indicator,period,value\nsdq-score,Q3 2022/23,14.2\n", figured).values
+    assert values[["period", "span"]].values.tolist() == [["2022-12", None]]
+
+
+def test_a_year_follows_the_indicator_year_type(tmp_path, figured):
+    values = parse(tmp_path, "indicator,period,value\nks2,2021/22,14.2\n", figured).values
+    assert values[["period", "span"]].values.tolist() == [["2022-08", None]]
+    problem = error(tmp_path, "indicator,period,value\nks2,FY2021/22,14.2\n", figured)
+    assert (problem.row, problem.column) == (2, "period")
+    assert "a financial year, but this indicator counts academic years" in problem.message
+
+
+@pytest.mark.parametrize(
+    "written, words",
+    [
+        ("Q4 2022", "could be a calendar or a financial quarter"),
+        ("2022 Q4", "could be a calendar or a financial quarter"),
+        ("2022", "alone could be a calendar, financial or academic year"),
+        ("2011-12", "could be December 2011 or the year 2011/12"),
+        ("2021/23", "is not a year"),
+    ],
+)
+def test_an_ambiguous_period_is_refused_with_file_row_and_column(tmp_path, figured, written, words):
+    text = f"indicator,period,value\ncic-number,2023-01,441\ncic-number,{written},437\n"
+    problem = error(tmp_path, text, figured)
+    assert (problem.file, problem.row, problem.column) == ("2023-03.csv", 3, "period")
+    assert words in problem.message
+
+
+def test_an_ambiguous_wide_header_is_refused_with_its_column(tmp_path, figured):
+    problem = error(tmp_path, "indicator,Jan 23,Q4 2022\ncic-number,441,437\n", figured)
+    assert (problem.row, problem.column) == (1, "Q4 2022")
+    assert "calendar or a financial quarter" in problem.message
+
+
+def test_a_quarter_after_the_report_month_is_refused(tmp_path, figured):
+    problem = error(tmp_path, "indicator,period,value\ncic-number,Q4 2022/23,437\n", figured, month=Month(2023, 2))
+    assert (problem.row, problem.column) == (2, "period")
+    assert "after the report month" in problem.message
+
+
+def test_a_count_and_its_rate_are_one_indicator_with_two_figures(tmp_path, figured):
+    text = "indicator,period,value,figure\ncic-rate,2023-03,64.5,\ncic-rate,2023-03,486,Number\n"
+    values = parse(tmp_path, text, figured).values
+    assert values[["indicator", "period", "value", "figure"]].values.tolist() == [
+        ["cic-rate", "2023-03", 64.5, None],
+        ["cic-rate", "2023-03", 486.0, "count"],
+    ]
+
+
+def test_a_figure_the_indicator_does_not_carry_is_refused(tmp_path, figured):
+    problem = error(tmp_path, "indicator,period,value,figure\ncic-number,2023-03,440,rate\n", figured)
+    assert (problem.row, problem.column, problem.indicator) == (2, "figure", "cic-number")
+    assert "is not a figure of this indicator" in problem.message
+
+
+def test_the_second_figure_is_checked_as_its_own_unit(tmp_path, figured):
+    problem = error(tmp_path, "indicator,period,value,figure\ncic-rate,2023-03,486.5,count\n", figured)
+    assert (problem.row, problem.column) == (2, "value")
+    assert "not a whole number, which a count must be" in problem.message
+
+
+def test_the_same_figure_twice_is_refused_but_a_count_beside_a_rate_is_not(tmp_path, figured):
+    text = "indicator,period,value,figure\ncic-rate,2023-03,64.5,\ncic-rate,2023-03,486,count\ncic-rate,2023-03,487,count\n"
+    problem = error(tmp_path, text, figured)
+    assert problem.row == 4 and "given twice" in problem.message and "series count" in problem.message
+
+
+@pytest.mark.parametrize("cell", ["58.0 (p)", "58.0 [P]", "58.0 (provisional)"])
+def test_a_figure_marked_provisional_in_its_cell_keeps_the_figure_and_the_mark(tmp_path, figured, cell):
+    values = parse(
+        tmp_path, f"indicator,period,value,note\ncare-leavers-eet,2023-03,{cell},to be checked\n", figured
+    ).values
+    assert values[["value", "provisional", "note"]].values.tolist() == [[58.0, True, "to be checked"]]
+
+
+def test_a_provisional_column_says_yes_or_no(tmp_path, figured):
+    text = "indicator,period,value,provisional\ncic-number,2023-02,441,no\ncic-number,2023-03,437,Yes\n"
+    assert parse(tmp_path, text, figured).values["provisional"].tolist() == [False, True]
+    problem = error(tmp_path, "indicator,period,value,provisional\ncic-number,2023-03,437,maybe\n", figured)
+    assert (problem.row, problem.column) == (2, "provisional")
+
+
+@pytest.mark.parametrize("words", ["awaiting data", "see note", "TBC"])
+def test_words_in_a_cell_are_kept_as_the_note_and_reason_of_a_missing_figure(tmp_path, figured, words):
+    values = parse(tmp_path, f"indicator,Feb 23,Mar 23\ncic-number,441,{words}\n", figured).values
+    last = values.iloc[-1]
+    assert np.isnan(last["value"]) and last["missing_reason"] == words and last["note"] == words
+
+
+def test_words_beside_a_note_keep_both(tmp_path, figured):
+    values = parse(tmp_path, "indicator,period,value,note\ncic-number,2023-03,awaiting data,due in April\n", figured)
+    assert values.values.loc[0, "note"] == "awaiting data; due in April"

@@ -243,3 +243,88 @@ def test_workbook_named_sheet_and_dates_in_cells(workbook_path):
 def test_workbook_unknown_sheet_lists_the_sheets(workbook_path):
     with pytest.raises(InputError, match="'Appendix A', 'Other'"):
         read_table(workbook_path, sheet="Data")
+
+
+# -- hostile workbooks: bounded before they are read ------------------------------------------
+def _workbook_with_sheet_xml(path: Path, sheet_xml: str) -> Path:
+    """A real workbook whose first sheet's XML is replaced by ``sheet_xml`` (cells as inline strings)."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "indicator"
+    template = path.with_suffix(".template.xlsx")
+    book.save(template)
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = sheet_xml.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            target.writestr(item, data)
+    template.unlink()
+    return path
+
+
+def _sheet(rows: str, dimension: str | None) -> str:
+    ref = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{ref}<sheetData>{rows}</sheetData></worksheet>"
+    )
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_one_cell_at_the_last_place_of_a_sheet_is_refused_from_the_dimension_record(tmp_path):
+    xml = _sheet(f'<row r="1">{_cell("A1", "indicator")}</row><row r="1048576">{_cell("XFD1048576", "x")}</row>',
+                 "A1:XFD1048576")  # fmt: skip
+    path = _workbook_with_sheet_xml(tmp_path / "2023-03.xlsx", xml)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(InputError, match=r"row 1048576: the sheet 'Sheet' is too large .*last cell is XFD1048576"):
+        read_table(path)
+
+
+@pytest.mark.parametrize("dimension", [None, "A1:B2"], ids=["no dimension record", "a dimension that lies"])
+def test_a_sheet_larger_than_it_says_is_stopped_as_it_is_read(tmp_path, dimension, monkeypatch):
+    far = _sheet(f'<row r="1">{_cell("A1", "indicator")}</row><row r="1048576">{_cell("XFD1048576", "x")}</row>',
+                 dimension)  # fmt: skip
+    with pytest.raises(InputError, match=r"row 100001: the sheet 'Sheet' is too large .*more than 100,000 rows"):
+        read_table(_workbook_with_sheet_xml(tmp_path / "far.xlsx", far))
+    wide = _sheet(f'<row r="1">{_cell("A1", "indicator")}{_cell("XFD1", "x")}</row>', dimension)
+    with pytest.raises(InputError, match=r"row 1: .*uses column XFD, beyond the 1,000 columns cpb reads"):
+        read_table(_workbook_with_sheet_xml(tmp_path / "wide.xlsx", wide))
+    monkeypatch.setattr(_io, "MAX_SHEET_ROWS", 1_000)  # the same rule, met sooner
+    many = "".join(f'<row r="{n}">{_cell(f"A{n}", "cic-number")}</row>' for n in range(1, 20_001))
+    with pytest.raises(InputError, match=r"too large to be an extract: it has more than 1,000 rows"):
+        read_table(_workbook_with_sheet_xml(tmp_path / "many.xlsx", _sheet(many, dimension)))
+
+
+def test_a_csv_with_a_huge_used_range_is_refused(tmp_path):
+    rows = "indicator,period,value\n" + "cic-number,2023-03,1\n" * 5 + "x" + "," * 2000 + "y\n"
+    with pytest.raises(InputError, match=r"row 7: the file is too large .*beyond the 1,000 columns"):
+        read_table(write(tmp_path / "wide.csv", rows))
+    tall = "indicator,period,value\n" + "cic-number,2023-03,1\n" * 100_000
+    with pytest.raises(InputError, match=r"row 100001: .*more than 100,000 rows"):
+        read_table(write(tmp_path / "tall.csv", tall))
+
+
+def test_the_first_visible_sheet_is_read_and_a_hidden_one_only_when_named(tmp_path):
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title, hidden.sheet_state = "Lookup", "hidden"
+    hidden.append(["secret", "value"])
+    hidden.append(["row", "1"])
+    data = book.create_sheet("Extract")
+    data.append(["indicator", "period", "value"])
+    data.append(["cic-number", "2023-03", 437])
+    book.save(tmp_path / "2023-03.xlsx")
+    table = read_table(tmp_path / "2023-03.xlsx")
+    assert table.sheet == "Extract" and list(table.frame.columns) == ["indicator", "period", "value"]
+    assert read_table(tmp_path / "2023-03.xlsx", "Lookup").sheet == "Lookup"
+
+
+def test_a_workbook_named_xls_is_called_what_it_is(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["indicator", "period", "value"])
+    book.save(tmp_path / "2023-03.xls")
+    with pytest.raises(InputError, match=r"this is an Excel workbook in the .xlsx format named .xls: rename it"):
+        read_table(tmp_path / "2023-03.xls")

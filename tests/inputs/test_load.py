@@ -336,3 +336,120 @@ def test_a_project_rule_applies_when_loading(project, tmp_path):
         load_file(project, path, today=TODAY)
     assert (caught.value.row, caught.value.column) == (2, "value")
     assert "1,437 is above 1,000" in caught.value.message
+
+
+@pytest.mark.parametrize("cell", ["1e308", "12345678901234567890123"])
+def test_an_impossible_figure_stops_the_load_naming_its_row_and_column(mini_project, cell):
+    from cpblib.errors import InputError
+    from cpblib.inputs.load import load_file
+    from cpblib.project import Project
+
+    extract = mini_project / "2023-02.csv"
+    extract.write_text(f"indicator,period,value\ncic-number,2023-02,{cell}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"2023-02.csv, row 2, column 'value'.*too large"):
+        load_file(Project.open(mini_project), extract)
+    assert not (mini_project / "data" / "cpb.duckdb").exists()
+
+
+def test_an_impossible_target_is_refused_naming_its_row_and_column(mini_project):
+    from cpblib.inputs.load import read_typed_table
+    from cpblib.project import Project
+
+    (mini_project / "data" / "targets.csv").write_text(
+        "indicator,from_month,target\ncic-number,2023-01,inf\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"targets.csv, row 2, column 'target', .*'inf' is not allowed: .*numbers \(finite, and below 1,000,000,000",
+    ):
+        read_typed_table(Project.open(mini_project), "targets")
+
+
+def test_cpb_load_reads_the_visible_sheet_or_the_one_named(mini_project):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from cpblib.cli import app
+    from cpblib.inputs.store import Store
+
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title, hidden.sheet_state = "Old", "hidden"
+    hidden.append(["indicator", "period", "value"])
+    hidden.append(["cic-number", "2023-02", 999])
+    shown = book.create_sheet("February")
+    shown.append(["indicator", "period", "value"])
+    shown.append(["cic-number", "2023-02", 441])
+    path = mini_project / "2023-02-extract.xlsx"
+    book.save(path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["load", str(path), "--project", str(mini_project)])
+    assert result.exit_code == 0, result.output
+    assert "(sheet February)" in result.stdout
+    with Store.open(mini_project / "data" / "cpb.duckdb") as store:
+        assert store.values(as_at="2023-02").set_index("period").loc["2023-02", "value"] == 441.0
+    named = runner.invoke(app, ["load", str(path), "--sheet", "Old", "--project", str(mini_project)])
+    assert named.exit_code == 0, named.output
+    assert "(sheet Old)" in named.stdout
+    missing = runner.invoke(app, ["load", str(path), "--sheet", "March", "--project", str(mini_project)])
+    assert missing.exit_code == 1 and "has no sheet 'March'; its sheets are 'Old', 'February'" in missing.stderr
+
+
+def test_ensure_store_opens_nothing_while_the_extracts_and_the_store_are_as_it_left_them(mini_project, monkeypatch):
+    from cpblib.inputs import load as load_module
+
+    project = Project.open(mini_project)
+    assert ensure_store(project)  # the first extract is loaded
+    real_open = load_module.Store.open
+    opened = []
+    monkeypatch.setattr(load_module.Store, "open", lambda *a, **k: opened.append(1) or real_open(*a, **k))
+    assert ensure_store(project) == [] and opened == []
+    extract = next((mini_project / "data" / "extracts").iterdir())
+    extract.write_bytes(extract.read_bytes())  # touched: looked at again (same bytes, so nothing loaded)
+    assert ensure_store(project) == [] and opened == [1]
+    assert ensure_store(project) == [] and opened == [1]
+
+
+# -- quarterly projects ---------------------------------------------------------------------------------------------
+QUARTERLY = Path(__file__).resolve().parents[1] / "data" / "quarterly-project"
+
+
+@pytest.fixture
+def quarterly(tmp_path) -> Project:
+    shutil.copytree(QUARTERLY, tmp_path / "quarterly")
+    return Project.open(tmp_path / "quarterly")
+
+
+def test_a_quarterly_extract_is_loaded_for_the_quarter_its_name_starts_with(quarterly):
+    receipts = ensure_store(quarterly, today=TODAY)
+    assert [(r.source_file, r.month) for r in receipts] == [("2019-20-Q4.csv", "2020-03")]
+    with Store.open(quarterly.store_path) as store:
+        values = store.values(as_at="2020-03")
+    cic = values.loc[values["indicator"].eq("cic-rate")]
+    assert cic[["period", "value", "figure"]].values.tolist()[:2] == [
+        ["2019-03", 61.2, None],
+        ["2019-03", 462.0, "count"],
+    ]
+    assert "2019-12" in set(cic["period"])  # 2019-Q4, the calendar quarter, is Q3 2019/20
+    eet = values.loc[values["indicator"].eq("care-leavers-eet") & values["period"].eq("2020-03")].iloc[0]
+    assert (eet["value"], bool(eet["provisional"])) == (58.0, True)
+    words = values.loc[values["indicator"].eq("health-checks") & values["period"].eq("2020-03")].iloc[0]
+    assert (words["missing_reason"], words["note"]) == ("awaiting data", "awaiting data")
+
+
+def test_an_ambiguous_quarter_stops_the_load_and_changes_nothing(quarterly):
+    ensure_store(quarterly, today=TODAY)
+    before = digest(quarterly.store_path)
+    bad = write(quarterly.root / "late.csv", "indicator,period,value\ncic-rate,Q1 2020,65.0\n")
+    with pytest.raises(InputError) as caught:
+        load_file(quarterly, bad, "Q1 2020/21", today=dt.date(2020, 7, 15))
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("late.csv", 2, "period")
+    assert "calendar or a financial quarter" in caught.value.message
+    assert digest(quarterly.store_path) == before
+
+
+def test_a_monthly_project_refuses_an_extract_named_for_a_quarter(project):
+    with pytest.raises(
+        InputError, match="2019-20-Q4.csv: the file name should start with its report month: Q4 2019/20 is a quarter"
+    ):
+        month_from_filename("2019-20-Q4.csv", project.config.calendar)

@@ -253,3 +253,109 @@ def test_republishing_adds_a_publication_and_keeps_the_first(two_months):
 def test_nothing_loaded_cannot_be_published(path):
     with Store.open(path, read_only=False) as store, pytest.raises(StoreError, match="nothing has been loaded"):
         store.record_publication("2023-03")
+
+
+def test_a_store_damaged_on_disk_is_one_clear_error_not_a_database_traceback(path):
+    rows = [("cic-number", f"20{y:02d}-{m:02d}", float(m)) for y in range(10, 24) for m in range(1, 13)]
+    with Store.open(path, read_only=False) as store:
+        for load in range(40):  # enough loads for the data to fill blocks beyond the file's header
+            store.add_load(frame(*rows), f"2023-{load % 12 + 1:02d}", f"extract-{load}.csv", sha256=f"{load:04d}")
+    size = path.stat().st_size
+    with path.open("r+b") as handle:  # damage every block but the first few (the file still opens)
+        for offset in range(size // 2, size, 4096):
+            handle.seek(offset + 100)
+            handle.write(b"\x55" * 300)
+    with (
+        pytest.raises(StoreError, match="cannot be read or written .*Restore it from a backup"),
+        Store.open(path) as store,
+    ):
+        store.values(as_at="2023-12")
+
+
+# -- figures, spans and provisional marks -------------------------------------------------------------------------
+OLD_SCHEMA = """
+CREATE TABLE loads (load_id INTEGER PRIMARY KEY, loaded_at TIMESTAMP NOT NULL, month VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, row_count INTEGER NOT NULL, extracted_on DATE, note VARCHAR);
+CREATE TABLE observations (load_id INTEGER NOT NULL, indicator VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    value DOUBLE, missing_reason VARCHAR, numerator DOUBLE, denominator DOUBLE, note VARCHAR, source_row INTEGER);
+CREATE TABLE publications (month VARCHAR NOT NULL, load_id INTEGER NOT NULL, published_at TIMESTAMP NOT NULL);
+INSERT INTO loads VALUES (1, TIMESTAMP '2023-03-05 10:00:00', '2023-03', '2023-03.csv', 'aa', 1, NULL, NULL);
+INSERT INTO observations VALUES (1, 'cic-rate', '2023-03', 64.55, NULL, 437, 67700, 'as printed', 2);
+"""
+
+
+@pytest.fixture
+def old_store(path) -> Path:
+    """A store written before figures, spans and provisional marks existed."""
+    path.parent.mkdir(parents=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(OLD_SCHEMA)
+    return path
+
+
+def figures(*rows: tuple) -> pd.DataFrame:
+    columns = ["indicator", "period", "value", "figure", "span", "provisional"]
+    return pd.DataFrame.from_records([dict(zip(columns, row)) for row in rows], columns=columns)
+
+
+def test_a_store_written_before_figures_existed_is_read_as_it_is(old_store):
+    before = digest(old_store)
+    with Store.open(old_store) as store:
+        view = store.values(as_at="2023-03")
+    assert digest(old_store) == before
+    assert list(view.columns) == list(VALUES_VIEW_COLUMNS)
+    row = view.iloc[0]
+    assert (row["value"], row["figure"], row["span"], bool(row["provisional"])) == (64.55, None, None, False)
+
+
+def test_a_load_adds_the_new_columns_and_rewrites_nothing_stored(old_store):
+    with Store.open(old_store, read_only=False) as store:
+        store.add_load(
+            figures(
+                ("cic-rate", "2023-04", 64.1, None, None, True), ("cic-rate", "2023-04", 440.0, "count", None, False)
+            ),
+            "2023-04",
+            "2023-04.csv",
+            "bb",
+        )
+    with Store.open(old_store) as store:
+        view = store.values(as_at="2023-04")
+    with duckdb.connect(str(old_store), read_only=True) as con:
+        kept = con.execute("SELECT load_id, indicator, period, value, numerator, note, figure FROM observations "
+                           "WHERE load_id = 1").fetchall()  # fmt: skip
+    assert kept == [(1, "cic-rate", "2023-03", 64.55, 437.0, "as printed", None)]
+    assert view[["period", "value", "figure", "provisional"]].values.tolist() == [
+        ["2023-03", 64.55, None, False],
+        ["2023-04", 64.1, None, True],
+        ["2023-04", 440.0, "count", False],
+    ]
+
+
+def test_a_month_a_quarter_and_a_year_ending_in_march_are_three_figures(path):
+    with Store.open(path, read_only=False) as store:
+        store.add_load(
+            figures(
+                ("referrals", "2020-03", 41.0, None, None, False),
+                ("referrals", "2020-03", 130.0, None, "quarter", False),
+                ("referrals", "2020-03", 520.0, None, "year", True),
+            ),
+            "2020-03",
+            "2020-03.csv",
+            "cc",
+        )
+        store.add_load(figures(("referrals", "2020-03", 131.0, None, "quarter", False)), "2020-04", "late.csv", "dd")
+        view = store.values(as_at="2020-04").set_index(["period", "span"], drop=False)
+        revisions = store.revisions("2020-04", since="2020-03")
+    assert view["value"].tolist() == [41.0, 131.0, 520.0]
+    assert view["span"].tolist() == [None, "quarter", "year"]
+    assert revisions[["span", "previous_value", "value"]].values.tolist() == [["quarter", 130.0, 131.0]]
+
+
+def test_the_same_figure_twice_in_one_load_is_refused(path):
+    with Store.open(path, read_only=False) as store, pytest.raises(StoreError, match="twice"):
+        store.add_load(
+            figures(("cic", "2020-03", 1.0, "count", None, False), ("cic", "2020-03", 2.0, "count", None, False)),
+            "2020-03",
+            "x.csv",
+            "ee",
+        )

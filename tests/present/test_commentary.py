@@ -321,3 +321,43 @@ def test_prefilled_facts_quote_only_the_comparators_shown(council_project):
     text = (council_project / "data" / "commentary" / "2023-03" / "profile.md").read_text(encoding="utf-8")
     assert "against Own figure last year 2021-22" in text and "against Outstanding LAs 2016-19" in text
     assert "Good/Outstanding SN" not in text
+
+
+def test_commentary_over_the_limit_is_cut_with_a_note_never_silently(tmp_path):
+    from cpblib.config import parse_config
+    from cpblib.limits import MAX_COMMENTARY_BYTES
+    from cpblib.month import Month
+    from cpblib.present.commentary import commentary_markdown, commentary_path, read_commentary
+    from cpblib.project import Project
+
+    project = Project(tmp_path, parse_config('[authority]\nname = "X"\nla_code = "999"\n'))
+    path = commentary_path(project, Month(2023, 3), "Profile")
+    path.parent.mkdir(parents=True)
+    path.write_text("Placements are stable.\n\n" + "x" * 200_000 + "\n", encoding="utf-8")
+    text = read_commentary(project, Month(2023, 3), "Profile")
+    assert len(text.encode()) < MAX_COMMENTARY_BYTES + 500
+    assert text.startswith("Placements are stable.")
+    assert "is not shown: it is longer than the 50,000 bytes a pack shows" in text
+    assert "is not shown: it is longer than the 50,000 bytes" in commentary_markdown(text)
+
+
+def test_a_long_word_may_break_in_the_pdf():
+    from cpblib.limits import WORD_BREAK
+    from cpblib.present.commentary import commentary_markdown
+
+    word = "https://example.org/" + "a" * 300
+    pieces = commentary_markdown(f"See {word} for more.").split("\u200b")
+    assert len(pieces) == 1 + len(word) // WORD_BREAK
+    assert "".join(pieces).replace("\\", "") == f"See {word} for more."
+
+
+def test_the_size_limit_is_the_one_the_data_quality_page_warns_about():
+    import json
+    from pathlib import Path
+
+    from cpblib.limits import MAX_COMMENTARY_BYTES
+
+    suite = json.loads((Path(__file__).resolve().parents[2] / "expectations" / "commentary.json").read_text())
+    sizes = [e["kwargs"]["max_value"] for e in suite["expectations"] if e["kwargs"].get("column") == "content_bytes"
+             and "max_value" in e["kwargs"]]  # fmt: skip
+    assert sizes == [MAX_COMMENTARY_BYTES]

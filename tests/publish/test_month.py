@@ -38,7 +38,7 @@ from cpblib.workflow import Run, Stage, build_month
 MARCH = Month(2023, 3)
 JANUARY = Month(2022, 1)
 LINE = re.compile(
-    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ month=(\d{4}-\d\d) exit=(\d) (PUBLISHED|NOT PUBLISHED \(([a-z ]+)\)): (.+)$"
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ month=(\d{4}-\d\d) exit=(\d+) (PUBLISHED|NOT PUBLISHED \(([a-z ]+)\)): (.+)$"
 )
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
 
@@ -77,6 +77,7 @@ def no_quarto(monkeypatch, tmp_path):
 def test_outcomes_are_the_documented_exit_codes():
     assert {o.name: int(o) for o in Outcome} == {
         "PUBLISHED": 0, "BAD_INPUT": 1, "CHECKS_FAILED": 2, "NOTEBOOK_FAILED": 3, "RENDER_FAILED": 4, "LOCKED": 5,
+        "INTERRUPTED": 130,
     }  # fmt: skip
 
 

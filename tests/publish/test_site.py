@@ -264,3 +264,16 @@ def test_a_chart_that_links_or_loads_anything_is_tidied_and_a_plain_one_kept_as_
     assert "<g><text>Plain</text></g>" in body(plain)
     tidied = body(risky)
     assert "<svg" in tidied and "example.org" not in tidied and "<script" not in tidied
+
+
+def test_the_archive_lists_the_packs_of_the_project_cadence_by_their_key(tmp_path):
+    from cpblib.config import Calendar
+    from cpblib.month import Month
+    from cpblib.publish import archive_months
+
+    for name in ("2019-20-Q3", "2019-20-Q4", "2020-03", "2019-20", "notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text("<p>pack</p>", encoding="utf-8")
+    quarterly = archive_months(tmp_path, Calendar(cadence="quarterly"))
+    assert [(p.key, p.label) for p in quarterly] == [("2019-20-Q3", "Q3 2019/20"), ("2019-20-Q4", "Q4 2019/20")]
+    assert archive_months(tmp_path) == [Month(2020, 3)]

@@ -29,7 +29,8 @@ def test_percentages_with_small_denominators_are_suppressed():
         }
     )
     out = suppress(frame, CATALOGUE)
-    assert out["value"].tolist() == ["c", "2.5", "75.0"]  # no denominator known: shown
+    # 2.5% of 80 is 2 children: the denominator, a total shown elsewhere, would give the suppressed numerator back
+    assert out["value"].tolist() == ["c", "c", "75.0"]  # no denominator known: shown
     assert out["numerator"].tolist() == ["c", "c", ""]
     assert out["denominator"].tolist() == ["c", "80", ""]
 
@@ -72,3 +73,39 @@ def test_input_numbers_are_never_altered():
 def test_unknown_indicators_are_shown_as_numbers():
     frame = pd.DataFrame({"indicator": ["mystery"], "value": [2.0]})
     assert suppress(frame, CATALOGUE)["value"].tolist() == ["2"]
+
+
+def test_secondary_suppression_works_out_a_numerator_that_is_not_given():
+    catalogue = pd.DataFrame({"indicator": ["eet", "rate", "days"], "unit": ["percent", "rate_per_10000", "days"]})
+    frame = pd.DataFrame(
+        {
+            "indicator": ["eet", "eet", "rate", "rate", "days", "days"],
+            "value": [5.0, 50.0, 2.0, 60.0, 30.0, 30.0],
+            "denominator": [60.0, 60.0, 10_000.0, 10_000.0, 3.0, 30.0],
+        }
+    )
+    out = suppress(frame, catalogue)
+    assert out["value"].tolist() == ["c", "50", "c", "60", "c", "30"]  # 3 of 60; 2 per 10,000 of 10,000; 3 children
+
+
+def test_previous_figures_follow_the_same_rules():
+    frame = pd.DataFrame(
+        {"indicator": ["eet"], "value": [50.0], "denominator": [80.0], "previous_value": [2.5],
+         "previous_denominator": [80.0]}
+    )  # fmt: skip
+    assert suppress(frame, CATALOGUE)[["value", "previous_value"]].values.tolist() == [["50.0", "c"]]
+
+
+def test_a_small_count_given_beside_a_rate_is_suppressed_and_so_is_the_rate():
+    from cpblib.scoring import hidden_figures
+
+    catalogue = pd.DataFrame({"indicator": ["cla_rate"], "unit": ["rate_per_10000"]})
+    frame = pd.DataFrame(
+        {
+            "indicator": ["cla_rate"] * 4,
+            "period": ["2023-02", "2023-02", "2023-03", "2023-03"],
+            "figure": [None, "count", None, "count"],
+            "value": [0.6, 3.0, 48.1, 412.0],
+        }
+    )
+    assert hidden_figures(frame, catalogue, 5)["value"].tolist() == [True, True, False, False]

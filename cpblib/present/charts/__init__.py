@@ -45,7 +45,7 @@ from ._display import (
 from ._sparkline import sparkline_svg, sparkline_text
 from ._summary import direction_count_chart, rag_count_chart
 from ._theme import THEME_NAME, house_style
-from ._trend import TrendData, trend_chart, trend_data, trend_description
+from ._trend import Axis, TrendData, trend_chart, trend_data, trend_description
 
 __all__ = [
     "DEFER_SVG_ENV",
@@ -55,6 +55,7 @@ __all__ = [
     "SVG_MIME",
     "THEME_NAME",
     "VEGALITE_MIME",
+    "Axis",
     "TrendData",
     "add_static_charts",
     "chart_bundle",

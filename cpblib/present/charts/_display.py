@@ -32,13 +32,13 @@ import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 import altair as alt
 import vl_convert as vlc
 from altair.utils import update_nested
 from altair.utils.schemapi import SchemaBase
 
+from ..escape import html_text, markdown_escape
 from . import _theme as theme
 from ._env import DEFER_SVG_ENV
 from ._trend import TrendData, describe_trend, trend_description
@@ -159,10 +159,10 @@ def _accessible(svg: str, title: str, description: str) -> str:
         return svg
     opening = match.group(0)
     label = description or title
-    named = opening[:-1] + f' role="img" aria-label={quoteattr(label)}>'
-    children = f"<title>{escape(title or label)}</title>"
+    named = opening[:-1] + f' role="img" aria-label="{html_text(label)}">'
+    children = f"<title>{html_text(title or label)}</title>"
     if description:
-        children += f"<desc>{escape(description)}</desc>"
+        children += f"<desc>{html_text(description)}</desc>"
     return svg[: match.start()] + named + children + svg[match.end() :]
 
 
@@ -251,7 +251,7 @@ def display_chart(
     metadata = chart_metadata(chart, alt_text=alt_text, caption=caption, note=note)
     if chart is None:
         text = alt_text or NOT_ENOUGH_DATA
-        display({TEXT_MIME: text, "text/markdown": f"*{escape(text)}*"}, raw=True, metadata=metadata)
+        display({TEXT_MIME: text, "text/markdown": f"*{markdown_escape(text)}*"}, raw=True, metadata=metadata)
         return
     display(chart_bundle(chart, alt_text=alt_text, png=png, svg=not _defer_svg()), raw=True, metadata=metadata)
 

@@ -32,9 +32,10 @@ from altair.utils.schemapi import debug_mode
 
 from ..._vocabulary import label as vocabulary_label
 from ...config import Comparators
-from ...month import Month, month_range
+from ...month import Month, MonthError
+from ...period import Period
 from ...scoring import round_half_away, year_end
-from ..format import format_value, format_values
+from ..format import Suppressed, format_value, format_values
 from . import _theme as theme
 
 FREQUENCY_STEP = {"monthly": 1, "quarterly": 3, "termly": 5, "annual": 12}
@@ -78,6 +79,28 @@ def _short(month: Month) -> str:
     return month.short_label
 
 
+@dataclass(frozen=True)
+class Axis:
+    """The period axis: a point every ``step`` months (1, or 3 in a quarterly pack), each labelled as the period
+    it ends (``Mar 23``, ``Q4 2019/20``)."""
+
+    step: int = 1
+    year_start: int = 4
+
+    def at(self, ordinal: int) -> Month:
+        month = Month.from_ordinal(int(ordinal))
+        if self.step == 1:
+            return month
+        try:
+            return Period.of(month, self.step, self.year_start)
+        except MonthError:  # not a period end: the month
+            return month
+
+    def positions(self, start: int, end: int) -> list[Month]:
+        """The axis from ``start`` to ``end`` (month ordinals), ending at ``end``."""
+        return [self.at(o) for o in range(end, start - 1, -self.step)][::-1]
+
+
 def _span(first: Month, last: Month) -> str:
     return _short(first) if first == last else f"{_short(first)} to {_short(last)}"
 
@@ -112,6 +135,8 @@ class TrendData:
     comparators: pd.DataFrame  # comparator, name, year, value, text, sentence
     annotations: pd.DataFrame  # month, label, text, short, offset
     gaps: list[tuple[Month, Month]] = field(default_factory=list)
+    suppressed: list[Month] = field(default_factory=list)  # months whose figure a public pack does not show
+    axis: Axis = Axis()
 
     @property
     def labels(self) -> list[str]:
@@ -141,17 +166,59 @@ def _series(history: pd.DataFrame, indicator: str | None) -> pd.DataFrame:
         frame = frame.loc[frame["indicator"] == indicator]
     periods = [_ordinal(str(text)) for text in frame["period"]]
     values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    provisional = (
+        frame["provisional"].astype(object).where(frame["provisional"].notna(), False).astype(bool)
+        if "provisional" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    notes = frame["note"].astype(object).where(frame["note"].notna(), None) if "note" in frame else None
     return (
-        pd.DataFrame({"ordinal": np.asarray(periods, dtype="int64"), "value": values.to_numpy()})
+        pd.DataFrame(
+            {
+                "ordinal": np.asarray(periods, dtype="int64"),
+                "value": values.to_numpy(),
+                "provisional": provisional.to_numpy(dtype=bool),
+                "note": notes.to_numpy(dtype=object) if notes is not None else None,
+            }
+        )
         .sort_values("ordinal", kind="stable")
         .drop_duplicates("ordinal", keep="last")
         .reset_index(drop=True)
     )
 
 
-def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    texts = [_month_texts(int(ordinal)) for ordinal in frame["ordinal"]]
-    return frame.assign(period=[t[0] for t in texts], label=[t[1] for t in texts]).drop(columns="ordinal")
+def _suppressed_months(history: pd.DataFrame, indicator: str | None, first: int, last: int) -> list[Month]:
+    """Months from ``first`` to ``last`` (ordinals) whose figure is a public pack's suppressed one."""
+    frame = history
+    if indicator is not None and "indicator" in frame.columns:
+        frame = frame.loc[frame["indicator"] == indicator]
+    hidden = frame.loc[frame["value"].map(lambda value: isinstance(value, Suppressed)), "period"]
+    ordinals = sorted({Month.parse(str(period)).ordinal for period in hidden})
+    return [Month.from_ordinal(o) for o in ordinals if first <= o <= last]
+
+
+def _outside(gaps: list[tuple[Month, Month]], hidden: list[Month]) -> list[tuple[Month, Month]]:
+    """The gaps without the months whose figure is suppressed (those are said to be suppressed, not missing)."""
+    if not hidden:
+        return gaps
+    kept, hidden_ordinals = [], {m.ordinal for m in hidden}
+    for start, end in gaps:
+        run: list[int] = []
+        for ordinal in [*range(start.ordinal, end.ordinal + 1), None]:
+            if ordinal is not None and ordinal not in hidden_ordinals:
+                run.append(ordinal)
+            elif run:
+                kept.append((Month.from_ordinal(run[0]), Month.from_ordinal(run[-1])))
+                run = []
+    return kept
+
+
+def _with_labels(frame: pd.DataFrame, axis: Axis = Axis()) -> pd.DataFrame:
+    if axis.step == 1:  # a month a point: the remembered texts
+        texts = [_month_texts(int(ordinal)) for ordinal in frame["ordinal"]]
+        return frame.assign(period=[t[0] for t in texts], label=[t[1] for t in texts]).drop(columns="ordinal")
+    months = frame["ordinal"].map(axis.at)
+    return frame.assign(period=months.map(str), label=months.map(_short)).drop(columns="ordinal")
 
 
 def _targets(
@@ -282,8 +349,12 @@ def trend_data(
     periods: int = 24,
     comparators: Sequence[str] = ("england", "good_sn"),
     labels: Mapping[str, str] | None = None,
+    axis: Axis = Axis(),
 ) -> TrendData | None:
     """The frames behind a trend chart, or ``None`` when fewer than two figures fall in the window.
+
+    ``axis`` puts a point every month (the default) or, in a quarterly pack, every quarter, labelled
+    ``Q4 2019/20``. A provisional figure is drawn hollow and its note is said in the text alternative.
 
     The window is the ``periods`` months ending at the indicator row's
     ``period`` (a scored row) or else at the latest figure, and starting no
@@ -312,7 +383,8 @@ def trend_data(
     if len(present) < 2:
         return None
     start = int(present["ordinal"].iloc[0])
-    months = month_range(Month.from_ordinal(start), Month.from_ordinal(end))
+    months = axis.positions(start, end)
+    start = months[0].ordinal
 
     # Line segments: a new one starts after a gap longer than the frequency allows.
     distance = present["ordinal"].diff()
@@ -321,23 +393,28 @@ def trend_data(
         present.assign(
             segment=breaks.cumsum().astype("int64"),
             text=format_values(present["value"], decimals, unit),
-        )
+        ),
+        axis,
     )
     gap_ends = present.loc[breaks, "ordinal"].to_numpy()
-    gap_starts = (present["ordinal"].shift(1)[breaks] + 1).to_numpy()
-    gaps = [(Month.from_ordinal(int(a)), Month.from_ordinal(int(b) - 1)) for a, b in zip(gap_starts, gap_ends)]
+    gap_starts = (present["ordinal"].shift(1)[breaks] + axis.step).to_numpy()
+    gaps = [(axis.at(int(a)), axis.at(int(b) - axis.step)) for a, b in zip(gap_starts, gap_ends)]
     last_present = int(present["ordinal"].iloc[-1])
     if end - last_present >= step:
-        gaps.append((Month.from_ordinal(last_present + 1), Month.from_ordinal(end)))
+        gaps.append((axis.at(last_present + axis.step), axis.at(end)))
+    hidden = _suppressed_months(history, indicator, start, end)
+    gaps = _outside(gaps, hidden)
 
     # The latest figure and its RAG (the row's RAG belongs to the row's period).
-    latest_month = Month.from_ordinal(last_present)
+    latest_month = axis.at(last_present)
     code = rag if rag is not None else _field(indicator_row, "rag")
-    if rag is None and row_period is not None and Month.parse(str(row_period)) != latest_month:
+    if rag is None and row_period is not None and Month.parse(str(row_period)).ordinal != latest_month.ordinal:
         code = None
     style = theme.RAG_STYLE.get(str(code).lower()) if code is not None else None
     latest_value = float(present["value"].iloc[-1])
+    latest_provisional = bool(present["provisional"].iloc[-1])
     latest_text = f"{_short(latest_month)}: {format_value(latest_value, unit, decimals)}"
+    latest_text += " (p)" if latest_provisional else ""
     latest = pd.DataFrame(
         {
             "period": [str(latest_month)],
@@ -348,13 +425,14 @@ def trend_data(
             "shape": [(style or theme.NO_RAG_STYLE)["shape"]],
             "colour": [(style or theme.NO_RAG_STYLE)["colour"] if style else theme.SERIES_COLOUR],
             "text": [f"{latest_text} ({style['label']})" if style else latest_text],
+            "provisional": [latest_provisional],
         }
     )
     previous = points.iloc[-2:-1][["period", "label", "value", "text"]].reset_index(drop=True)
 
-    # Target steps or expected-range band, one row per month of the window.
-    window = np.arange(start, end + 1)
-    in_force = _with_labels(_targets(targets, indicator_row, str(indicator), window, arrears))
+    # Target steps or expected-range band, one row per point of the axis.
+    window = np.array([m.ordinal for m in months], dtype="int64")
+    in_force = _with_labels(_targets(targets, indicator_row, str(indicator), window, arrears), axis)
     method = _field(indicator_row, "rag_method")
     has_range = in_force["range_lower"].notna() & in_force["range_upper"].notna()
     if method == "range" or (method is None and has_range.any() and in_force["target"].isna().all()):
@@ -376,7 +454,7 @@ def trend_data(
         unit=unit,
         decimals=decimals,
         months=months,
-        points=points[["period", "label", "value", "text", "segment"]],
+        points=points[["period", "label", "value", "text", "segment", "provisional", "note"]],
         latest=latest,
         previous=previous,
         target=target,
@@ -384,6 +462,8 @@ def trend_data(
         comparators=_comparators(benchmarks, indicator_row, str(indicator), comparators, labels, decimals, unit),
         annotations=_annotations(annotations, str(indicator), months),
         gaps=gaps,
+        suppressed=hidden,
+        axis=axis,
     )
 
 
@@ -414,6 +494,12 @@ def describe_trend(data: TrendData) -> str:
     clauses = []
     if len(data.gaps):
         clauses.append("no figures for " + " and ".join(_span(a, b) for a, b in data.gaps))
+    if data.suppressed:
+        labels = [_short(m) for m in data.suppressed]
+        months = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"
+        clauses.append(
+            f"{'the figure' if len(data.suppressed) == 1 else 'figures'} for {months} not shown (small numbers)"
+        )
     if len(data.target):
         changes = data.target.loc[data.target["target"].ne(data.target["target"].shift())]
         if len(changes) == 1:
@@ -429,7 +515,12 @@ def describe_trend(data: TrendData) -> str:
     text = "".join(parts) + "".join(f"; {clause}" for clause in clauses) + "."
     notes = [f" Note for {lab}: {text.rstrip('.')}." for lab, text in data.annotations[["label", "text"]].values]
     axis = axis_note(data, y_domain(data)[0])
-    return text + "".join(notes) + (f" {axis}." if axis else "")
+    notes += [f" {axis}."] if axis else []
+    provisional = data.points.loc[data.points["provisional"].astype(bool)]
+    for lab, note in provisional[["label", "note"]].values:
+        said = f": {str(note).rstrip('.')}" if isinstance(note, str) and note.strip() else ""
+        notes.append(f" The figure for {lab} is provisional (drawn hollow){said}.")
+    return text + "".join(notes)
 
 
 def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series, **options) -> str:
@@ -445,14 +536,17 @@ def trend_description(history: pd.DataFrame, indicator_row: Mapping | pd.Series,
     if data is not None:
         return describe_trend(data)
     name = str(_field(indicator_row, "name") or _field(indicator_row, "indicator") or "Indicator")
-    present, _ = _in_window(history, indicator_row, int(options.get("periods", 24)))
+    periods = int(options.get("periods", 24))
+    present, end = _in_window(history, indicator_row, periods)
+    hidden = _suppressed_months(history, _field(indicator_row, "indicator"), end - periods + 1, end)
+    not_shown = f"; {len(hidden)} figure{'s' if len(hidden) > 1 else ''} not shown (small numbers)" if hidden else ""
     if present.empty:
-        return f"{name}: not enough data to chart (no figures)."
+        return f"{name}: not enough data to chart (no figures{' shown' if hidden else ''}{not_shown})."
     last = present.iloc[-1]
     decimals = int(_number(_field(indicator_row, "decimals")) or 0)
     figure = format_value(last["value"], _field(indicator_row, "unit"), decimals)
-    when = _short(Month.from_ordinal(int(last["ordinal"])))
-    return f"{name}: not enough data to chart (one figure: {figure} in {when})."
+    when = _short(options.get("axis", Axis()).at(int(last["ordinal"])))
+    return f"{name}: not enough data to chart (one figure: {figure} in {when}{not_shown})."
 
 
 # -- drawing --------------------------------------------------------------------------------------
@@ -707,6 +801,7 @@ def trend_chart(
     labels: Mapping[str, str] | None = None,
     width: int | None = None,
     height: int | None = None,
+    axis: Axis = Axis(),
 ) -> alt.LayerChart | None:
     """The trend chart of one indicator, or ``None`` when there are fewer than two figures to draw.
 
@@ -745,6 +840,7 @@ def trend_chart(
         periods=periods,
         comparators=comparators,
         labels=labels,
+        axis=axis,
     )
     if data is None:
         return None
@@ -873,23 +969,35 @@ def _draw_trend(data: TrendData, indicator_row: Mapping | pd.Series, width: int,
         .mark_line(color=theme.SERIES_COLOUR)
         .encode(x=x, y=y, detail=alt.Detail("segment:N"))
     )
+    provisional = data.points["provisional"].astype(bool)
+    if provisional.any():  # final figures filled, provisional ones hollow
+        final = dataset("final-figures", data.points.loc[~provisional], ["period", "label", "value", "text"])
+        hollow = dataset("provisional-figures", data.points.loc[provisional], ["period", "label", "value", "text"])
+        layers.append(
+            alt.Chart(hollow, name="provisional-points")
+            .mark_point(color=theme.SERIES_COLOUR, filled=False, fill="white", size=42, strokeWidth=1.5, opacity=1)
+            .encode(x=x, y=y)
+        )
+    else:
+        final = figures
     layers.append(
-        alt.Chart(figures, name="figures-points")
+        alt.Chart(final, name="figures-points")
         .mark_point(color=theme.SERIES_COLOUR, filled=True, size=36, opacity=1)
         .encode(x=x, y=y)
     )
     latest = data.latest.iloc[0]
     latest_columns = ["period", "label", "value", "rag", "rag_label", "shape", "colour", "text"]
     latest_data = dataset("latest", data.latest, latest_columns)
+    hollow_latest = bool(latest.get("provisional"))
     layers.append(
         alt.Chart(latest_data, name="latest-point")
         .mark_point(
             shape=latest["shape"],
-            fill=latest["colour"],
+            fill="white" if hollow_latest else latest["colour"],
             filled=True,
             size=190,
-            stroke=theme.MARKER_OUTLINE,
-            strokeWidth=1.25,
+            stroke=latest["colour"] if hollow_latest else theme.MARKER_OUTLINE,
+            strokeWidth=2.5 if hollow_latest else 1.25,
             opacity=1,
         )
         .encode(x=x, y=y)

@@ -328,3 +328,58 @@ def test_the_latest_label_keeps_clear_of_the_reference_labels():
 
 def test_text_width_is_generous_enough_for_the_widest_labels():
     assert text_width("Good/Outstanding SN 2021-22: 61.2", 11) > 200
+
+
+# -- quarters and provisional figures -----------------------------------------------------------------------------
+def test_a_quarterly_axis_has_a_point_a_quarter_labelled_by_the_quarter():
+    from cpblib.present.charts import Axis
+
+    history = pd.DataFrame({"period": ["2019-06", "2019-09", "2019-12", "2020-03"], "value": [62.0, 63.1, 63.9, 64.5]})
+    row = {"indicator": "x", "name": "Rate", "unit": "rate_per_10000", "decimals": 1, "frequency": "quarterly",
+           "period": "2020-03", "rag": "amber"}  # fmt: skip
+    data = trend_data(history, row, axis=Axis(3))
+    assert data.labels == ["Q1 2019/20", "Q2 2019/20", "Q3 2019/20", "Q4 2019/20"]
+    assert data.points["segment"].tolist() == [0, 0, 0, 0] and not data.gaps
+    text = trend_description(history, row, axis=Axis(3))
+    assert text.startswith("Rate from Q1 2019/20 to Q4 2019/20: 64.5 in Q4 2019/20 (Amber), up from 63.9 in Q3 2019/20")
+    spec = chart_spec(trend_chart(history, row, axis=Axis(3)))
+    assert layers(spec)["figures-line"]["encoding"]["x"]["axis"]["values"][-1] == "Q4 2019/20"
+
+
+def test_a_missing_quarter_breaks_the_line_and_is_named():
+    from cpblib.present.charts import Axis
+
+    history = pd.DataFrame({"period": ["2019-06", "2019-09", "2020-03"], "value": [62.0, 63.1, 64.5]})
+    row = {"indicator": "x", "name": "Rate", "unit": "count", "decimals": 0, "frequency": "quarterly"}
+    data = trend_data(history, row, axis=Axis(3))
+    assert data.points["segment"].tolist() == [0, 0, 1]
+    assert "no figures for Q3 2019/20" in trend_description(history, row, axis=Axis(3))
+
+
+def test_a_provisional_figure_is_drawn_hollow_and_its_note_is_in_the_text_alternative():
+    history = pd.DataFrame(
+        {
+            "period": ["2023-01", "2023-02", "2023-03"],
+            "value": [56.0, 56.5, 58.0],
+            "provisional": [False, False, True],
+            "note": [None, None, "Until the returns are checked."],
+        }
+    )
+    row = {"indicator": "eet", "name": "EET", "unit": "percent", "decimals": 1, "rag": "green", "period": "2023-03"}
+    chart = trend_chart(history, row)
+    spec = chart_spec(chart)
+    hollow = layers(spec)["provisional-points"]
+    assert [p["period"] for p in dataset(spec, hollow)] == ["2023-03"]
+    assert hollow["mark"]["filled"] is False
+    assert [p["period"] for p in dataset(spec, layers(spec)["figures-points"])] == ["2023-01", "2023-02"]
+    assert layers(spec)["latest-point"]["mark"]["fill"] == "white"
+    assert describe(chart).endswith(
+        "The figure for Mar 23 is provisional (drawn hollow): Until the returns are checked."
+    )
+
+
+def test_a_chart_without_provisional_figures_is_drawn_as_before():
+    history = pd.DataFrame({"period": ["2023-02", "2023-03"], "value": [56.5, 58.0]})
+    spec = chart_spec(trend_chart(history, {"indicator": "eet", "name": "EET", "unit": "percent", "decimals": 1}))
+    assert "provisional-points" not in layers(spec)
+    assert "provisional" not in describe(trend_chart(history, {"indicator": "eet", "name": "EET"}))

@@ -1,0 +1,70 @@
+"""The PDF's second process: stopped with its pandoc processes and its temporary folder when a render is
+abandoned (a failure elsewhere, Ctrl-C, a stop signal)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cpblib.config import ProjectConfig
+from cpblib.publish._typeset import PdfProcess
+
+CONFIG = ProjectConfig.model_validate({"authority": {"name": "Testshire Council", "la_code": "999"}})
+PROC = Path("/proc")
+
+
+def _group(pgid: int) -> list[str]:
+    """Names of the processes in process group ``pgid`` (Linux)."""
+    names = []
+    for stat in PROC.glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if rest[0] != "Z" and int(rest[2]) == pgid:
+            names.append(name)
+    return names
+
+
+def _wait(condition, seconds: float = 60.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(not PROC.is_dir(), reason="reads the process table from /proc")
+def test_closing_a_busy_pdf_process_stops_its_group_and_removes_its_temporary_folder(tmp_path):
+    build = tmp_path / "_build" / "2023-03"
+    build.mkdir(parents=True)
+    text = "\n\n".join(f"Paragraph {n} with some words to typeset, *emphasis* and `code`." for n in range(3000))
+    for name in ("summary", "appendix", "data-quality"):
+        cells = [nbformat.v4.new_markdown_cell(f"# {name.title()}\n\n{text}")]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), str(build / f"{name}.ipynb"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    side = PdfProcess()
+    pid = side._process.pid
+    side.typeset(build, tmp_path / "pack.pdf", "2023-03", config=CONFIG, scratch=scratch)
+    assert _wait(lambda: any(scratch.iterdir())), "the PDF process never started its work"
+    _wait(lambda: "pandoc" in _group(pid), seconds=20)  # best effort: stop it while pandoc runs
+    side.close()
+    assert _wait(lambda: not _group(pid), seconds=5), _group(pid)
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_the_pdf_process_leaves_the_terminal_process_group():
+    """Ctrl-C reaches cpb alone; cpb then stops the PDF's process as above."""
+    side = PdfProcess()
+    try:
+        assert os.getpgid(side._process.pid) == side._process.pid != os.getpgid(0)
+    finally:
+        side.close()

@@ -1,0 +1,56 @@
+"""``publish_month``'s outcomes for failures a user can cause: each one line in the log and an exit code."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+from cpblib import workflow
+from cpblib.build import log_file, scratch_root
+from cpblib.month import Month
+from cpblib.project import Project
+from cpblib.publish import Outcome
+
+
+@pytest.fixture
+def run(mini_project):
+    return workflow.Run(Project.open(mini_project), Month(2023, 1), engine="builtin")
+
+
+@pytest.mark.parametrize(
+    "fault, outcome, words",
+    [
+        (KeyboardInterrupt(), Outcome.INTERRUPTED, "interrupted before the pack was published"),
+        (PermissionError(errno.EACCES, "Permission denied", "/p/_build/x"), Outcome.BAD_INPUT, "read-only"),
+        (OSError(errno.ENOSPC, "No space left on device"), Outcome.RENDER_FAILED, "the disk is full"),
+    ],
+)
+def test_a_failed_or_interrupted_render_is_one_logged_line_and_an_exit_code(run, monkeypatch, fault, outcome, words):
+    def build_month(*args, **kwargs):
+        scratch_root(run.project).mkdir(parents=True, exist_ok=True)  # what a render in progress has made
+        raise fault
+
+    monkeypatch.setattr(workflow, "build_month", build_month)
+    result, line = workflow.publish_month(run)
+    assert result is outcome and words in line
+    assert log_file(run.project).read_text(encoding="utf-8").splitlines()[-1] == line
+    assert f"exit={int(outcome)} NOT PUBLISHED" in line
+    assert not scratch_root(run.project).exists()
+
+
+def test_a_render_clears_what_a_killed_render_left_in_the_scratch_folder(run, monkeypatch):
+    leftover = scratch_root(run.project) / "cpb-pdf-killed"
+    leftover.mkdir(parents=True)
+    (leftover / "body.typ").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(workflow, "build_month", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    workflow.publish_month(run)
+    assert not leftover.exists()
+
+
+def test_a_log_that_cannot_be_written_still_gives_the_line(run, monkeypatch):
+    log_file(run.project).parent.mkdir(parents=True, exist_ok=True)
+    log_file(run.project).mkdir()  # a folder where the log should be: appending fails
+    monkeypatch.setattr(workflow, "build_month", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    outcome, line = workflow.publish_month(run)
+    assert outcome is Outcome.INTERRUPTED and "not written to render.log" in line
