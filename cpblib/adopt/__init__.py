@@ -8,6 +8,7 @@
 
 from ._mapping import Mapping, MappingError, parse_mapping, read_mapping
 from ._scorecard import Placement, Unplaced, place_cells
+from ._starter import starter_catalogue, starter_choices, starter_text
 from ._write import ImportResult, import_scorecard
 
 __all__ = [
@@ -20,4 +21,7 @@ __all__ = [
     "parse_mapping",
     "place_cells",
     "read_mapping",
+    "starter_catalogue",
+    "starter_choices",
+    "starter_text",
 ]
