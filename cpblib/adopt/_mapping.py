@@ -83,6 +83,13 @@ class Periods(_Strict):
     columns: Literal["auto"] | list[str] = "auto"
     read_as: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _auto_or_list(cls, value: object) -> object:
+        if not (value == "auto" or isinstance(value, list)):
+            raise ValueError('write "auto" (every header that reads as a period) or a list of column headers')
+        return value
+
 
 class Defaults(_Strict):
     """What a new indicator gets when its row does not say."""
@@ -225,7 +232,8 @@ def parse_mapping(text: str, source: str) -> Mapping:
         return Mapping.model_validate(data)
     except ValidationError as exc:
         item = exc.errors()[0]
-        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item["loc"]).lstrip(".") or "(top level)"
+        parts = [p for p in item["loc"] if isinstance(p, int) or "[" not in p]  # not pydantic's union member tags
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".") or "(top level)"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; docs/adopting.md lists the keys a mapping takes)"

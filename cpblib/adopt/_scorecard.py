@@ -222,6 +222,10 @@ def place_cells(
             for header in others:
                 leave(row, header, cells[header], "the row names no indicator")
             continue
+        if looks_like_formula(name):
+            for header, text in cells.items():
+                leave(row, header, text, f"the row's indicator name is not usable: {cell_problem(name)}")
+            continue
         found = lookup.get(normalise_name(name))
         if not others and found is None:  # a section heading, such as "Health"
             headings.append((row, name))
@@ -229,10 +233,6 @@ def place_cells(
                 domain = name
             else:
                 leave(row, name_column, name, "a name with nothing beside it: taken as a heading, not an indicator")
-            continue
-        if looks_like_formula(name):
-            for header, text in cells.items():
-                leave(row, header, text, f"the row's indicator name is not usable: {cell_problem(name)}")
             continue
         if isinstance(found, tuple):
             for header, text in cells.items():

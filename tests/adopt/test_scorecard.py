@@ -1,0 +1,110 @@
+"""Placing a scorecard's cells (pure): what each kind of cell becomes, and why a cell is left."""
+
+import pandas as pd
+import pytest
+
+from cpblib.adopt import MappingError, parse_mapping, place_cells
+from cpblib.config import Calendar
+from cpblib.inputs.catalogue import INDICATOR_COLUMNS, validate_indicators
+from cpblib.inputs.files import Table
+from cpblib.inputs.load import empty_table
+
+MAPPING = """
+[columns]
+indicator = "Name"
+polarity = "Good is"
+target = "Target"
+range_lower = "Low"
+range_upper = "High"
+"""
+
+
+def _table(rows: list[list[object]], headers=("Name", "Good is", "Q3 2022/23", "Q4 2022/23", "Target", "Low", "High")):
+    frame = pd.DataFrame(rows, columns=list(headers), dtype=object)
+    return Table("card.csv", frame, tuple(range(2, 2 + len(rows))))
+
+
+def _place(rows, mapping=MAPPING, catalogue=None, **kw):
+    return place_cells(
+        _table(rows, **kw),
+        parse_mapping(mapping, "m.toml"),
+        "m.toml",
+        empty_table(INDICATOR_COLUMNS) if catalogue is None else catalogue,
+        Calendar(cadence="quarterly"),
+    )
+
+
+def _why(placement) -> dict[tuple[int, str], str]:
+    return {(u.row, u.column): u.why for u in placement.unplaced}
+
+
+def test_heading_rows_become_pages():
+    placed = _place([["Health", None, None, None, None, None, None], ["Checks", "High", "80", "82", None, None, None]])
+    assert placed.headings == ((2, "Health"),)
+    assert placed.indicators.loc[0, ["indicator", "domain", "frequency"]].tolist() == ["checks", "Health", "quarterly"]
+    assert str(placed.month) == "2023-03" and placed.month.key == "2022-23-Q4"
+
+
+def test_a_target_needs_a_polarity_and_a_range_needs_both_ends():
+    placed = _place(
+        [
+            ["No way", None, "1", "2", "5", None, None],
+            ["Half range", "Low", "1", "2", None, "3", None],
+            ["Both", "Low", "1", "2", "4", "3", "5"],
+        ]
+    )
+    why = _why(placed)
+    assert "needs a polarity" in why[(2, "Target")]
+    assert "needs both ends" in why[(3, "Low")]
+    assert "rated against the range" in why[(4, "Target")]
+    assert placed.indicators["rag_method"].tolist() == ["none", "none", "range"]
+    assert placed.targets[["indicator", "range_lower", "range_upper"]].values.tolist() == [["both", "3", "5"]]
+
+
+def test_words_polarity_and_formulas_are_listed_not_written():
+    placed = _place(
+        [
+            ["=HYPERLINK(1)", "High", "1", "2", None, None, None],
+            ["Visits", "Sideways", "1", "=A1", "tbc", None, None],
+        ]
+    )
+    why = _why(placed)
+    assert "not usable" in why[(2, "Name")] and "formula" in why[(2, "Q3 2022/23")]
+    assert "not a polarity" in why[(3, "Good is")]
+    assert "formula" in why[(3, "Q4 2022/23")]
+    assert "not a number" in why[(3, "Target")]
+    assert placed.indicators["indicator"].tolist() == ["visits"]
+    assert placed.figures["value"].tolist() == ["1"]
+
+
+def test_a_known_indicator_keeps_its_catalogue_row():
+    catalogue = validate_indicators(
+        pd.DataFrame(
+            {
+                "indicator": ["cla"],
+                "name": ["Children looked after"],
+                "domain": ["Profile"],
+                "unit": ["count"],
+                "polarity": ["none"],
+                "decimals": ["0"],
+                "frequency": ["quarterly"],
+                "period_type": ["snapshot"],
+                "rag_method": ["none"],
+                "aliases": ["CLA"],
+            }
+        )
+    )
+    placed = _place([["cla", "Low", "200", "210", "190", None, None]], catalogue=catalogue)
+    assert placed.matched == (("cla", "cla"),)
+    assert placed.indicators.empty
+    why = _why(placed)
+    assert "description is kept" in why[(2, "Good is")]
+    assert "rag_method 'none'" in why[(2, "Target")]
+    assert placed.figures["indicator"].tolist() == ["cla", "cla"]
+
+
+def test_a_scorecard_without_periods_or_with_a_missing_column_is_the_mappings_mistake():
+    with pytest.raises(MappingError, match="no column of card.csv reads as a period"):
+        _place([["A", "1"]], mapping='[columns]\nindicator = "Name"\n', headers=("Name", "Comment"))
+    with pytest.raises(MappingError, match=r"key 'columns.target': no column 'Target' in the scorecard"):
+        _place([["A", "High", "1"]], headers=("Name", "Good is", "Q4 2022/23"))
