@@ -54,6 +54,7 @@ class Columns(_Strict):
     """Which header of the scorecard holds what, one indicator a row. Only ``indicator`` is required."""
 
     indicator: str = Field(description="The indicator's name as the scorecard prints it")
+    alias: str | None = Field(default=None, description="Another name or the council's own reference for it")
     domain: str | None = Field(default=None, description="The page of the pack (else [defaults] domain)")
     unit: str | None = Field(default=None, description="The unit, in the words of [units]")
     polarity: str | None = Field(default=None, description="Which way is better, in the words of [polarity]")
@@ -113,6 +114,33 @@ class Defaults(_Strict):
         return self
 
 
+class Indicator(_Strict):
+    """What a scorecard says of one indicator by its look alone, written in the mapping under its name:
+    ``[indicators."CLA rate per 10,000"] unit = "rate_per_10000"``. Wins over the row's cells and the defaults."""
+
+    unit: str | None = None
+    polarity: str | None = None
+    domain: str | None = None
+    decimals: int | None = Field(default=None, ge=0, le=6)
+    frequency: str | None = None
+    period_type: str | None = None
+    year_type: str | None = None
+    definition: str | None = None
+    dfe_ref: str | None = None
+
+    @model_validator(mode="after")
+    def _codes(self) -> Indicator:
+        for key in ("unit", "polarity", "frequency", "period_type", "year_type"):
+            value = getattr(self, key)
+            if value is not None and value not in allowed(key):
+                raise ValueError(f"{key}: {value!r} is not one of {', '.join(allowed(key))}")
+        return self
+
+    def given(self) -> dict[str, str]:
+        """The keys set, as catalogue text."""
+        return {k: str(v) for k, v in self.model_dump().items() if v is not None}
+
+
 class Targets(_Strict):
     """The month the scorecard's targets and ranges apply from, and where they were set."""
 
@@ -164,6 +192,7 @@ class Mapping(_Strict):
     defaults: Defaults = Defaults()
     targets: Targets = Targets()
     benchmarks: list[Benchmark] = Field(default_factory=list)
+    indicators: dict[str, Indicator] = Field(default_factory=dict)
 
     @field_validator("polarity")
     @classmethod
@@ -184,6 +213,11 @@ class Mapping(_Strict):
             except MonthError as exc:
                 raise ValueError(str(exc)) from None
         return value
+
+    def about(self, name: str) -> dict[str, str]:
+        """What ``[indicators]`` says of the indicator named ``name`` (case and spacing ignored)."""
+        key = normalise_name(name)
+        return next((i.given() for n, i in self.indicators.items() if normalise_name(n) == key), {})
 
     def polarity_code(self, text: object) -> str | None:
         """The polarity a cell's words name (the codes, cpb's labels and the mapping's words), or None."""

@@ -45,7 +45,7 @@ FREQUENCY_OF_MONTHS = {1: "monthly", 3: "quarterly", 12: "annual"}
 DECIMALS = {"count": 0, "percent": 1, "rate_per_10000": 1, "days": 0, "score": 1, "ratio": 2, "percent_change": 1}
 """Decimal places shown for a new indicator of each unit when the scorecard does not say."""
 
-DESCRIBING = ("domain", "unit", "polarity", "decimals", "definition", "dfe_ref")
+DESCRIBING = ("alias", "domain", "unit", "polarity", "decimals", "definition", "dfe_ref")
 """Roles that describe an indicator: used for a new one, kept as the catalogue has them for a known one."""
 
 EXTRACT_COLUMNS = ("indicator", "period", "value", "note", "provisional")
@@ -87,6 +87,26 @@ class Placement:
     figures: pd.DataFrame
     unplaced: tuple[Unplaced, ...]
     headings: tuple[tuple[int, str], ...] = field(default=())
+
+
+UNIT_WORDS: tuple[tuple[str, str], ...] = (
+    (r"per 10,?000|per 10k\b", "rate_per_10000"),
+    (r"^%|%$|\bpercent|\bpercentage\b|\(%\)", "percent"),
+    (r"\bdays\b", "days"),
+)
+"""Words in an indicator's name that say its unit, when no cell or mapping key does (first match wins)."""
+
+
+def unit_from_name(name: str) -> str | None:
+    """The unit an indicator's name gives away, or None.
+
+    >>> [unit_from_name(n) for n in ("CLA rate per 10,000", "% care leavers in EET", "Average days to adoption",
+    ...                               "Number of children looked after")]
+    ['rate_per_10000', 'percent', 'days', None]
+    """
+    import re
+
+    return next((unit for words, unit in UNIT_WORDS if re.search(words, name, flags=re.IGNORECASE)), None)
 
 
 def _number_text(value: float) -> str:
@@ -141,6 +161,27 @@ def period_columns(
             raise MappingError(mapping_file, key, f"columns {twin.header!r} and {header!r} are both {period.label}")
         found.append(PeriodColumn(header, text, period, PROVISIONAL_MARK.search(header) is not None))
     return sorted(found, key=lambda p: (p.period.end, p.period.months))
+
+
+def unnamed_column_why(header: str, calendar: Calendar = Calendar()) -> str:
+    """Why a cell of a column the mapping does not name is left; for a header with figures in it, what to write
+    if the column holds a period's figures.
+
+    >>> unnamed_column_why("RAG")
+    'the mapping does not name this column'
+    >>> unnamed_column_why("Q1 23/24")
+    "the mapping does not name this column; if it holds a period's figures, give the period in [periods.read_as] (cpb does not read 'Q1 23/24' as one)"
+    """
+    import re
+
+    why = "the mapping does not name this column"
+    if not re.search(r"\d", header):
+        return why
+    try:
+        Period.parse(PROVISIONAL_MARK.sub("", header), financial_year_start=calendar.financial_year_start)
+    except MonthError:
+        return f"{why}; if it holds a period's figures, give the period in [periods.read_as] (cpb does not read {show(header)} as one)"
+    return f"{why}: it is a period, but not one of the mapping's [periods] columns"
 
 
 def _roles(headers: list[str], mapping: Mapping, mapping_file: str) -> dict[str, str]:
@@ -226,7 +267,8 @@ def place_cells(
             for header, text in cells.items():
                 leave(row, header, text, f"the row's indicator name is not usable: {cell_problem(name)}")
             continue
-        found = lookup.get(normalise_name(name))
+        alias = " ".join(str(cells.get(mapping.columns.alias or "", "")).replace("|", "/").split())
+        found = lookup.get(normalise_name(name)) or (lookup.get(normalise_name(alias)) if alias else None)
         if not others and found is None:  # a section heading, such as "Health"
             headings.append((row, name))
             if mapping.columns.domain is None:
@@ -296,13 +338,15 @@ def place_cells(
             matched.append((name, slug))
             unit, method = known_units[slug], known_methods[slug]
             for header in others:
+                if roles.get(header) == "alias" and lookup.get(normalise_name(alias)) == slug:
+                    continue  # the catalogue knows it by this name too
                 if roles.get(header) in DESCRIBING:
                     leave(row, header, cells[header], f"{slug} is in the catalogue already: its description is kept")
             polarity = None
         else:
             slug = _unique_slug(name, slugs)
-            described = _describe(row, cells, mapping, roles, leave)
-            unit = described.get("unit") or ("percent" if percent else mapping.defaults.unit)
+            described = {**_describe(row, cells, mapping, roles, leave), **mapping.about(name)}
+            unit = described.get("unit") or ("percent" if percent else unit_from_name(name) or mapping.defaults.unit)
             polarity = described.get("polarity") or mapping.defaults.polarity
             shortest = min((f["_months"] for f in placed), default=min(p.period.months for p in periods))
             method = "none"
@@ -314,13 +358,16 @@ def place_cells(
                     "unit": unit,
                     "polarity": polarity,
                     "decimals": described.get("decimals") or str(DECIMALS.get(unit, 1)),
-                    "frequency": mapping.defaults.frequency or FREQUENCY_OF_MONTHS[shortest],
-                    "period_type": mapping.defaults.period_type,
+                    "frequency": described.get("frequency")
+                    or mapping.defaults.frequency
+                    or FREQUENCY_OF_MONTHS[shortest],
+                    "period_type": described.get("period_type") or mapping.defaults.period_type,
+                    "year_type": described.get("year_type"),
                     "rag_method": "none",
                     "dfe_ref": described.get("dfe_ref"),
                     "definition": described.get("definition"),
                     "source_system": mapping.defaults.source_system,
-                    "aliases": None,
+                    "aliases": None if alias in ("", name) or looks_like_formula(alias) else alias,
                     "source_row": row,
                     "source_column": name_column,
                 }
@@ -406,7 +453,7 @@ def place_cells(
         # -- everything else -----------------------------------------------------------------------
         for header in others:
             if header not in roles and header not in by_header:
-                leave(row, header, cells[header], "the mapping does not name this column")
+                leave(row, header, cells[header], unnamed_column_why(header, calendar))
 
     return Placement(
         file=table.file,

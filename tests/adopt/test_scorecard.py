@@ -108,3 +108,44 @@ def test_a_scorecard_without_periods_or_with_a_missing_column_is_the_mappings_mi
         _place([["A", "1"]], mapping='[columns]\nindicator = "Name"\n', headers=("Name", "Comment"))
     with pytest.raises(MappingError, match=r"key 'columns.target': no column 'Target' in the scorecard"):
         _place([["A", "High", "1"]], headers=("Name", "Good is", "Q4 2022/23"))
+
+
+def test_a_reference_column_becomes_an_alias_and_matches_the_catalogue_by_it():
+    mapping = '[columns]\nindicator = "Name"\nalias = "Ref"\n'
+    headers = ("Ref", "Name", "Q4 2022/23")
+    placed = _place([["CLA1", "Children looked after", "200"]], mapping=mapping, headers=headers)
+    assert placed.indicators.loc[0, "aliases"] == "CLA1" and not placed.unplaced
+    catalogue = validate_indicators(
+        placed.indicators.drop(columns=["source_row", "source_column"])
+    )
+    again = _place([["CLA1", "Looked after children", "210"]], mapping=mapping, headers=headers, catalogue=catalogue)
+    assert again.matched == (("Looked after children", "children-looked-after"),) and not again.unplaced
+
+
+def test_the_mapping_says_what_a_row_cannot_and_a_name_gives_its_unit_away():
+    mapping = (
+        '[columns]\nindicator = "Name"\n[indicators."Caseload"]\nunit = "ratio"\nfrequency = "annual"\n'
+        'domain = "Workforce"\ndecimals = 2\n'
+    )
+    headers = ("Name", "Q4 2022/23")
+    placed = _place(
+        [["Caseload", "16.5"], ["CLA rate per 10,000", "61.2"], ["% visits on time", "88"]],
+        mapping=mapping,
+        headers=headers,
+    )
+    rows = placed.indicators.set_index("indicator")
+    assert rows.loc["caseload", ["unit", "frequency", "domain", "decimals"]].tolist() == [
+        "ratio",
+        "annual",
+        "Workforce",
+        "2",
+    ]
+    assert rows.loc["cla-rate-per-10-000", "unit"] == "rate_per_10000"
+    assert rows.loc["visits-on-time", "unit"] == "percent"
+
+
+def test_a_header_that_is_no_period_says_how_to_name_one():
+    placed = _place(
+        [["A", "1", "2"]], mapping='[columns]\nindicator = "Name"\n', headers=("Name", "Q4 2022/23", "Q1 23/24")
+    )
+    assert "give the period in [periods.read_as]" in _why(placed)[(2, "Q1 23/24")]
