@@ -87,6 +87,7 @@ class Placement:
     figures: pd.DataFrame
     unplaced: tuple[Unplaced, ...]
     headings: tuple[tuple[int, str], ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
 
 UNIT_WORDS: tuple[tuple[str, str], ...] = (
@@ -455,6 +456,7 @@ def place_cells(
             if header not in roles and header not in by_header:
                 leave(row, header, cells[header], unnamed_column_why(header, calendar))
 
+    warnings = fraction_warnings(figures, {**known_units, **{r["indicator"]: r["unit"] for r in new_rows}})
     return Placement(
         file=table.file,
         sheet=sheet,
@@ -472,6 +474,30 @@ def place_cells(
         ),
         unplaced=tuple(sorted(unplaced, key=lambda u: (u.row, headers.index(u.column)))),
         headings=tuple(headings),
+        warnings=warnings,
+    )
+
+
+def fraction_warnings(figures: list[dict[str, object]], units: dict[str, str]) -> tuple[str, ...]:
+    """A warning for each percentage whose every figure lies between 0 and 1: most likely a share typed as a
+    fraction (0.91 for 91%), which would be read as 0.91%.
+
+    >>> fraction_warnings([{"indicator": "eet", "value": "0.55"}, {"indicator": "eet", "value": "0.6"}],
+    ...                   {"eet": "percent"})
+    ('eet: every figure is between 0 and 1, so 0.55 is read as 0.55%; if the scorecard holds fractions (0.91 for 91%), show them as percentages in the workbook or multiply them by 100',)
+    """
+    by_indicator: dict[str, list[tuple[str, float]]] = {}
+    for figure in figures:
+        if units.get(str(figure["indicator"])) != "percent":
+            continue
+        read = parse_cells(pd.Series([PROVISIONAL_MARK.sub("", str(figure["value"]))], dtype=object)).iloc[0]
+        if pd.notna(read["value"]):
+            by_indicator.setdefault(str(figure["indicator"]), []).append((str(figure["value"]), read["value"]))
+    return tuple(
+        f"{slug}: every figure is between 0 and 1, so {values[0][0]} is read as {values[0][0]}%; if the scorecard "
+        "holds fractions (0.91 for 91%), show them as percentages in the workbook or multiply them by 100"
+        for slug, values in by_indicator.items()
+        if all(0 < v < 1 for _, v in values) and not any(text.endswith("%") for text, _ in values)
     )
 
 

@@ -73,6 +73,8 @@ def scorecard(
         console.print(
             f"  Rows taken as headings: {', '.join(f'{r} ({escape(t)})' for r, t in placed.headings)}", highlight=False
         )
+    for warning in placed.warnings:
+        console.print(f"  [bold yellow]Check:[/] {escape(warning)}", highlight=False)
     if placed.unplaced:
         table = Table(title=f"{len(placed.unplaced)} cell(s) not placed", title_justify="left")
         for column in ("Sheet", "Row", "Column", "Text", "Why"):

@@ -115,9 +115,7 @@ def test_a_reference_column_becomes_an_alias_and_matches_the_catalogue_by_it():
     headers = ("Ref", "Name", "Q4 2022/23")
     placed = _place([["CLA1", "Children looked after", "200"]], mapping=mapping, headers=headers)
     assert placed.indicators.loc[0, "aliases"] == "CLA1" and not placed.unplaced
-    catalogue = validate_indicators(
-        placed.indicators.drop(columns=["source_row", "source_column"])
-    )
+    catalogue = validate_indicators(placed.indicators.drop(columns=["source_row", "source_column"]))
     again = _place([["CLA1", "Looked after children", "210"]], mapping=mapping, headers=headers, catalogue=catalogue)
     assert again.matched == (("Looked after children", "children-looked-after"),) and not again.unplaced
 
@@ -149,3 +147,10 @@ def test_a_header_that_is_no_period_says_how_to_name_one():
         [["A", "1", "2"]], mapping='[columns]\nindicator = "Name"\n', headers=("Name", "Q4 2022/23", "Q1 23/24")
     )
     assert "give the period in [periods.read_as]" in _why(placed)[(2, "Q1 23/24")]
+
+
+def test_a_percentage_typed_as_a_fraction_is_pointed_out():
+    mapping = '[columns]\nindicator = "Name"\n'
+    headers = ("Name", "Q3 2022/23", "Q4 2022/23")
+    placed = _place([["% in EET", "0.55", "0.6"], ["% in touch", "0.9", "91"]], mapping=mapping, headers=headers)
+    assert len(placed.warnings) == 1 and placed.warnings[0].startswith("in-eet: every figure is between 0 and 1")
