@@ -168,7 +168,8 @@ def _merge(
         if can_append:
             body = _utf8(original)
             tail = _csv_text(header, [[r.get(c) for c in header] for r in appended]).split("\n", 1)[1]
-            text = body + ("" if body.endswith("\n") or not body else "\n") + tail
+            tail = tail.replace("\n", "\r\n") if "\r\n" in body else tail  # the file's own line endings
+            text = body + ("" if body.endswith("\n") or not body else "\r\n" if "\r\n" in body else "\n") + tail
         else:
             text = _csv_text(header, combined.to_numpy().tolist())
     return Merged(name, path, text, tuple(added), tuple(left), tuple(replaced)), combined, rows, located

@@ -273,3 +273,12 @@ def test_the_command_refuses_a_bad_mapping_with_one_line_and_exit_code_1(tmp_pat
     )
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == ["error: map.toml, key 'columns.indicator': required key is missing"]
+
+
+def test_rows_are_appended_to_a_catalogue_in_its_own_line_endings(mini_project):
+    path = mini_project / "data" / "indicators.csv"
+    before = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    path.write_bytes(before)
+    import_scorecard(Project.open(mini_project), DATA / "scorecard.csv", DATA / "mapping.toml")
+    after = path.read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == after.count(b"\r\n") == before.count(b"\n") + 4
