@@ -22,12 +22,10 @@ from ..config import Calendar
 from ..inputs.catalogue import INDICATOR_COLUMNS, SLUG
 from ..inputs.extract import (
     PROVISIONAL_MARK,
-    CellError,
     cell_problem,
     indicator_lookup,
     looks_like_formula,
     normalise_name,
-    parse_cell,
     parse_cells,
     show,
     words_only,
@@ -254,6 +252,10 @@ def place_cells(
     def leave(row: int, header: str, text: object, why: str) -> None:
         unplaced.append(Unplaced(sheet, row, header, str(text), why))
 
+    aim_headers = [getattr(mapping.columns, r) for r in ("target", "range_lower", "range_upper")]
+    reads = {p.header: _read_column(table.frame[p.header], unmark=True) for p in periods}
+    reads |= {h: _read_column(table.frame[h]) for h in [*aim_headers, *(b.column for b in mapping.benchmarks)] if h}
+
     for position, row in enumerate(table.rows):
         cells = {h: c for h, c in zip(headers, table.frame.iloc[position].tolist()) if _filled(c)}
         if not cells:
@@ -295,13 +297,11 @@ def place_cells(
             column = by_header.get(header)
             if column is None:
                 continue
-            text = cells[header]
-            bare = PROVISIONAL_MARK.sub("", text)
-            read = parse_cells(pd.Series([bare], dtype=object)).iloc[0]
-            if not read["ok"] and not words_only(pd.Series([bare], dtype=object)).iloc[0]:
-                leave(row, header, text, f"not a figure: {cell_problem(bare)}")
+            text, read = cells[header], reads[header][position]
+            if not read.ok and not read.words:
+                leave(row, header, text, f"not a figure: {cell_problem(PROVISIONAL_MARK.sub('', text).strip())}")
                 continue
-            percent = percent or bool(read["percent_sign"])
+            percent = percent or read.percent
             placed.append(
                 {
                     "period": column.text,
@@ -310,6 +310,7 @@ def place_cells(
                     "provisional": "yes" if column.provisional else None,
                     "source_row": row,
                     "source_column": header,
+                    "_number": read.value,
                     "_end": column.period.end,
                     "_months": column.period.months,
                 }
@@ -381,15 +382,14 @@ def place_cells(
             header = getattr(mapping.columns, role)
             if header is None or header not in cells:
                 continue
-            try:
-                value, reason = parse_cell(cells[header])
-            except CellError as exc:
-                leave(row, header, cells[header], f"not a number: {exc}")
+            read = reads[header][position]
+            if not read.ok:
+                leave(row, header, cells[header], f"not a number: {cell_problem(cells[header].strip())}")
                 continue
-            if value is None:
-                leave(row, header, cells[header], f"no figure ({reason}): nothing to rate against")
+            if read.value is None:
+                leave(row, header, cells[header], f"no figure ({read.reason}): nothing to rate against")
                 continue
-            aims[role] = (header, value)
+            aims[role] = (header, read.value)
         ends = [r for r in ("range_lower", "range_upper") if r in aims]
         if len(ends) == 1:
             header, value = aims.pop(ends[0])
@@ -429,15 +429,14 @@ def place_cells(
         for index, bench in enumerate(mapping.benchmarks):
             if bench.column not in cells:
                 continue
-            text = cells[bench.column]
-            try:
-                value, reason = parse_cell(text)
-            except CellError as exc:
-                leave(row, bench.column, text, f"not a number: {exc}")
+            text, read = cells[bench.column], reads[bench.column][position]
+            if not read.ok:
+                leave(row, bench.column, text, f"not a number: {cell_problem(text.strip())}")
                 continue
-            if value is None:
-                leave(row, bench.column, text, f"no figure ({reason}): benchmarks are figures")
+            if read.value is None:
+                leave(row, bench.column, text, f"no figure ({read.reason}): benchmarks are figures")
                 continue
+            value = read.value
             benchmarks.append(
                 {
                     "indicator": slug,
@@ -478,21 +477,46 @@ def place_cells(
     )
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A cell read as cpb reads a figure: its value (None when missing or unread), the missing-value reason,
+    whether it read at all, whether it had a % sign, and whether it is words and no figure."""
+
+    value: float | None
+    reason: str | None
+    ok: bool
+    percent: bool
+    words: bool
+
+
+def _read_column(texts: pd.Series, unmark: bool = False) -> list[_Read]:
+    """Every cell of a column read at once (``unmark``: without a provisional mark such as ``(p)``).
+
+    >>> [(r.value, r.ok, r.words) for r in _read_column(pd.Series(["58.0 (p)", "tbc", "about 6"]), unmark=True)]
+    [(58.0, True, False), (None, False, True), (None, False, False)]
+    """
+    bare = texts.astype(object).map(lambda t: PROVISIONAL_MARK.sub("", t) if unmark and isinstance(t, str) else t)
+    read, words = parse_cells(bare), words_only(bare)
+    return [
+        _Read(None if pd.isna(v) else float(v), r, bool(o), bool(p), bool(w))
+        for v, r, o, p, w in zip(read["value"], read["missing_reason"], read["ok"], read["percent_sign"], words)
+    ]
+
+
 def fraction_warnings(figures: list[dict[str, object]], units: dict[str, str]) -> tuple[str, ...]:
     """A warning for each percentage whose every figure lies between 0 and 1: most likely a share typed as a
     fraction (0.91 for 91%), which would be read as 0.91%.
 
-    >>> fraction_warnings([{"indicator": "eet", "value": "0.55"}, {"indicator": "eet", "value": "0.6"}],
-    ...                   {"eet": "percent"})
+    >>> fraction_warnings([{"indicator": "eet", "value": "0.55", "_number": 0.55},
+    ...                    {"indicator": "eet", "value": "0.6", "_number": 0.6}], {"eet": "percent"})
     ('eet: every figure is between 0 and 1, so 0.55 is read as 0.55%; if the scorecard holds fractions (0.91 for 91%), show them as percentages in the workbook or multiply them by 100',)
     """
     by_indicator: dict[str, list[tuple[str, float]]] = {}
     for figure in figures:
         if units.get(str(figure["indicator"])) != "percent":
             continue
-        read = parse_cells(pd.Series([PROVISIONAL_MARK.sub("", str(figure["value"]))], dtype=object)).iloc[0]
-        if pd.notna(read["value"]):
-            by_indicator.setdefault(str(figure["indicator"]), []).append((str(figure["value"]), read["value"]))
+        if figure.get("_number") is not None:
+            by_indicator.setdefault(str(figure["indicator"]), []).append((str(figure["value"]), figure["_number"]))
     return tuple(
         f"{slug}: every figure is between 0 and 1, so {values[0][0]} is read as {values[0][0]}%; if the scorecard "
         "holds fractions (0.91 for 91%), show them as percentages in the workbook or multiply them by 100"

@@ -98,11 +98,9 @@ def _same(a: object, b: object) -> bool:
     return norm(a) == norm(b)
 
 
-def _same_text(a: object, b: object) -> bool:
-    def norm(x: object) -> str:
-        return "" if x is None or (isinstance(x, float) and pd.isna(x)) else str(x).strip().casefold()
-
-    return norm(a) == norm(b)
+def _key_text(value: object) -> str:
+    """A key cell as compared: blank for nothing, else its text without case or surrounding spaces."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip().casefold()
 
 
 def _merge(
@@ -119,15 +117,14 @@ def _merge(
     appended: list[dict[str, object]] = []
     origins: list[tuple[int, str]] = []
     key_columns = KEYS.get(name, ("indicator",))
+    index: dict[tuple[str, ...], object] = {}
+    for at, kept in zip(old.index, keep):
+        if kept:
+            index.setdefault(tuple(_key_text(old.at[at, k] if k in old else None) for k in key_columns), at)
     for record in new.to_dict("records"):
         label = " ".join(str(record.get(k) or "") for k in key_columns).strip()
-        match = pd.Series(keep, index=old.index)
-        for k in key_columns:
-            own = old[k] if k in old else pd.Series(None, index=old.index, dtype=object)
-            want = record.get(k)
-            match &= pd.Series([_same_text(v, want) for v in own], index=old.index, dtype=bool)
-        if match.any():
-            at = match[match].index[0]
+        at = index.get(tuple(_key_text(record.get(k)) for k in key_columns))
+        if at is not None:
             if all(_same(old.at[at, c] if c in old else None, record.get(c)) for c in FIGURES.get(name, ())):
                 continue  # the project has it already
             if not force:
