@@ -49,7 +49,8 @@ def starter_choices() -> dict[str, tuple[str, ...]]:
 def starter_catalogue(choose: str | None = ALL) -> pd.DataFrame:
     """The starter catalogue as text cells in cpb's catalogue columns: every indicator (``all``), or those of
     the topics and pages named, comma-separated; an unknown name is refused, listing the names there are."""
-    catalogue = _read("indicators.csv").reindex(columns=[c.name for c in INDICATOR_COLUMNS]).fillna("")
+    catalogue = _read("indicators.csv").reindex(columns=[c.name for c in INDICATOR_COLUMNS]).astype(object)
+    catalogue = catalogue.where(catalogue.notna(), "")
     names = [n.strip().lower() for n in (choose or ALL).split(",") if n.strip()]
     if not names or ALL in names:
         return catalogue
