@@ -32,7 +32,7 @@ from ..inputs.load import empty_table, project_parameters, typed_table
 from ..month import Month
 from ..project import Project
 from ._mapping import MappingError, read_mapping
-from ._scorecard import EXTRACT_COLUMNS, Placement, place_cells
+from ._scorecard import EXTRACT_COLUMNS, Placement, Unplaced, place_cells
 
 KEYS = {
     "targets": ("indicator", "from_month"),
@@ -303,6 +303,33 @@ def import_scorecard(
 
     _write_all([*(m for m in merged if m.text is not None), Merged("extract", extract_path, text)])
     return ImportResult(placement, tuple(merged), extract_path, old != text.encode("utf-8"))
+
+
+UNPLACED_COLUMNS = ("sheet", "row", "column", "text", "why")
+
+
+def unplaced_csv(cells: tuple[Unplaced, ...]) -> str:
+    """The cells not placed as CSV text, safe to open in a spreadsheet (a cell that would run as a formula is
+    quoted).
+
+    >>> cell = Unplaced("Dash", 7, "RAG", "=cmd|' /C calc'!A0", "the mapping does not name this column")
+    >>> print(unplaced_csv((cell,)), end="")
+    sheet,row,column,text,why
+    Dash,7,RAG,'=cmd|' /C calc'!A0,the mapping does not name this column
+    """
+    from ..present.escape import safe_cell
+
+    rows = [[safe_cell(u.sheet or ""), u.row, safe_cell(u.column), safe_cell(u.text), safe_cell(u.why)] for u in cells]
+    return _csv_text(list(UNPLACED_COLUMNS), rows)
+
+
+def write_unplaced(placement: Placement, path: Path | str, force: bool = False) -> Path:
+    """Write the cells not placed to ``path`` (a file the user names); an existing file is kept without ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise CpbError(f"{path} exists already: give --force to replace it, or name another file")
+    _write_all([Merged("unplaced", path, unplaced_csv(placement.unplaced))])
+    return path
 
 
 def _write_all(files: list[Merged]) -> None:

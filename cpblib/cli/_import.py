@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..errors import CpbError
 from ..present.escape import console_text as escape
 from . import app
 from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
@@ -35,6 +36,10 @@ def scorecard(
     force: Annotated[
         bool, typer.Option("--force", help="Replace targets, benchmarks and an extract the project has already.")
     ] = False,
+    unplaced: Annotated[
+        Path | None,
+        typer.Option("--unplaced", help="Also write the cells not placed to this CSV file.", metavar="FILE"),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
     """Read a scorecard through its mapping into the catalogue, targets, benchmarks and an extract.
@@ -43,7 +48,10 @@ def scorecard(
     column and why. Nothing the project holds is overwritten without --force.
     """
     from ..adopt import import_scorecard
+    from ..adopt._write import write_unplaced
 
+    if unplaced is not None and unplaced.exists() and not force:
+        raise CpbError(f"{unplaced} exists already: give --force to replace it, or name another file")
     proj = open_project(project)
     period = None if month is None else report_period(proj, month)
     result = import_scorecard(proj, file, mapping, sheet=sheet, month=period, force=force)
@@ -86,6 +94,9 @@ def scorecard(
         console.print(table, highlight=False)
     else:
         console.print("  Every cell was placed.", highlight=False)
+    if unplaced is not None:
+        written = write_unplaced(placed, unplaced, force=True)  # checked before the import
+        console.print(f"The cells not placed are listed in {escape(written)}.", highlight=False)
     console.print(
         f"Next: cpb check --month {placed.month.key}, then cpb render --month {placed.month.key}.", highlight=False
     )

@@ -282,3 +282,29 @@ def test_rows_are_appended_to_a_catalogue_in_its_own_line_endings(mini_project):
     import_scorecard(Project.open(mini_project), DATA / "scorecard.csv", DATA / "mapping.toml")
     after = path.read_bytes()
     assert after.startswith(before) and after.count(b"\n") == after.count(b"\r\n") == before.count(b"\n") + 4
+
+
+def test_the_cells_not_placed_can_be_written_to_a_csv_file_safe_to_open(tmp_path):
+    project = _project(tmp_path)
+    scorecard = tmp_path / "card.csv"
+    scorecard.write_text(
+        (DATA / "scorecard.csv").read_text(encoding="utf-8").replace("Head of service", "=cmd|' /C calc'!A0"),
+        encoding="utf-8",
+    )
+    listing = tmp_path / "unplaced.csv"
+    args = ["import", "scorecard", str(scorecard), "--mapping", str(DATA / "mapping.toml"), "-p", str(project.root)]
+    result = runner.invoke(app, [*args, "--unplaced", str(listing)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(listing.open(encoding="utf-8")))
+    assert len(rows) == 9
+    assert rows[0] == {
+        "sheet": "",
+        "row": "2",
+        "column": "Lead",
+        "text": "'=cmd|' /C calc'!A0",
+        "why": "the mapping does not name this column",
+    }
+    before = _snapshot(project.root)
+    again = runner.invoke(app, [*args, "--unplaced", str(listing)])
+    assert again.exit_code == 1 and "exists already: give --force" in again.output
+    assert _snapshot(project.root) == before  # refused before anything was imported
