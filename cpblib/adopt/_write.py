@@ -296,8 +296,9 @@ def import_scorecard(
     text = _csv_text(list(EXTRACT_COLUMNS), figures[list(EXTRACT_COLUMNS)].to_numpy().tolist())
     old = extract_path.read_bytes() if extract_path.exists() else None
     if old is not None and old != text.encode("utf-8") and not force:
+        folder = project.config.paths.extracts
         raise CpbError(
-            f"{extract_path.name} is in {extract_path.parent} already, with other figures: give --force to replace it "
+            f"{extract_path.name} is in {folder} already, with other figures: give --force to replace it "
             "(the store keeps the figures loaded before, and lists what changed)"
         )
 
