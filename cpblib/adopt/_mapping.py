@@ -185,6 +185,7 @@ class Mapping(_Strict):
     sheet: str | None = None
     header_row: int | None = Field(default=None, ge=1, le=1_000_000)
     month: str | None = None
+    headings: bool = True
     columns: Columns
     periods: Periods = Periods()
     polarity: dict[str, list[str]] = Field(default_factory=dict)

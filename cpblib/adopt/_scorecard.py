@@ -272,7 +272,7 @@ def place_cells(
             continue
         alias = " ".join(str(cells.get(mapping.columns.alias or "", "")).replace("|", "/").split())
         found = lookup.get(normalise_name(name)) or (lookup.get(normalise_name(alias)) if alias else None)
-        if not others and found is None:  # a section heading, such as "Health"
+        if not others and found is None and mapping.headings:  # a section heading, such as "Health"
             headings.append((row, name))
             if mapping.columns.domain is None:
                 domain = name
@@ -348,6 +348,8 @@ def place_cells(
         else:
             slug = _unique_slug(name, slugs)
             described = {**_describe(row, cells, mapping, roles, leave), **mapping.about(name)}
+            if mapping.columns.domain is not None and described.get("domain"):
+                domain = described["domain"]  # carried down to rows below whose cell is blank (merged cells)
             unit = described.get("unit") or ("percent" if percent else unit_from_name(name) or mapping.defaults.unit)
             polarity = described.get("polarity") or mapping.defaults.polarity
             shortest = min((f["_months"] for f in placed), default=min(p.period.months for p in periods))
@@ -356,7 +358,7 @@ def place_cells(
                 {
                     "indicator": slug,
                     "name": name,
-                    "domain": described.get("domain") or domain,
+                    "domain": described.get("domain") or domain,  # a blank cell: the page of the row above
                     "unit": unit,
                     "polarity": polarity,
                     "decimals": described.get("decimals") or str(DECIMALS.get(unit, 1)),

@@ -154,3 +154,15 @@ def test_a_percentage_typed_as_a_fraction_is_pointed_out():
     headers = ("Name", "Q3 2022/23", "Q4 2022/23")
     placed = _place([["% in EET", "0.55", "0.6"], ["% in touch", "0.9", "91"]], mapping=mapping, headers=headers)
     assert len(placed.warnings) == 1 and placed.warnings[0].startswith("in-eet: every figure is between 0 and 1")
+
+
+def test_a_page_is_carried_down_and_heading_rows_can_be_turned_off():
+    mapping = '[columns]\nindicator = "Name"\ndomain = "Area"\n'
+    headers = ("Area", "Name", "Q4 2022/23")
+    placed = _place([["Health", "Checks", "80"], [None, "Dental", "70"]], mapping=mapping, headers=headers)
+    assert placed.indicators["domain"].tolist() == ["Health", "Health"]  # a merged cell is read as blank below
+    rows = [["Higher education", None], ["EET", "55"]]
+    assert _place(rows, mapping='[columns]\nindicator = "Name"\n', headers=("Name", "Q4 2022/23")).headings
+    placed = _place(rows, mapping='headings = false\n[columns]\nindicator = "Name"\n', headers=("Name", "Q4 2022/23"))
+    assert placed.headings == () and placed.indicators["indicator"].tolist() == ["higher-education", "eet"]
+    assert placed.indicators["domain"].tolist() == ["Scorecard", "Scorecard"]
