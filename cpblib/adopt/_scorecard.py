@@ -222,6 +222,16 @@ def place_cells(
 
     Indicators are matched to the catalogue by id, name or alias; a known indicator keeps its catalogue
     row (its describing cells are listed as unplaced), a new one gets a row. ``table`` is not modified.
+
+    >>> from cpblib.adopt._mapping import parse_mapping
+    >>> from cpblib.inputs.load import empty_table
+    >>> frame = pd.DataFrame([["Visits", "88%", "about 90"]], columns=["Name", "Q3 2022/23", "Q4 2022/23"])
+    >>> placed = place_cells(Table("card.csv", frame, (2,)), parse_mapping('[columns]\\nindicator = "Name"', "m"),
+    ...                      "m", empty_table(INDICATOR_COLUMNS))
+    >>> placed.indicators.loc[0, ["indicator", "unit", "frequency"]].tolist(), placed.figures["value"].tolist()
+    (['visits', 'percent', 'quarterly'], ['88%'])
+    >>> placed.unplaced[0].column, placed.unplaced[0].why[:31]
+    ('Q4 2022/23', "not a figure: 'about 90' is not")
     """
     headers = [str(h) for h in table.frame.columns]
     roles = _roles(headers, mapping, mapping_file)

@@ -202,7 +202,20 @@ def import_scorecard(
     month: Month | str | None = None,
     force: bool = False,
 ) -> ImportResult:
-    """Import a council's scorecard into ``project`` through the mapping file (see the module notes)."""
+    """Import a council's scorecard into ``project`` through the mapping file (see the module notes).
+
+    >>> import tempfile
+    >>> from cpblib.init import init_project
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = init_project(folder / "council", name="Testshire", la_code="999")
+    >>> _ = (folder / "card.csv").write_text("KPI,Good is,Feb 23,Mar 23,Target,RAG\\n% in EET,High,54,56,60,A\\n")
+    >>> _ = (folder / "map.toml").write_text('[columns]\\nindicator = "KPI"\\npolarity = "Good is"\\ntarget = "Target"\\n')
+    >>> done = import_scorecard(Project.open(folder / "council"), folder / "card.csv", folder / "map.toml")
+    >>> done.table("catalogue").added, done.table("targets").added, done.extract.name
+    (('in-eet',), ('in-eet 2023-02',), '2023-03-scorecard.csv')
+    >>> [(u.row, u.column, u.text) for u in done.placement.unplaced]
+    [(2, 'RAG', 'A')]
+    """
     mapping = read_mapping(mapping_path)
     mapping_file = Path(mapping_path).name
     declared = project.config.comparators.declared
