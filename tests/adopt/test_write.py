@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cpblib.adopt import MappingError, import_scorecard
-from cpblib.cli import app
 from cpblib.errors import CpbError, InputError
 from cpblib.init import init_project
 from cpblib.inputs.load import prepare_load, read_catalogue, read_typed_table
@@ -133,30 +132,6 @@ def test_every_cell_is_placed_or_listed(tmp_path, scorecard):
     assert figure("average-days-to-adoption")["value"] == 420.0
 
 
-def test_the_command_says_what_it_did_and_lists_each_cell(tmp_path):
-    project = _project(tmp_path)
-    result = runner.invoke(
-        app,
-        [
-            "import",
-            "scorecard",
-            str(DATA / "scorecard.csv"),
-            "--mapping",
-            str(DATA / "mapping.toml"),
-            "-p",
-            str(project.root),
-        ],
-        terminal_width=200,
-    )
-    assert result.exit_code == 0, result.output
-    assert "6 indicator(s) added" in result.output
-    assert "Targets: 4 added" in result.output
-    assert "Benchmarks: 8 added" in result.output
-    assert "9 cell(s) not placed" in result.output
-    assert "about 90" in result.output and "Head of service" in result.output
-    assert "cpb check --month 2023-03" in result.output
-
-
 def test_an_existing_catalogue_is_merged_by_name_and_alias(mini_project):
     project = Project.open(mini_project)
     before = (mini_project / "data" / "indicators.csv").read_text(encoding="utf-8")
@@ -264,17 +239,6 @@ def test_a_bad_mapping_is_refused_in_one_line_naming_file_and_key(tmp_path, text
     assert _snapshot(project.root) == before
 
 
-def test_the_command_refuses_a_bad_mapping_with_one_line_and_exit_code_1(tmp_path):
-    project = _project(tmp_path)
-    mapping = tmp_path / "map.toml"
-    mapping.write_text("[columns]\n", encoding="utf-8")
-    result = runner.invoke(
-        app, ["import", "scorecard", str(DATA / "scorecard.csv"), "--mapping", str(mapping), "-p", str(project.root)]
-    )
-    assert result.exit_code == 1
-    assert result.output.strip().splitlines() == ["error: map.toml, key 'columns.indicator': required key is missing"]
-
-
 def test_rows_are_appended_to_a_catalogue_in_its_own_line_endings(mini_project):
     path = mini_project / "data" / "indicators.csv"
     before = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
@@ -282,29 +246,3 @@ def test_rows_are_appended_to_a_catalogue_in_its_own_line_endings(mini_project):
     import_scorecard(Project.open(mini_project), DATA / "scorecard.csv", DATA / "mapping.toml")
     after = path.read_bytes()
     assert after.startswith(before) and after.count(b"\n") == after.count(b"\r\n") == before.count(b"\n") + 4
-
-
-def test_the_cells_not_placed_can_be_written_to_a_csv_file_safe_to_open(tmp_path):
-    project = _project(tmp_path)
-    scorecard = tmp_path / "card.csv"
-    scorecard.write_text(
-        (DATA / "scorecard.csv").read_text(encoding="utf-8").replace("Head of service", "=cmd|' /C calc'!A0"),
-        encoding="utf-8",
-    )
-    listing = tmp_path / "unplaced.csv"
-    args = ["import", "scorecard", str(scorecard), "--mapping", str(DATA / "mapping.toml"), "-p", str(project.root)]
-    result = runner.invoke(app, [*args, "--unplaced", str(listing)], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(listing.open(encoding="utf-8")))
-    assert len(rows) == 9
-    assert rows[0] == {
-        "sheet": "",
-        "row": "2",
-        "column": "Lead",
-        "text": "'=cmd|' /C calc'!A0",
-        "why": "the mapping does not name this column",
-    }
-    before = _snapshot(project.root)
-    again = runner.invoke(app, [*args, "--unplaced", str(listing)])
-    assert again.exit_code == 1 and "exists already: give --force" in again.output
-    assert _snapshot(project.root) == before  # refused before anything was imported
