@@ -5,8 +5,10 @@ or range ends, benchmarks, notes and descriptions. :func:`place_cells` reads eac
 mapping (:mod:`cpblib.adopt._mapping`) into what a project keeps: catalogue rows for the indicators the
 catalogue does not know yet, targets, benchmarks and the figures of an extract. A cell it cannot place
 is listed with its sheet, row, column, text and why, never dropped: a column the mapping does not name,
-a figure cpb cannot read (``about 66``), a target without a polarity to judge it by, a benchmark that is
-a suppression mark.
+a target without a polarity to judge it by, a benchmark that is a suppression mark or words. Wrong data
+stops the import as it stops ``cpb load``, with one line naming the file, row and column: a figure cpb
+cannot read (``about 66``, a formula), a figure on a row that names no indicator, an indicator given on
+two rows.
 
 What is placed is written in the forms cpb's readers take (figures as the scorecard writes them, periods
 as its headers say), so the project's own checks read it (:mod:`cpblib.adopt._write` runs them).
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import Calendar
+from ..errors import InputError
 from ..inputs.catalogue import INDICATOR_COLUMNS, SLUG
 from ..inputs.extract import (
     PROVISIONAL_MARK,
@@ -225,13 +228,13 @@ def place_cells(
 
     >>> from cpblib.adopt._mapping import parse_mapping
     >>> from cpblib.inputs.load import empty_table
-    >>> frame = pd.DataFrame([["Visits", "88%", "about 90"]], columns=["Name", "Q3 2022/23", "Q4 2022/23"])
+    >>> frame = pd.DataFrame([["Visits", "88%", "awaiting data", "A"]], columns=["Name", "Q3 2022/23", "Q4 2022/23", "RAG"])
     >>> placed = place_cells(Table("card.csv", frame, (2,)), parse_mapping('[columns]\\nindicator = "Name"', "m"),
     ...                      "m", empty_table(INDICATOR_COLUMNS))
     >>> placed.indicators.loc[0, ["indicator", "unit", "frequency"]].tolist(), placed.figures["value"].tolist()
-    (['visits', 'percent', 'quarterly'], ['88%'])
-    >>> placed.unplaced[0].column, placed.unplaced[0].why[:31]
-    ('Q4 2022/23', "not a figure: 'about 90' is not")
+    (['visits', 'percent', 'quarterly'], ['88%', 'awaiting data'])
+    >>> [(u.row, u.column, u.text, u.why) for u in placed.unplaced]
+    [(2, 'RAG', 'A', 'the mapping does not name this column')]
     """
     headers = [str(h) for h in table.frame.columns]
     roles = _roles(headers, mapping, mapping_file)
@@ -273,13 +276,14 @@ def place_cells(
         name = " ".join(str(cells.get(name_column, "")).split())
         others = [h for h in cells if h != name_column]
         if not name:
+            figure = next((h for h in others if h in by_header), None)
+            if figure is not None:  # a figure nobody can say the indicator of
+                raise InputError(table.file, "a figure on a row that names no indicator", row=row, column=figure)
             for header in others:
                 leave(row, header, cells[header], "the row names no indicator")
             continue
         if looks_like_formula(name):
-            for header, text in cells.items():
-                leave(row, header, text, f"the row's indicator name is not usable: {cell_problem(name)}")
-            continue
+            raise InputError(table.file, cell_problem(name), row=row, column=name_column)
         alias = " ".join(str(cells.get(mapping.columns.alias or "", "")).replace("|", "/").split())
         found = lookup.get(normalise_name(name)) or (lookup.get(normalise_name(alias)) if alias else None)
         if not others and found is None and mapping.headings:  # a section heading, such as "Health"
@@ -290,14 +294,17 @@ def place_cells(
                 leave(row, name_column, name, "a name with nothing beside it: taken as a heading, not an indicator")
             continue
         if isinstance(found, tuple):
-            for header, text in cells.items():
-                leave(row, header, text, f"{show(name)} matches several indicators ({', '.join(found)})")
-            continue
+            raise InputError(
+                table.file,
+                f"{show(name)} matches more than one indicator of the catalogue ({', '.join(found)}); use the id",
+                row=row,
+                column=name_column,
+            )
         key = found or normalise_name(name)
         if key in seen:
-            for header, text in cells.items():
-                leave(row, header, text, f"the indicator {show(name)} is on row {seen[key]} already")
-            continue
+            raise InputError(
+                table.file, f"the indicator {show(name)} is on row {seen[key]} already", row=row, column=name_column
+            )
         seen[key] = row
 
         # -- figures -------------------------------------------------------------------------------
@@ -309,8 +316,9 @@ def place_cells(
                 continue
             text, read = cells[header], reads[header][position]
             if not read.ok and not read.words:
-                leave(row, header, text, f"not a figure: {cell_problem(PROVISIONAL_MARK.sub('', text).strip())}")
-                continue
+                raise InputError(
+                    table.file, cell_problem(PROVISIONAL_MARK.sub("", text).strip()), row=row, column=header
+                )
             percent = percent or read.percent
             placed.append(
                 {
@@ -395,9 +403,11 @@ def place_cells(
             if header is None or header not in cells:
                 continue
             read = reads[header][position]
-            if not read.ok:
-                leave(row, header, cells[header], f"not a number: {cell_problem(cells[header].strip())}")
+            if not read.ok and read.words:
+                leave(row, header, cells[header], "words, not a number: nothing to rate against")
                 continue
+            if not read.ok:
+                raise InputError(table.file, cell_problem(cells[header].strip()), row=row, column=header)
             if read.value is None:
                 leave(row, header, cells[header], f"no figure ({read.reason}): nothing to rate against")
                 continue
@@ -442,9 +452,11 @@ def place_cells(
             if bench.column not in cells:
                 continue
             text, read = cells[bench.column], reads[bench.column][position]
-            if not read.ok:
-                leave(row, bench.column, text, f"not a number: {cell_problem(text.strip())}")
+            if not read.ok and read.words:
+                leave(row, bench.column, text, "words, not a number: benchmarks are figures")
                 continue
+            if not read.ok:
+                raise InputError(table.file, cell_problem(text.strip()), row=row, column=bench.column)
             if read.value is None:
                 leave(row, bench.column, text, f"no figure ({read.reason}): benchmarks are figures")
                 continue

@@ -5,6 +5,7 @@ import pytest
 
 from cpblib.adopt import MappingError, parse_mapping, place_cells
 from cpblib.config import Calendar
+from cpblib.errors import InputError
 from cpblib.inputs.catalogue import INDICATOR_COLUMNS, validate_indicators
 from cpblib.inputs.files import Table
 from cpblib.inputs.load import empty_table
@@ -61,20 +62,35 @@ def test_a_target_needs_a_polarity_and_a_range_needs_both_ends():
     assert placed.targets[["indicator", "range_lower", "range_upper"]].values.tolist() == [["both", "3", "5"]]
 
 
-def test_words_polarity_and_formulas_are_listed_not_written():
-    placed = _place(
-        [
-            ["=HYPERLINK(1)", "High", "1", "2", None, None, None],
-            ["Visits", "Sideways", "1", "=A1", "tbc", None, None],
-        ]
-    )
+def test_words_and_unknown_polarity_are_listed_not_written():
+    placed = _place([["Visits", "Sideways", "1", "awaiting data", "tbc", None, None]])
     why = _why(placed)
-    assert "not usable" in why[(2, "Name")] and "formula" in why[(2, "Q3 2022/23")]
-    assert "not a polarity" in why[(3, "Good is")]
-    assert "formula" in why[(3, "Q4 2022/23")]
-    assert "not a number" in why[(3, "Target")]
+    assert "not a polarity" in why[(2, "Good is")]
+    assert "words, not a number" in why[(2, "Target")]
     assert placed.indicators["indicator"].tolist() == ["visits"]
-    assert placed.figures["value"].tolist() == ["1"]
+    assert placed.figures["value"].tolist() == ["1", "awaiting data"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (["=HYPERLINK(1)", "High", "1", "2", None, None, None], "Name", "looks like a spreadsheet formula"),
+        (["Visits", "High", "1", "=A1", None, None, None], "Q4 2022/23", "looks like a spreadsheet formula"),
+        (["Visits", "High", "1", "about 2", None, None, None], "Q4 2022/23", "'about 2' is not a number"),
+        (["Visits", "High", "1", "2", "about 5", None, None], "Target", "'about 5' is not a number"),
+        ([None, None, "1", None, None, None, None], "Q3 2022/23", "a figure on a row that names no indicator"),
+    ],
+)
+def test_wrong_data_stops_with_the_cell(row, column, message):
+    with pytest.raises(InputError) as caught:
+        _place([row])
+    assert str(caught.value).startswith(f"card.csv, row 2, column '{column}': ")
+    assert message in str(caught.value)
+
+
+def test_an_indicator_given_twice_stops_with_both_rows():
+    with pytest.raises(InputError, match=r"card.csv, row 3, column 'Name': the indicator 'visits' is on row 2"):
+        _place([["Visits", "High", "1", "2", None, None, None], ["visits", "High", "3", "4", None, None, None]])
 
 
 def test_a_known_indicator_keeps_its_catalogue_row():

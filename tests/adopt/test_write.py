@@ -58,24 +58,13 @@ def test_every_cell_is_placed_or_listed(tmp_path, scorecard):
     assert set(unplaced) == {
         (sheet, 2, "Lead", "Head of service"),
         (sheet, 4, "Region 2021-22", "c"),
-        (sheet, 6, "Mar 23", "about 90"),
-        (sheet, 8, "Mar 23", "5"),
-        *(
-            (sheet, 9, column, text)
-            for column, text in [
-                ("Indicator", "Placement stability"),
-                ("Good is", "High"),
-                ("Jan 23", "1"),
-                ("Feb 23", "2"),
-                ("Mar 23", "3"),
-            ]
-        ),
+        (sheet, 5, "Target", "tbc"),
+        (sheet, 8, "Lead", "Source: case records"),
     }
     assert "does not name this column" in unplaced[(sheet, 2, "Lead", "Head of service")]
     assert "suppressed" in unplaced[(sheet, 4, "Region 2021-22", "c")]
-    assert "not a number" in unplaced[(sheet, 6, "Mar 23", "about 90")]
-    assert "names no indicator" in unplaced[(sheet, 8, "Mar 23", "5")]
-    assert "on row 4 already" in unplaced[(sheet, 9, "Jan 23", "1")]
+    assert "words, not a number" in unplaced[(sheet, 5, "Target", "tbc")]
+    assert "names no indicator" in unplaced[(sheet, 8, "Lead", "Source: case records")]
 
     catalogue = read_catalogue(project).set_index("indicator")
     assert list(catalogue.index) == [
@@ -98,6 +87,7 @@ def test_every_cell_is_placed_or_listed(tmp_path, scorecard):
     targets = read_typed_table(project, "targets").set_index("indicator")
     assert targets.loc["placement-stability", "target"] == 70
     assert targets.loc["visits-on-time", ["range_lower", "range_upper"]].tolist() == [85, 95]
+    assert "missing-episodes" not in targets.index
     assert (
         targets.loc["average-days-to-adoption", "from_month"] == "2022-04"
     )  # the first month of the earliest period (2022/23)
@@ -187,6 +177,34 @@ def test_a_target_the_project_has_is_left_and_listed(tmp_path):
     result = import_scorecard(project, changed, DATA / "mapping.toml")
     assert result.table("targets").left == ("placement-stability 2022-04",)
     assert read_typed_table(project, "targets").set_index("indicator").loc["placement-stability", "target"] == 70
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (",90,,,,85,", ",about 90,,,,85,", "bad.csv, row 6, column 'Mar 23': 'about 90' is not a number"),
+        (
+            ",420,426,",
+            ",=A1*2,426,",
+            "bad.csv, row 7, column '2022/23 (provisional)': '=A1*2' looks like a spreadsheet",
+        ),
+        (",367,390,", ",367,about 390,", "bad.csv, row 7, column 'SN 2021-22': 'about 390' is not a number"),
+        (",,,,,,,,,,,,,,,Source", ",,,5,,,,,,,,,,,,Source", "bad.csv, row 8, column 'Feb 23': a figure on a row that"),
+        ("Visits on time,", "Placement stability,", "bad.csv, row 6, column 'Indicator': the indicator 'Placement "),
+        ("Visits on time,", "=HYPERLINK(1),", "bad.csv, row 6, column 'Indicator': '=HYPERLINK(1)' looks like"),
+    ],
+)
+def test_wrong_data_stops_the_import_in_one_line_naming_the_cell(tmp_path, old, new, expected):
+    project = _project(tmp_path)
+    before = _snapshot(project.root)
+    bad = tmp_path / "bad.csv"
+    text = (DATA / "scorecard.csv").read_text(encoding="utf-8")
+    assert old in text
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_scorecard(project, bad, DATA / "mapping.toml")
+    assert str(caught.value).startswith(expected)
+    assert _snapshot(project.root) == before
 
 
 def test_an_impossible_figure_stops_the_import_naming_the_scorecard_cell(tmp_path):
