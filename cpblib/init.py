@@ -27,10 +27,15 @@ data/*.duckdb.wal
 """
 
 
-def render_config(name: str, la_code: str, new_la_code: str | None = None, region: str | None = None) -> str:
-    """The text of a new ``cpb.toml``, validated before it is returned.
+def render_config(
+    name: str, la_code: str, new_la_code: str | None = None, region: str | None = None, cadence: str = "monthly"
+) -> str:
+    """The text of a new ``cpb.toml``, validated before it is returned; ``cadence``: a pack a month
+    (``monthly``) or a quarter (``quarterly``).
 
     >>> "la_code = \\"838\\"" in render_config("Dorset Council", "838")
+    True
+    >>> 'cadence = "quarterly"' in render_config("Northbridge Borough Council", "999", cadence="quarterly")
     True
     """
     template = Template(resources.files("cpblib").joinpath("_data/template/cpb.toml").read_text(encoding="utf-8"))
@@ -43,24 +48,39 @@ def render_config(name: str, la_code: str, new_la_code: str | None = None, regio
         la_code=quoted(la_code),
         new_la_code_line=f'new_la_code = "{quoted(new_la_code)}"' if new_la_code else '# new_la_code = "E06000000"',
         region_line=f'region = "{quoted(region)}"' if region else '# region = "South West"',
+        cadence=quoted(cadence),
     )
     parse_config(text, source=CONFIG_FILE)
     return text
 
 
 def init_project(
-    folder: Path, name: str, la_code: str, new_la_code: str | None = None, region: str | None = None
+    folder: Path,
+    name: str,
+    la_code: str,
+    new_la_code: str | None = None,
+    region: str | None = None,
+    *,
+    cadence: str = "monthly",
+    starter: str | None = None,
 ) -> list[Path]:
     """Write a new project into ``folder`` (created if needed); returns the files written.
 
+    ``starter``: write the starter catalogue of DfE indicators (``all``, or the topics and pages named,
+    comma-separated; see :func:`cpblib.adopt.starter_catalogue`) instead of an empty one.
     Refuses to overwrite an existing project.
     """
     folder = Path(folder)
     config_path = folder / CONFIG_FILE
     if config_path.exists():
         raise CpbError(f"{config_path} already exists: cpb init never overwrites a project")
-    text = render_config(name, la_code, new_la_code, region)
+    text = render_config(name, la_code, new_la_code, region, cadence)
     config: ProjectConfig = parse_config(text)
+    catalogue_text = None
+    if starter is not None:
+        from .adopt import starter_text
+
+        catalogue_text = starter_text(starter)  # an unknown topic is refused before anything is written
     written: list[Path] = []
     folder.mkdir(parents=True, exist_ok=True)
     config_path.write_text(text, encoding="utf-8")
@@ -69,7 +89,8 @@ def init_project(
         path = folder / getattr(config.paths, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            path.write_text(",".join(c.name for c in columns) + "\n", encoding="utf-8")
+            header = ",".join(c.name for c in columns) + "\n"
+            path.write_text(catalogue_text if key == "catalogue" and catalogue_text else header, encoding="utf-8")
             written.append(path)
     for key in ("extracts", "commentary"):
         path = folder / getattr(config.paths, key)

@@ -14,6 +14,7 @@ SLOW = (
     "tests/checks/test_corpus.py",
     "tests/checks/test_runner.py",
     "tests/checks/test_suites.py::test_every_expectation_type_is_a_gx_expectation",
+    "tests/adopt/test_adopting_doc.py",
     "tests/cli/test_commentary.py",
     "tests/cli/test_load.py",
     "tests/cli/test_render.py",

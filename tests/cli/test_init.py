@@ -1,3 +1,4 @@
+import pandas as pd
 from typer.testing import CliRunner
 
 from cpblib.cli import app
@@ -23,3 +24,47 @@ def test_cli_init_bad_code_exits_non_zero(tmp_path):
 def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("cpb ")
+
+
+def test_cli_init_starter_alone_writes_the_whole_starter_catalogue(tmp_path):
+    from cpblib.adopt import starter_catalogue
+    from cpblib.inputs.load import read_catalogue
+    from cpblib.project import Project
+
+    result = runner.invoke(app, ["init", str(tmp_path / "p"), "--starter", "--name", "T", "--la-code", "999"])
+    assert result.exit_code == 0, result.output
+    assert f"holds {len(starter_catalogue())} DfE indicator(s)" in result.output
+    catalogue = read_catalogue(Project.open(tmp_path / "p"))
+    assert list(catalogue["indicator"]) == list(starter_catalogue()["indicator"])
+
+
+def test_cli_init_starter_topics_and_a_quarterly_cadence(tmp_path):
+    from cpblib.config import load_config
+
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            str(tmp_path / "p"),
+            "--name",
+            "T",
+            "--la-code",
+            "999",
+            "--cadence",
+            "quarterly",
+            "--starter",
+            "care-leavers",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert load_config(tmp_path / "p").calendar.cadence == "quarterly"
+    domains = set(pd.read_csv(tmp_path / "p" / "data" / "indicators.csv")["domain"])
+    assert domains == {"Care leavers"}
+
+
+def test_cli_init_unknown_starter_topic_is_one_line_and_writes_nothing(tmp_path):
+    result = runner.invoke(app, ["init", str(tmp_path / "p"), "--name", "T", "--la-code", "999", "--starter", "pets"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[0].startswith("error: --starter: 'pets' is not a topic")
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "p").exists()
