@@ -10,6 +10,7 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 SLOW = (
+    "tests/checks/test_agreement.py::test_load_and_check_agree",
     "tests/checks/test_check_cli.py",
     "tests/checks/test_corpus.py",
     "tests/checks/test_runner.py",
