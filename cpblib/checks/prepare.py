@@ -44,7 +44,7 @@ from ..inputs.catalogue import (
     Column,
 )
 from ..inputs.catalogue import year_label_ok as catalogue_year_label_ok
-from ..inputs.extract import looks_like_formula
+from ..inputs.extract import VALUES_COLUMNS, looks_like_formula
 from ..inputs.series import series_key
 from ..month import Month
 from ..naming import slugify
@@ -729,18 +729,8 @@ def prepare_commentary(index: pd.DataFrame, catalogue: pd.DataFrame | None, mont
 
 
 # -- the month's values ---------------------------------------------------------------------------
-VALUE_COLUMNS = (
-    "indicator",
-    "period",
-    "value",
-    "missing_reason",
-    "numerator",
-    "denominator",
-    "note",
-    "figure",
-    "span",
-    "provisional",
-)
+VALUE_COLUMNS = tuple(c for c in VALUES_COLUMNS if not c.startswith("source_"))
+"""An extract's value columns, without where each value came from."""
 
 
 def expected_periods(catalogue: pd.DataFrame, month: Month, calendar: Calendar = DEFAULT_CALENDAR) -> pd.DataFrame:
