@@ -330,15 +330,6 @@ def _bytes_or_size(path: Path, limit: int) -> bytes:
     return path.read_bytes() if stat.st_size <= limit else f"{stat.st_size}|{stat.st_mtime_ns}".encode()
 
 
-def _bytes_or_size(path: Path, limit: int) -> bytes:
-    """A file's bytes for a digest; its size and time when it is larger than ``limit`` (it is refused when
-    read, never read whole here); ``-`` when it is not a file."""
-    if not path.is_file():
-        return b"-"
-    stat = path.stat()
-    return path.read_bytes() if stat.st_size <= limit else f"{stat.st_size}|{stat.st_mtime_ns}".encode()
-
-
 def checks_key(project: Project, month: Month, current: str) -> str:
     """What the data checks of ``month`` look at, besides its inputs (``current``: their :func:`fingerprint`):
     the suites, which commentary files exist and are not empty, and the day (checks such as "not in the

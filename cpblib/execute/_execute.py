@@ -40,7 +40,8 @@ from ..present.pack import Pack
 from ..project import Project
 
 if TYPE_CHECKING:
-    from ._kernels import KernelPool, SharedKernel
+    from ._kernels import SharedKernel
+    from ._pool import KernelPool
 
 NOTEBOOKS_DIR = "notebooks"
 KERNEL = "python3"
@@ -224,8 +225,8 @@ def kernel_pool(project: Project, workers: int | None = None) -> KernelPool:
     to leave each chart's SVG to this process, which draws them all with one
     JavaScript engine instead of starting one (about a second) in every kernel.
     """
-    from ..present.charts import DEFER_SVG_ENV
-    from ._kernels import WARM_UP, KernelPool
+    from ..present._env import DEFER_SVG_ENV
+    from ._pool import WARM_UP, KernelPool
 
     environment = {**os.environ, DEFER_SVG_ENV: "1"}
     return KernelPool(workers or os.cpu_count() or 1, kernel_name=KERNEL, cwd=str(project.root), env=environment,

@@ -19,12 +19,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Mapping
-from concurrent.futures import Future, wait
+from collections.abc import Mapping
 from pathlib import Path
-from queue import SimpleQueue
-from typing import Self
 
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -40,10 +36,6 @@ RESET = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_co
 
 class KernelResetFailed(RuntimeError):
     """The kernel could not be cleared for the next page."""
-
-
-WARM_UP = "import pandas, altair\nimport cpblib.present.charts, cpblib.present.pages\n"
-"""What a kernel of ``cpb run`` imports as it starts, before its first page (which then finds it imported)."""
 
 
 class SharedKernel:
@@ -171,103 +163,3 @@ class SharedKernelEngine(NBClientEngine):
 
 
 papermill_engines.register(ENGINE, SharedKernelEngine)
-
-
-class _KernelThread:
-    """A thread that owns one kernel and runs, one after another, the tasks given to it (each gets the kernel)."""
-
-    def __init__(self, kernel: SharedKernel, name: str) -> None:
-        self.kernel = kernel
-        self._tasks: SimpleQueue = SimpleQueue()
-        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
-        self._thread.start()
-
-    def submit(self, task: Callable[[SharedKernel], object]) -> Future:
-        future: Future = Future()
-        self._tasks.put((task, future))
-        return future
-
-    def _serve(self) -> None:
-        try:
-            while (item := self._tasks.get()) is not None:
-                task, future = item
-                if future.set_running_or_notify_cancel():
-                    try:
-                        future.set_result(task(self.kernel))
-                    except BaseException as exc:  # handed to whoever waits on the future  # noqa: BLE001 (reported, never raised past this boundary)
-                        future.set_exception(exc)
-        finally:
-            self.kernel.close()
-
-    def stop(self) -> None:
-        self._tasks.put(None)
-        self._thread.join()
-
-
-def _after(earlier: Future | None, task: Callable[[SharedKernel], object]) -> Callable[[SharedKernel], object]:
-    """``task``, run once ``earlier`` has finished (however it finished; at most a minute's wait)."""
-
-    def run(kernel: SharedKernel) -> object:
-        if earlier is not None:
-            wait([earlier], timeout=60)
-        return task(kernel)
-
-    return run
-
-
-class KernelPool:
-    """Up to ``size`` :class:`SharedKernel` s, each served by a thread of its own.
-
-    :meth:`start` starts them (and their warm-up) without waiting;
-    :meth:`run` hands a task to each of the first ``count`` kernels (starting
-    any not started yet); :meth:`close` shuts them all down.
-    """
-
-    def __init__(self, size: int, **kernel_options) -> None:
-        self.size = max(1, int(size))
-        self._options = kernel_options
-        self._threads: list[_KernelThread] = []
-        self._lock = threading.Lock()
-
-    def _workers(self, count: int) -> list[_KernelThread]:
-        """The threads of the first ``count`` kernels, made if need be (their kernels not started)."""
-        with self._lock:
-            made = []
-            while len(self._threads) < min(self.size, count):
-                worker = _KernelThread(SharedKernel(**self._options), name=f"cpb-kernel-{len(self._threads) + 1}")
-                self._threads.append(worker)
-                made.append(worker)
-            return made
-
-    def start(self, count: int | None = None, *, one_at_a_time: bool = False) -> None:
-        """Start ``count`` kernels (default: all) in the background; those running already count.
-
-        ``one_at_a_time`` starts each kernel once the one before it has started
-        and warmed up: ahead of time, beside other work that needs a core,
-        kernels starting together would only slow that work down.
-        """
-        previous: Future | None = None
-        for worker in self._workers(count or self.size):
-            # A failure here is met again, and reported, by the kernel's first page.
-            previous = worker.submit(_after(previous if one_at_a_time else None, SharedKernel.start))
-
-    def run(self, count: int, task: Callable[[SharedKernel], object]) -> list[Future]:
-        """Run ``task(kernel)`` on each of the first ``count`` kernels (at most ``size``); their futures.
-
-        A kernel not started yet starts when the task first executes a page in it.
-        """
-        count = max(1, min(count, self.size))
-        self._workers(count)
-        return [worker.submit(task) for worker in self._threads[:count]]
-
-    def close(self) -> None:
-        with self._lock:
-            threads, self._threads = self._threads, []
-        for worker in threads:
-            worker.stop()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()

@@ -86,7 +86,7 @@ print(json.dumps({"pid": os.getpid(), "imported": "colorsys" in sys.modules, "bo
 def test_a_pool_warms_its_kernels_up_and_runs_a_task_in_each(tmp_path):
     import os
 
-    from cpblib.execute._kernels import KernelPool
+    from cpblib.execute._pool import KernelPool
 
     source = page(tmp_path, "page", WARMED)
     environment = {**os.environ, "CPB_TEST_MARK": "from the pool"}
@@ -103,7 +103,7 @@ def test_kernels_started_one_at_a_time_each_wait_for_the_one_before(tmp_path, mo
     import threading
     import time
 
-    from cpblib.execute._kernels import KernelPool
+    from cpblib.execute._pool import KernelPool
 
     running, overlaps = [], []
     lock = threading.Lock()

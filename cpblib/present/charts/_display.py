@@ -38,9 +38,9 @@ import vl_convert as vlc
 from altair.utils import update_nested
 from altair.utils.schemapi import SchemaBase
 
+from .._env import DEFER_SVG_ENV
 from ..escape import html_text, markdown_escape
 from . import _theme as theme
-from ._env import DEFER_SVG_ENV
 from ._trend import TrendData, describe_trend, trend_description
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
