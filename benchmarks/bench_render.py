@@ -90,7 +90,7 @@ def timed_command(root: Path, *args: str) -> tuple[float, str]:
 
 
 def verdict(seconds: float, target: float) -> str:
-    return f"(target under {target:.0f} s) {'OK' if seconds < target else 'OVER'}"
+    return f"(target under {target:g} s) {'OK' if seconds < target else 'OVER'}"
 
 
 def main() -> int:
