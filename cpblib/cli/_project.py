@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand
 
-from ..init import init_project
 from ..present.escape import console_text
 from . import app
 from ._common import console, reports_errors
@@ -53,6 +52,8 @@ def init(
     ] = None,
 ) -> None:
     """Create a new, valid project: cpb.toml, a catalogue (empty, or DfE's starter indicators) and data folders."""
+    from ..init import init_project  # here: other commands start without the catalogue's libraries
+
     written = init_project(
         folder,
         name=name,
