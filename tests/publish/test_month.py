@@ -309,3 +309,51 @@ def test_a_damaged_checks_key_means_checking_again(small, damage):
     build_month(run)
     BuildFolder(small, MARCH).checks_key.write_text(damage, encoding="utf-8")
     assert build_month(run).checks_ran is True
+
+
+FAKE_QUARTO = """#!{python}
+# A stand-in for `quarto render --to html --output-dir OUT`: a page for every staged notebook, as Quarto
+# writes it (a title block, the marking, a script from a CDN), holding the notebook's name.
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[sys.argv.index("--output-dir") + 1])
+staged = json.loads(pathlib.Path("pack/_cpb.json").read_text())
+for key, name in staged["pages"].items():
+    page = out / "pack" / pathlib.Path(name).with_suffix(".html")
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        '<html><head><script src="https://cdn.example/require.js"></script></head><body>'
+        '<main id="quarto-document-content"><header id="title-block-header"><h1>T</h1></header>'
+        '<div class="cpb-marking">M</div><p>Made by Quarto from ' + name + '</p></main></body></html>'
+    )
+"""
+
+
+def test_the_quarto_engine_publishes_the_month_beside_the_others(published, monkeypatch, tmp_path):
+    """Quarto renders into a scratch folder (it clears its output folder), never _site: the other months stay,
+    the home page lists them all, and every page is the built-in website's page around Quarto's content."""
+    import sys
+
+    monkeypatch.setattr(workflow, "check", lambda *args, **kwargs: (False, None))  # publishing, not checking
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_QUARTO.replace("{python}", sys.executable), encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    build = published.path("build")
+    shutil.copytree(build / "2023-03", build / "2022-01")
+    site = published.path("site")
+    march = snapshot(site / "2023-03")
+
+    done = publish(published, JANUARY, engine="quarto")
+    assert done.engine == "quarto" and done.site_dir == site / "2022-01"
+    assert snapshot(site / "2023-03") == march
+    assert not list(site.glob(".render-*")) and not (site / "pack").exists()
+    summary = (site / "2022-01" / "index.html").read_text(encoding="utf-8")
+    assert "Made by Quarto from summary.ipynb" in summary
+    assert "cdn.example" not in summary and summary.count("<h1") == 1 and '<div class="cpb-marking">' not in summary
+    assert 'href="board-pack-2022-01.pdf"' in summary and (site / "2022-01" / "board-pack-2022-01.pdf").is_file()
+    assert 'href="../2023-03/index.html"' in summary  # the month switcher
+    placement = (site / "2022-01" / "domains" / "placement.html").read_text(encoding="utf-8")
+    assert "Made by Quarto from domains/04-placement.ipynb" in placement
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="2023-03/index.html"' in home and 'href="2022-01/index.html"' in home
