@@ -357,3 +357,53 @@ def test_the_quarto_engine_publishes_the_month_beside_the_others(published, monk
     assert "Made by Quarto from domains/04-placement.ipynb" in placement
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="2023-03/index.html"' in home and 'href="2022-01/index.html"' in home
+
+
+def _fake_quarto(tmp_path: Path) -> Path:
+    import sys
+
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text(FAKE_QUARTO.replace("{python}", sys.executable), encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    return fake
+
+
+def test_a_plain_quarto_render_stages_the_newest_month_and_publishes_it_beside_the_others(
+    published, monkeypatch, tmp_path, capsys
+):
+    """What _quarto.yml's pre- and post-render steps do around a plain `quarto render`."""
+    import json
+    import subprocess
+
+    from cpblib.publish._quarto import main
+
+    monkeypatch.chdir(published.root)
+    monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")
+    monkeypatch.delenv("CPB_QUARTO_HOOKS", raising=False)
+    monkeypatch.delenv("CPB_MONTH", raising=False)
+    build, site = published.path("build"), published.path("site")
+    shutil.copytree(build / "2023-03", build / "2022-01")
+    shutil.copytree(site / "2023-03", site / "2022-01")  # a month published earlier
+    january = snapshot(site / "2022-01")
+
+    assert main(["pre-render"]) == 0
+    staged = json.loads((published.root / "pack" / "_cpb.json").read_text(encoding="utf-8"))
+    assert staged["month"] == "2023-03"  # the newest month executed
+    out = tmp_path / "quarto-out"
+    subprocess.run([str(_fake_quarto(tmp_path)), "render", "--output-dir", str(out)], cwd=published.root, check=True)
+    monkeypatch.setenv("QUARTO_PROJECT_OUTPUT_DIR", str(out))
+    assert main(["post-render"]) == 0
+    assert "March 2023 published" in capsys.readouterr().out
+    assert snapshot(site / "2022-01") == january
+    assert "Made by Quarto from summary.ipynb" in (site / "2023-03" / "index.html").read_text(encoding="utf-8")
+    assert (site / "2023-03" / "board-pack-2023-03.pdf").is_file()
+
+    monkeypatch.setenv("CPB_MONTH", "2022-01")
+    assert main(["pre-render"]) == 0
+    assert json.loads((published.root / "pack" / "_cpb.json").read_text(encoding="utf-8"))["month"] == "2022-01"
+    monkeypatch.setenv("CPB_MONTH", "2021-06")
+    assert main(["pre-render"]) == 1
+    assert "cpb run --month 2021-06" in capsys.readouterr().err
+    monkeypatch.setenv("CPB_QUARTO_HOOKS", "off")  # cpb render stages and publishes itself
+    assert main(["pre-render"]) == 0 and main(["post-render"]) == 0
