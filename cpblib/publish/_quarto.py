@@ -49,7 +49,7 @@ from bs4 import BeautifulSoup
 
 from ..config import ProjectConfig
 from ..month import Month
-from ..present.escape import html_text, typst_string
+from ..present.escape import html_text
 from ._html import (
     _FIGURE_PLACEHOLDER,
     _SVG_NEEDS_TIDY,
@@ -186,7 +186,7 @@ def stage_quarto(
     >>> config = ProjectConfig.model_validate({"authority": {"name": "Testshire Council", "la_code": "999"}})
     >>> pack = stage_quarto(build, build.parents[1], "2023-03", config=config)
     >>> sorted(p.name for p in pack.iterdir())
-    ['_cpb.json', '_marking.html', '_marking.typ', 'appendix.ipynb', 'data-quality.ipynb', 'summary.ipynb']
+    ['_cpb.json', '_marking.html', 'appendix.ipynb', 'data-quality.ipynb', 'summary.ipynb']
     >>> import shutil; shutil.rmtree(build.parents[1])
     """
     month = config.calendar.period_from_key(month) if isinstance(month, str) else Month.parse(month)
@@ -215,15 +215,6 @@ def stage_quarto(
             '<div class="cpb-marking" role="note" style="text-align:center;font-weight:700;'
             'padding:0.3rem;background:#1b1b1b;color:#fff">'
             f'<span class="visually-hidden">Protective marking: </span>{html_text(marking)}</div>\n',
-            encoding="utf-8",
-        )
-        (staged / "_marking.typ").write_text(
-            f"#let cpb-marking = {typst_string(marking)}\n"
-            "#set page(\n"
-            '  header: align(center, text(size: 8pt, weight: "bold", cpb-marking)),\n'
-            '  footer: context grid(columns: (1fr, auto), text(size: 8pt, weight: "bold", cpb-marking),\n'
-            "    text(size: 8pt, counter(page).display())),\n"
-            ")\n",
             encoding="utf-8",
         )
         (staged / STAGED_INFO).write_text(json.dumps({"month": month.key, "pages": names}), encoding="utf-8")
