@@ -96,7 +96,7 @@ def _web_output(output, prefix: str):
 
     >>> out = _web_output({"output_type": "display_data", "data": {"text/html": "<p>1</p>"}, "metadata": {}}, "c1")
     >>> out["data"]["text/markdown"]
-    '`````{=html}\\n<p>1</p>\\n`````\\n'
+    '`````{=html}\\n<div class="output-html">\\n<p>1</p>\\n</div>\\n`````\\n'
     """
     if output.get("output_type") == "error":
         html = error_html(output)
@@ -109,6 +109,7 @@ def _web_output(output, prefix: str):
             html = raster_figure_html(output, raster)
         elif "text/html" in data:
             html = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+            html = f'<div class="output-html">\n{html.strip()}\n</div>'  # as the built-in website has it
         else:
             return output
     return nbformat.v4.new_output(
@@ -288,8 +289,10 @@ def _plain(main) -> None:
         cell.attrs = {"class": ["cell-output"]}
     for output in main.select("div.cell-output-display"):
         shown = output.find_all(True, recursive=False)
-        if len(shown) == 1 and shown[0].name in ("figure", "cpb-figure"):  # a chart: in its cell's grid
-            output.unwrap()
+        if len(shown) == 1 and (
+            shown[0].name in ("figure", "cpb-figure") or "output-html" in shown[0].get("class", [])
+        ):
+            output.unwrap()  # a chart (in its cell's grid of charts), or an HTML output in its own division
         else:
             output.attrs = {"class": ["output-markdown"]}
     for tag in main.find_all(True):
@@ -298,10 +301,13 @@ def _plain(main) -> None:
         for name in [a for a in tag.attrs if a in _QUARTO_ATTRIBUTES or a.startswith("data-quarto")]:
             del tag[name]
         quarto = _QUARTO_CLASSES.get(tag.name)
-        if quarto and tag.get("class"):
-            if tag.name == "table" and "caption-top" in tag["class"]:
-                for colgroup in tag.find_all("colgroup", recursive=False):
+        if tag.name == "table":  # pandoc's column widths for a Markdown table: the style sheet fits tables
+            if tag.get("style") == "width:100%;":
+                del tag["style"]
+            for colgroup in tag.find_all("colgroup", recursive=False):
+                if all(str(col.get("style", "")).startswith("width:") for col in colgroup.find_all("col")):
                     colgroup.decompose()
+        if quarto and tag.get("class"):
             kept = [c for c in tag["class"] if c not in quarto]
             if kept:
                 tag["class"] = kept
@@ -344,17 +350,20 @@ HOOKS_ENV = "CPB_QUARTO_HOOKS"
 post-render steps in ``_quarto.yml`` (for a plain ``quarto render``) do nothing."""
 
 
-def run_quarto(project_dir: Path, out_dir: Path) -> Path:
-    """``quarto render --to html`` of the project (its staged ``pack/``) into ``out_dir``; returns ``out_dir``.
+PROFILE = "cpb"
+"""The Quarto profile cpb renders with (``_quarto-cpb.yml``: Quarto writes the pages' content only)."""
 
-    Quarto clears the folder it renders a whole website into, so it is never the published ``_site``.
+
+def run_quarto(project_dir: Path, out_dir: Path) -> Path:
+    """``quarto render --to html --profile cpb`` of the project (its staged ``pack/``) into ``out_dir``; returns
+    ``out_dir``. Quarto clears the folder it renders a whole website into, so it is never the published ``_site``.
     """
     import sys
 
     # The project's pre- and post-render steps run `python3`: this Python's, which has cpb.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     env = {**os.environ, HOOKS_ENV: "off", "PATH": path}
-    command = ["quarto", "render", "--to", "html", "--output-dir", str(out_dir)]
+    command = ["quarto", "render", "--to", "html", "--profile", PROFILE, "--output-dir", str(out_dir)]
     completed = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, check=False, env=env)
     if completed.returncode != 0:
         lines = [line for line in (completed.stderr or completed.stdout).splitlines() if line.strip()]

@@ -29,7 +29,10 @@ def test_quarto_project_is_a_website_that_never_renders_into_the_archive():
     assert config["execute"]["enabled"] is False
     assert config["lang"] == "en-GB"
     assert config["format"]["html"]["html-math-method"] == "plain"
-    assert (REPO / "_quarto.yml").read_bytes() == (REPO / "cpblib/_data/site/quarto/_quarto.yml").read_bytes()
+    for name in ("_quarto.yml", "_quarto-cpb.yml", "index.qmd"):
+        assert (REPO / name).read_bytes() == (REPO / "cpblib/_data/site/quarto" / name).read_bytes(), name
+    profile = yaml.safe_load((REPO / "_quarto-cpb.yml").read_text(encoding="utf-8"))
+    assert profile["format"]["html"]["minimal"] is True  # cpb publishes the content in its own pages
 
 
 def test_every_page_quarto_names_exists_in_a_built_month(build_month: Path):

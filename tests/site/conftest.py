@@ -105,6 +105,7 @@ def rendered_quarto_demo(rendered_demo: Path, tmp_path_factory) -> Path:
     require_tools("quarto")
     root = tmp_path_factory.mktemp("rendered-quarto") / "demo"
     shutil.copytree(rendered_demo, root, ignore=shutil.ignore_patterns("_site", "pack", ".quarto", "*.lock"))
+    shutil.copy2(REPO / "_quarto-cpb.yml", root / "_quarto-cpb.yml")
     command = [sys.executable, "-m", "cpblib", "render", "--month", MONTH, "--engine", "quarto", "--project", str(root)]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
