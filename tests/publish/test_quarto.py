@@ -114,7 +114,7 @@ def test_staged_outputs_are_markdown_so_quarto_loads_nothing_from_a_cdn(tmp_path
         assert set(output.get("data", {})) <= {"text/markdown", "text/plain"}, output
     shown = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
     assert '<svg role="img" aria-label="Moves &lt;over&gt; 12 months"' in shown
-    assert "<div class=\"output-html\">\n<table><tr><td>1</td></tr></table>\n</div>" in shown
+    assert '<div class="output-html">\n<table><tr><td>1</td></tr></table>\n</div>' in shown
 
 
 QUARTO_PAGE = """<!DOCTYPE html><html><head><script src="https://cdn.example/require.js"></script></head><body>
