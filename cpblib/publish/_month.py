@@ -185,7 +185,8 @@ def render_stamp(project: Project, month: Month, engine: str) -> str:
     hashes, the checks' result and the pack's settings."""
     build = BuildFolder(project, month)
     digest = hashlib.sha256(f"{engine}|{code_hash()}".encode())
-    for path in (build.hashes, build.checks_json, project.root / "_quarto.yml", project.root / "cpb.toml"):
+    quarto = (project.root / "_quarto.yml", project.root / "_quarto-cpb.yml")
+    for path in (build.hashes, build.checks_json, *quarto, project.root / "cpb.toml"):
         digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()
 

@@ -183,6 +183,9 @@ def test_a_changed_setting_or_engine_means_rendering_again(published):
     toml = published.root / "cpb.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
+    quarto = _stamp(published, MARCH, "quarto")
+    (published.root / "_quarto-cpb.yml").write_text("format:\n  html:\n    minimal: true\n", encoding="utf-8")
+    assert _stamp(published, MARCH, "quarto") != quarto  # the profile Quarto renders with is a setting too
 
 
 def test_a_missing_site_means_rendering_again(published):
