@@ -23,10 +23,9 @@ import fcntl
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,39 +145,28 @@ def _render_builtin(project: Project, month: Month, domains: list[str], side: Pd
 
 
 def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
-    """Stage the month for Quarto, let Quarto render the website, publish it at ``_site/<month>/``."""
-    from ._pdf import render_pdf
-    from ._quarto import stage_quarto
-    from ._site import claim_site, scratch_folder
+    """Stage the month in ``pack/``, let Quarto render its pages into a scratch folder (Quarto clears the folder
+    it renders into, so never ``_site``) while a second process typesets the PDF, then publish the pages at
+    ``_site/<month>/`` as the built-in website does (home page, month switcher, PDF link)."""
+    from ._quarto import publish_quarto_site, run_quarto, stage_quarto
+    from ._site import claim_site
+    from ._typeset import PdfProcess
 
     build = BuildFolder(project, month).root
     site = claim_site(project.path("site"))
     stage_quarto(build, project.root, month, config=project.config, catalogue_domains=domains)
-    scratch = scratch_folder(site, f"quarto-{month.key}")
-    try:
-        output = scratch / "out"
-        completed = subprocess.run(
-            ["quarto", "render", "--output-dir", str(output)],
-            cwd=project.root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode != 0:
-            raise CpbError(f"quarto render failed (exit {completed.returncode}): {completed.stderr.strip()[-2000:]}")
-        render_pdf(
-            build, output / f"board-pack-{month.key}.pdf", month, config=project.config, catalogue_domains=domains,
-            scratch=scratch,
+    room = scratch_root(project)
+    room.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cpb-quarto-", dir=room) as scratch, closing(PdfProcess()) as side:
+        side.typeset(
+            build, Path(scratch) / f"board-pack-{month.key}.pdf", month, config=project.config,
+            catalogue_domains=domains, scratch=room,
         )  # fmt: skip
-        target = site / month.key
-        old = scratch / "old"
+        out = run_quarto(project.root, Path(scratch) / "quarto")
         stop_if_asked()
-        if target.exists():
-            os.replace(target, old)
-        os.replace(output, target)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return target
+        return publish_quarto_site(
+            build, site, month, out, config=project.config, catalogue_domains=domains, pdf=side.wait
+        )
 
 
 def render_month(
@@ -197,7 +185,8 @@ def render_stamp(project: Project, month: Month, engine: str) -> str:
     hashes, the checks' result and the pack's settings."""
     build = BuildFolder(project, month)
     digest = hashlib.sha256(f"{engine}|{code_hash()}".encode())
-    for path in (build.hashes, build.checks_json, project.root / "_quarto.yml", project.root / "cpb.toml"):
+    quarto = (project.root / "_quarto.yml", project.root / "_quarto-cpb.yml")
+    for path in (build.hashes, build.checks_json, *quarto, project.root / "cpb.toml"):
         digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()
 

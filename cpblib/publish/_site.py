@@ -348,6 +348,7 @@ def render_site(
     catalogue_domains: Iterable[str] | None = None,
     quarto_config: Path | str | None = None,
     pdf: Path | str | Callable[[], Path | str] | None = None,
+    page_bodies: Callable[[list[Page]], list[str]] | None = None,
 ) -> Path:
     """Render one month's executed notebooks into ``site_dir/<YYYY-MM>/``; return that folder.
 
@@ -365,7 +366,9 @@ def render_site(
     from :func:`~cpblib.publish.render_pdf`) is published with the pages as
     ``board-pack-<YYYY-MM>.pdf`` and linked from each of them; it may be given
     as a function returning the file, called once the pages' contents are made
-    (so that the PDF can be typeset meanwhile, in another process).
+    (so that the PDF can be typeset meanwhile, in another process). ``page_bodies`` gives the pages'
+    contents made by another engine (Quarto: :func:`~cpblib.publish._quarto.quarto_bodies`) in place of
+    nbconvert's; the pages around them (navigation, month switcher, PDF link, home page) are the same.
 
     >>> import tempfile, nbformat
     >>> from cpblib.config import ProjectConfig
@@ -398,10 +401,13 @@ def render_site(
     scratch = scratch_folder(site_dir, month.key)
     try:
         env = _environment()
-        converter = HtmlConverter()
         month_dir = scratch / month.key
         month_dir.mkdir()
-        bodies = [_page_body(converter, page, pages, month, build_dir) for page in pages]
+        if page_bodies is not None:
+            bodies = page_bodies(pages)
+        else:
+            converter = HtmlConverter()
+            bodies = [_page_body(converter, page, pages, month, build_dir) for page in pages]
         pdf_info = None
         if pdf is not None:
             name = f"board-pack-{month.key}.pdf"

@@ -8,7 +8,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cpblib.present.notebooks import NOTEBOOKS, notebook_text, write_notebooks
+from cpblib.present.notebooks import (
+    GITIGNORE,
+    NOTEBOOKS,
+    QUARTO_PROJECT,
+    keep_notebooks,
+    notebook_text,
+    restore_notebooks,
+    write_notebooks,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "notebooks"
@@ -71,8 +79,33 @@ def test_cell_ids_are_stable_between_writes():
     assert [c.id for c in first.cells] == [c.id for c in second.cells] == [f"cell-{i}" for i in range(len(first.cells))]
 
 
-def test_write_notebooks_writes_every_notebook(tmp_path):
+def test_write_notebooks_writes_every_notebook_and_their_quarto_project(tmp_path):
     written = write_notebooks(tmp_path / "notebooks")
-    assert sorted(p.name for p in written) == sorted(f"{n}.ipynb" for n in NOTEBOOKS)
+    assert sorted(p.name for p in written) == sorted([f"{n}.ipynb" for n in NOTEBOOKS] + ["_quarto.yml", ".gitignore"])
     for path in written:
-        assert path.read_text(encoding="utf-8") == notebook_text(path.stem)
+        if path.suffix == ".ipynb":
+            assert path.read_text(encoding="utf-8") == notebook_text(path.stem)
+    assert (tmp_path / "notebooks" / "_quarto.yml").read_text(encoding="utf-8") == QUARTO_PROJECT
+
+
+def test_the_demo_notebooks_folder_is_as_cpb_writes_it():
+    for name, text in (("_quarto.yml", QUARTO_PROJECT), (".gitignore", GITIGNORE)):
+        assert (REPO / "notebooks" / name).read_text(encoding="utf-8") == text, name
+
+
+def test_an_executed_notebook_is_put_back_as_it_was_kept(tmp_path):
+    """Quarto writes outputs and injected parameters into a notebook it executes: the bytes kept before come back,
+    also after a render that failed before its last step."""
+    folder = tmp_path / "notebooks"
+    write_notebooks(folder)
+    before = {p.name: p.read_bytes() for p in folder.glob("*.ipynb")}
+    keep_notebooks(folder)
+    nb = nbformat.read(str(folder / "domain.ipynb"), as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell('domain = "Placement"', metadata={"tags": ["injected-parameters"]}))
+    nbformat.write(nb, str(folder / "domain.ipynb"))
+    keep_notebooks(folder)  # the next render starts: the executed copy is not kept, the committed one comes back
+    assert {p.name: p.read_bytes() for p in folder.glob("*.ipynb")} == before
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="x")]
+    nbformat.write(nb, str(folder / "summary.ipynb"))
+    restore_notebooks(folder)
+    assert {p.name: p.read_bytes() for p in folder.glob("*.ipynb")} == before

@@ -183,6 +183,9 @@ def test_a_changed_setting_or_engine_means_rendering_again(published):
     toml = published.root / "cpb.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert not _published_unchanged(published, MARCH, _stamp(published, MARCH, "builtin"))
+    quarto = _stamp(published, MARCH, "quarto")
+    (published.root / "_quarto-cpb.yml").write_text("format:\n  html:\n    minimal: true\n", encoding="utf-8")
+    assert _stamp(published, MARCH, "quarto") != quarto  # the profile Quarto renders with is a setting too
 
 
 def test_a_missing_site_means_rendering_again(published):
@@ -309,3 +312,101 @@ def test_a_damaged_checks_key_means_checking_again(small, damage):
     build_month(run)
     BuildFolder(small, MARCH).checks_key.write_text(damage, encoding="utf-8")
     assert build_month(run).checks_ran is True
+
+
+FAKE_QUARTO = """#!{python}
+# A stand-in for `quarto render --to html --output-dir OUT`: a page for every staged notebook, as Quarto
+# writes it (a title block, the marking, a script from a CDN), holding the notebook's name.
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[sys.argv.index("--output-dir") + 1])
+staged = json.loads(pathlib.Path("pack/_cpb.json").read_text())
+for key, name in staged["pages"].items():
+    page = out / "pack" / pathlib.Path(name).with_suffix(".html")
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        '<html><head><script src="https://cdn.example/require.js"></script></head><body>'
+        '<main id="quarto-document-content"><header id="title-block-header"><h1>T</h1></header>'
+        '<div class="cpb-marking">M</div><p>Made by Quarto from ' + name + '</p></main></body></html>'
+    )
+"""
+
+
+def test_the_quarto_engine_publishes_the_month_beside_the_others(published, monkeypatch, tmp_path):
+    """Quarto renders into a scratch folder (it clears its output folder), never _site: the other months stay,
+    the home page lists them all, and every page is the built-in website's page around Quarto's content."""
+    import sys
+
+    monkeypatch.setattr(workflow, "check", lambda *args, **kwargs: (False, None))  # publishing, not checking
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_QUARTO.replace("{python}", sys.executable), encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    build = published.path("build")
+    shutil.copytree(build / "2023-03", build / "2022-01")
+    site = published.path("site")
+    march = snapshot(site / "2023-03")
+
+    done = publish(published, JANUARY, engine="quarto")
+    assert done.engine == "quarto" and done.site_dir == site / "2022-01"
+    assert snapshot(site / "2023-03") == march
+    assert not list(site.glob(".render-*")) and not (site / "pack").exists()
+    summary = (site / "2022-01" / "index.html").read_text(encoding="utf-8")
+    assert "Made by Quarto from summary.ipynb" in summary
+    assert "cdn.example" not in summary and summary.count("<h1") == 1 and '<div class="cpb-marking">' not in summary
+    assert 'href="board-pack-2022-01.pdf"' in summary and (site / "2022-01" / "board-pack-2022-01.pdf").is_file()
+    assert 'href="../2023-03/index.html"' in summary  # the month switcher
+    placement = (site / "2022-01" / "domains" / "placement.html").read_text(encoding="utf-8")
+    assert "Made by Quarto from domains/04-placement.ipynb" in placement
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="2023-03/index.html"' in home and 'href="2022-01/index.html"' in home
+
+
+def _fake_quarto(tmp_path: Path) -> Path:
+    import sys
+
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text(FAKE_QUARTO.replace("{python}", sys.executable), encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    return fake
+
+
+def test_a_plain_quarto_render_stages_the_newest_month_and_publishes_it_beside_the_others(
+    published, monkeypatch, tmp_path, capsys
+):
+    """What _quarto.yml's pre- and post-render steps do around a plain `quarto render`."""
+    import json
+    import subprocess
+
+    from cpblib.publish._quarto import main
+
+    monkeypatch.chdir(published.root)
+    monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")
+    monkeypatch.delenv("CPB_QUARTO_HOOKS", raising=False)
+    monkeypatch.delenv("CPB_MONTH", raising=False)
+    build, site = published.path("build"), published.path("site")
+    shutil.copytree(build / "2023-03", build / "2022-01")
+    shutil.copytree(site / "2023-03", site / "2022-01")  # a month published earlier
+    january = snapshot(site / "2022-01")
+
+    assert main(["pre-render"]) == 0
+    staged = json.loads((published.root / "pack" / "_cpb.json").read_text(encoding="utf-8"))
+    assert staged["month"] == "2023-03"  # the newest month executed
+    out = tmp_path / "quarto-out"
+    subprocess.run([str(_fake_quarto(tmp_path)), "render", "--output-dir", str(out)], cwd=published.root, check=True)
+    monkeypatch.setenv("QUARTO_PROJECT_OUTPUT_DIR", str(out))
+    assert main(["post-render"]) == 0
+    assert "March 2023 published" in capsys.readouterr().out
+    assert snapshot(site / "2022-01") == january
+    assert "Made by Quarto from summary.ipynb" in (site / "2023-03" / "index.html").read_text(encoding="utf-8")
+    assert (site / "2023-03" / "board-pack-2023-03.pdf").is_file()
+
+    monkeypatch.setenv("CPB_MONTH", "2022-01")
+    assert main(["pre-render"]) == 0
+    assert json.loads((published.root / "pack" / "_cpb.json").read_text(encoding="utf-8"))["month"] == "2022-01"
+    monkeypatch.setenv("CPB_MONTH", "2021-06")
+    assert main(["pre-render"]) == 1
+    assert "cpb run --month 2021-06" in capsys.readouterr().err
+    monkeypatch.setenv("CPB_QUARTO_HOOKS", "off")  # cpb render stages and publishes itself
+    assert main(["pre-render"]) == 0 and main(["post-render"]) == 0

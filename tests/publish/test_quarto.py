@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import fnmatch
+import json
+import re
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
-from cpblib.publish import load_structure, resolve_pages, stage_quarto
+from cpblib.month import Month
+from cpblib.publish import RenderError, load_structure, resolve_pages, stage_quarto
 from cpblib.publish._structure import front_matter
 
 
@@ -26,7 +30,7 @@ def test_domains_are_named_in_catalogue_order(tmp_path: Path, build_month: Path,
         "02-placements.ipynb",
         "03-care-leavers.ipynb",
     ]
-    for name in ("summary.ipynb", "appendix.ipynb", "data-quality.ipynb", "_marking.html", "_marking.typ", "_home.md"):
+    for name in ("summary.ipynb", "appendix.ipynb", "data-quality.ipynb", "_marking.html", "_cpb.json"):
         assert (pack / name).is_file(), name
 
 
@@ -39,7 +43,6 @@ def test_every_page_quarto_renders_is_staged(tmp_path: Path, build_month: Path, 
             assert fnmatch.filter(staged, pattern), pattern
     for included in ("include-before-body",):
         assert (tmp_path / config["format"]["html"][included]).is_file()
-    assert (tmp_path / config["format"]["typst"]["include-in-header"]).is_file()
 
 
 def test_staged_pages_agree_with_the_built_in_renderer(tmp_path: Path, build_month: Path, fx):
@@ -64,9 +67,8 @@ def test_title_heading_is_not_repeated_and_marking_is_escaped(tmp_path: Path, bu
     first_markdown = next(c for c in nb.cells if c.cell_type == "markdown")
     assert not first_markdown.source.startswith("# ")
     assert "&lt;Testshire&gt; &amp; partners" in (pack / "_marking.html").read_text(encoding="utf-8")
-    assert '"OFFICIAL-SENSITIVE: <Testshire> & partners only"' in (pack / "_marking.typ").read_text(encoding="utf-8")
-    home = (pack / "_home.md").read_text(encoding="utf-8")
-    assert "(pack/domains/01-profile.ipynb)" in home
+    staged = json.loads((pack / "_cpb.json").read_text(encoding="utf-8"))
+    assert staged["month"] == "2023-03" and staged["pages"]["domains/profile"] == "domains/01-profile.ipynb"
 
 
 def test_staging_again_replaces_the_previous_month(tmp_path: Path, build_month: Path, fx):
@@ -90,3 +92,76 @@ def test_outputs_meant_for_the_built_in_pdf_only_are_not_staged(tmp_path: Path, 
     nbformat.write(nb, str(source))
     staged = (_stage(fx, tmp_path, build_month) / "summary.ipynb").read_text(encoding="utf-8")
     assert only["web"] in staged and only["pdf"] not in staged
+
+
+def test_staged_outputs_are_markdown_so_quarto_loads_nothing_from_a_cdn(tmp_path: Path, build_month: Path, fx):
+    """Quarto adds require.js and jQuery from a CDN to a page with an HTML or JavaScript output: none is staged,
+    and every chart is an inline SVG named by its text alternative."""
+    source = build_month / "domains" / "placements.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
+    chart = nbformat.v4.new_output(
+        "display_data",
+        {"image/svg+xml": '<svg width="10"><g id="a"/></svg>', "application/vnd.vegalite.v5+json": {}},
+        metadata={"cpb": {"alt": "Moves <over> 12 months"}},
+    )
+    table = nbformat.v4.new_output("display_data", {"text/html": "<table><tr><td>1</td></tr></table>"})
+    nb.cells.append(nbformat.v4.new_code_cell("pages.show_domain_charts(pack, domain)", outputs=[chart, table]))
+    nbformat.write(nb, str(source))
+    staged = nbformat.read(str(_stage(fx, tmp_path, build_month) / "domains" / "02-placements.ipynb"), as_version=4)
+    outputs = [o for c in staged.cells if c.cell_type == "code" for o in c.outputs]
+    assert outputs
+    for output in outputs:
+        assert set(output.get("data", {})) <= {"text/markdown", "text/plain"}, output
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    assert '<svg role="img" aria-label="Moves &lt;over&gt; 12 months"' in shown
+    assert '<div class="output-html">\n<table><tr><td>1</td></tr></table>\n</div>' in shown
+
+
+QUARTO_PAGE = """<!DOCTYPE html><html><head><script src="https://cdn.example/require.js"></script></head><body>
+<div class="cpb-marking" role="note">OFFICIAL</div>
+<main class="content" id="quarto-document-content">
+<header id="title-block-header"><h1 class="title">Placements</h1></header>
+<div class="cpb-marking" role="note">OFFICIAL</div>
+<div class="cell" data-execution_count="4" data-quarto-private-1='{"key":"papermill"}' id="cell-3">
+<section class="level2 cell-output cell-output-display cell-output-markdown" id="trends">
+<h2 class="anchored" data-anchor-id="trends">Trends</h2></section>
+<div class="cell-output cell-output-display cell-output-markdown"><table class="caption-top table table-sm">
+<colgroup><col style="width: 50%"></colgroup><tr class="odd"><td data-label="Moves">1</td></tr></table></div>
+<div class="cell-output cell-output-display cell-output-markdown"><figure class="chart figure">
+<svg role="img" aria-label="Moves"><g/></svg></figure></div>
+<p><a href="../summary.html#headlines">Summary</a></p>
+</div>
+<nav class="page-navigation"><a href="https://example.org">Next</a></nav>
+</main></body></html>"""
+
+
+def test_a_quarto_page_is_published_as_the_built_in_website_shows_it(tmp_path: Path):
+    from cpblib.publish._quarto import quarto_body
+
+    body = quarto_body(QUARTO_PAGE, "Placements")
+    assert body.count("<h1") == 1 and '<h1 id="placements">Placements</h1>' in body
+    for gone in ("cpb-marking", "script", "data-quarto", "data-execution_count", "anchored", "colgroup", "odd",
+                 "caption-top", "page-navigation", "example.org", "<section"):  # fmt: skip
+        assert gone not in body, gone
+    assert 'data-label="Moves"' in body  # the website's own attributes stay (tables become cards on a phone)
+    flat = re.sub(r">\s+<", "><", body)
+    assert '<div class="cell-output"><div class="output-markdown"><h2 id="trends">Trends</h2></div>' in flat
+    assert '</table></div></div><figure class="chart"><svg role="img" aria-label="Moves">' in flat
+
+
+def test_links_between_quarto_pages_lead_to_the_published_pages(tmp_path: Path, build_month: Path, fx):
+    from cpblib.publish._quarto import quarto_bodies
+
+    structure = load_structure(fx.QUARTO_YML)
+    pages = resolve_pages(structure, build_month, catalogue_domains=fx.CATALOGUE)
+    out = tmp_path / "quarto"
+    for name in ("summary", "domains/01-profile", "domains/02-placements", "domains/03-care-leavers", "appendix",
+                 "data-quality"):  # fmt: skip
+        (out / "pack" / f"{name}.html").parent.mkdir(parents=True, exist_ok=True)
+        (out / "pack" / f"{name}.html").write_text(QUARTO_PAGE, encoding="utf-8")
+    bodies = quarto_bodies(out, pages, Month.parse("2023-03"))
+    placements = bodies[[p.key for p in pages].index("domains/placements")]
+    assert 'href="../index.html#headlines"' in placements
+    (out / "pack" / "appendix.html").unlink()
+    with pytest.raises(RenderError, match="appendix.html"):
+        quarto_bodies(out, pages, Month.parse("2023-03"))

@@ -19,14 +19,20 @@ def _quarto() -> dict:
     return yaml.safe_load((REPO / "_quarto.yml").read_text(encoding="utf-8"))
 
 
-def test_quarto_project_is_a_website_with_a4_typst_and_no_execution():
+def test_quarto_project_is_a_website_that_never_renders_into_the_archive():
+    """Quarto clears its output-dir on a full render: that is a scratch folder, never the published _site."""
     config = _quarto()
     assert config["project"]["type"] == "website"
-    assert config["project"]["output-dir"] == "_site"
+    assert config["project"]["output-dir"].startswith("_build/")
+    assert "python3 -m cpblib.publish._quarto pre-render" in config["project"]["pre-render"]
+    assert "python3 -m cpblib.publish._quarto post-render" in config["project"]["post-render"]
     assert config["execute"]["enabled"] is False
-    assert config["format"]["typst"]["papersize"] == "a4"
     assert config["lang"] == "en-GB"
-    assert "html" in config["format"]
+    assert config["format"]["html"]["html-math-method"] == "plain"
+    for name in ("_quarto.yml", "_quarto-cpb.yml", "index.qmd"):
+        assert (REPO / name).read_bytes() == (REPO / "cpblib/_data/site/quarto" / name).read_bytes(), name
+    profile = yaml.safe_load((REPO / "_quarto-cpb.yml").read_text(encoding="utf-8"))
+    assert profile["format"]["html"]["minimal"] is True  # cpb publishes the content in its own pages
 
 
 def test_every_page_quarto_names_exists_in_a_built_month(build_month: Path):

@@ -1,6 +1,9 @@
 """Fixtures for the real-browser and PDF checks of the rendered demo pack.
 
-The demo is rendered once per session (``rendered_demo`` in ``tests/conftest.py``).
+The demo is rendered once per session with each engine: the built-in one
+(``rendered_demo`` in ``tests/conftest.py``) and Quarto (:func:`rendered_quarto_demo`,
+which publishes the same executed notebooks with ``cpb render --engine quarto``).
+Every test that reads the pack (through ``demo``) runs against both.
 Browser tests drive the Debian ``chromium`` with ``chromedriver`` through
 Selenium, headless, with the website served from a threaded ``http.server``
 on ``127.0.0.1`` so that every request can be seen; host names other than
@@ -10,7 +13,8 @@ one browser.
 Tools: ``chromium`` and ``chromedriver`` (Debian packages chromium and
 chromium-driver), the ``selenium`` Python package (test extra),
 ``tests/site/node_modules/axe-core`` (``npm ci --prefix tests/site``),
-poppler's ``pdftotext``/``pdfinfo``/``pdfimages`` (poppler-utils) and ``qpdf``.
+poppler's ``pdftotext``/``pdfinfo``/``pdfimages`` (poppler-utils), ``qpdf`` and
+``quarto`` (``../shared/tools/quarto/install.sh``, as ``.ci/run`` does).
 A test whose tool is missing is skipped with the reason, or fails when the
 environment variable ``CPB_REQUIRE_SITE_TOOLS=1`` is set (as CI does).
 """
@@ -65,6 +69,7 @@ class Demo:
     council: str
     marking: str
     indicators: list[dict] = field(repr=False)  # active rows of data/indicators.csv, file order
+    engine: str = "builtin"  # which engine published it
     month: str = MONTH
     month_label: str = MONTH_LABEL
 
@@ -91,9 +96,33 @@ def _active(row: dict, month: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def demo(rendered_demo: Path) -> Demo:
+def rendered_quarto_demo(rendered_demo: Path, tmp_path_factory) -> Path:
+    """The demo published by Quarto: a copy of the built-in engine's project (its store, not its website)
+    rendered with ``cpb render --engine quarto``; returns the project root. Fails, never skips, in CI
+    (``CPB_REQUIRE_SITE_TOOLS=1``) when Quarto is not on PATH."""
+    import sys
+
+    require_tools("quarto")
+    root = tmp_path_factory.mktemp("rendered-quarto") / "demo"
+    shutil.copytree(rendered_demo, root, ignore=shutil.ignore_patterns("_site", "pack", ".quarto", "*.lock"))
+    shutil.copy2(REPO / "_quarto-cpb.yml", root / "_quarto-cpb.yml")
+    command = [sys.executable, "-m", "cpblib", "render", "--month", MONTH, "--engine", "quarto", "--project", str(root)]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return root
+
+
+@pytest.fixture(scope="session", params=["builtin", "quarto"])
+def engine(request) -> str:
+    """The engine whose pack the test reads."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def demo(engine: str, request) -> Demo:
     import tomllib
 
+    rendered_demo = request.getfixturevalue("rendered_demo" if engine == "builtin" else "rendered_quarto_demo")
     config = tomllib.loads((rendered_demo / "cpb.toml").read_text(encoding="utf-8"))
     with open(rendered_demo / "data" / "indicators.csv", newline="", encoding="utf-8-sig") as handle:
         rows = [row for row in csv.DictReader(handle) if _active(row, MONTH)]
@@ -102,6 +131,7 @@ def demo(rendered_demo: Path) -> Demo:
         council=config["authority"]["name"],
         marking=config["publication"]["protective_marking"],
         indicators=rows,
+        engine=engine,
     )
 
 
@@ -285,10 +315,12 @@ def visit(browser, site_server):
 
 
 @pytest.fixture(scope="session")
-def artifacts_dir() -> Path:
-    """Where screenshots go: ``<repo>/test-artifacts`` (git-ignored) or ``$CPB_TEST_ARTIFACTS``."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
+def artifacts_dir(demo: Demo) -> Path:
+    """Where screenshots go: ``<repo>/test-artifacts`` (git-ignored) or ``$CPB_TEST_ARTIFACTS``; the Quarto
+    engine's in its ``quarto/`` folder."""
+    folder = ARTIFACTS if demo.engine == "builtin" else ARTIFACTS / demo.engine
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
