@@ -4,7 +4,9 @@ The render's handler raises :class:`KeyboardInterrupt` where the main thread is,
 and removes what it had half-written. Python runs a signal handler between any two steps of its code,
 including inside a finaliser (an object being deleted), where an exception is printed and then ignored:
 the stop would be lost and the render would carry on to publish. So the handler also remembers that a
-stop was asked for, and :func:`stop_if_asked` raises again before anything is published.
+stop was asked for, and :func:`stop_if_asked` raises again before anything is published; while a stop is
+asked for, Python's report of the ignored exception (a traceback on the terminal) is left out
+(:func:`quiet_unraisable`), as the stop is acted on.
 
 >>> asked_to_stop()
 False
@@ -12,6 +14,7 @@ False
 
 from __future__ import annotations
 
+import sys
 import threading
 
 _asked = threading.Event()
@@ -36,3 +39,11 @@ def stop_if_asked() -> None:
 def forget() -> None:
     """Start again with no stop asked for (when the render that was asked to stop has ended)."""
     _asked.clear()
+
+
+def quiet_unraisable(report) -> None:
+    """``sys.unraisablehook`` for a render: an interruption raised inside a finaliser is remembered already
+    (:func:`ask_to_stop`) and needs no traceback; anything else is reported as Python reports it."""
+    if report.exc_type is KeyboardInterrupt and _asked.is_set():
+        return
+    sys.__unraisablehook__(report)

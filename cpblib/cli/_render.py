@@ -55,7 +55,7 @@ def render(
     130 interrupted (Ctrl-C or a stop signal).
     Every render appends a line saying what happened to _build/render.log.
     """
-    from ..interrupt import ask_to_stop, forget
+    from ..interrupt import ask_to_stop, forget, quiet_unraisable
     from ..publish import Outcome
     from ..workflow import Run, publish_month
 
@@ -68,6 +68,7 @@ def render(
         sys.exit(int(Outcome.BAD_INPUT))
     # Ctrl-C and a scheduler's stop (SIGTERM) both end the render cleanly, and are never lost on the way.
     previous = {signum: signal.signal(signum, ask_to_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    sys.unraisablehook = quiet_unraisable
     try:
         with page_progress(month) as progress:
             run = Run(project, month, engine=engine.value, force=force, workers=workers)
@@ -75,6 +76,7 @@ def render(
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        sys.unraisablehook = sys.__unraisablehook__
         forget()
     (console if outcome is Outcome.PUBLISHED else err_console).print(
         line, markup=False, highlight=False, soft_wrap=True
