@@ -1,5 +1,5 @@
 """``python -m cpblib`` runs the ``cpb`` command."""
 
-from .cli import app
+from .cli import main
 
-app(prog_name="cpb")
+main()

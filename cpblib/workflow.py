@@ -35,6 +35,7 @@ from .project import Project
 
 if TYPE_CHECKING:
     from .checks import CheckResult
+    from .checks.runner import Validator
     from .execute import Executed, NotebookJob
     from .present.pack import Pack
     from .publish import Outcome, Published
@@ -90,6 +91,10 @@ USER_ERRORS = (InputError, ConfigError, OutsideProject, StoreError)
 PDF_IN_SIDE_PROCESS = True
 """Typeset the PDF in a second process while this one works (off: after the website, in this process)."""
 
+GX_IN_SIDE_PROCESS = True
+"""Run Great Expectations in a second process started with the build, which imports it while this one
+loads and reads the month (off: imported here when the checks run)."""
+
 
 def build_month(run: Run, progress: Progress | None = None) -> Built:
     """Build ``run.month`` up to ``run.until``; raises the step's own error when a step fails
@@ -104,6 +109,10 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
     built = Built(run)
     engine = _engine(run)
     with ExitStack() as later:
+        # Second processes load their libraries while this one reads: Great Expectations when the checks
+        # are sure to run (no clean result to keep), the PDF's typesetting, the pages' kernels.
+        checks_due = run.force or not folder.checks_key.is_file()
+        validation = later.enter_context(_validation_process()) if checks_due and GX_IN_SIDE_PROCESS else None
         side = later.enter_context(_pdf_process()) if engine == "builtin" and PDF_IN_SIDE_PROCESS else None
         kernels = later.enter_context(_kernels(run)) if run.until >= Stage.EXECUTE else None
 
@@ -112,7 +121,8 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         data = _OnDemand(lambda: read_month(project, month, loaded))  # 2. the month's data, read once if needed
 
         meanwhile = (lambda: kernels.start(one_at_a_time=True)) if kernels is not None else None
-        built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile)  # 3. check
+        validator = validation.validate if validation is not None else None
+        built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile, validator)  # 3. check
         if run.until is Stage.CHECK:
             return built
 
@@ -141,13 +151,13 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
 
 def check(
     run: Run, folder: BuildFolder, current: str, data: _OnDemand, progress: Progress,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[], object] | None = None, validator: Validator | None = None,
 ) -> tuple[bool, CheckResult | None]:  # fmt: skip
     """Run the data checks on the month's data and write their report, unless they already passed on
     exactly these inputs today (then nothing is read and Great Expectations is not imported).
 
     Raises :class:`~cpblib.checks.ChecksFailed` on any error. ``meanwhile`` is called just before the
-    checks run: the kernels start then, beside them.
+    checks run: the kernels start then, beside them. ``validator`` runs the suites (default: in this process).
     """
     key = _build.checks_key(run.project, run.month, current)
     if not run.force and _build.read_text(folder.checks_key) == key and folder.checks_json.is_file():
@@ -157,7 +167,7 @@ def check(
     if meanwhile is not None:
         meanwhile()
     folder.checks_key.unlink(missing_ok=True)
-    result = run_checks(run.project, data.get())
+    result = run_checks(run.project, data.get(), validator)
     write_reports(run.project, result)
     if progress.checks is not None:
         progress.checks(result)
@@ -271,6 +281,15 @@ def _pdf_process():
     from .publish import PdfProcess
 
     return closing(PdfProcess())
+
+
+def _validation_process():
+    """A second process that imports Great Expectations now and runs the suites later (closed on the way out)."""
+    from contextlib import closing
+
+    from .checks import validation_process
+
+    return closing(validation_process())
 
 
 def _kernels(run: Run):

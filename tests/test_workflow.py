@@ -54,3 +54,29 @@ def test_a_log_that_cannot_be_written_still_gives_the_line(run, monkeypatch):
     monkeypatch.setattr(workflow, "build_month", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     outcome, line = workflow.publish_month(run)
     assert outcome is Outcome.INTERRUPTED and "not written to render.log" in line
+
+
+def test_checks_due_run_great_expectations_in_the_second_process_started_with_the_build(mini_project, monkeypatch):
+    """The first check of a month validates in the process started as the build began; a second build
+    with the checks current starts none."""
+    from cpblib import checks
+
+    started, validated = [], []
+    from cpblib.checks._gx_process import ValidationProcess
+
+    class Recorded(ValidationProcess):
+        def __init__(self):
+            started.append(self)
+            super().__init__()
+
+        def validate(self, frames, suites, params):
+            validated.append(sorted(frames))
+            return super().validate(frames, suites, params)
+
+    monkeypatch.setattr(checks, "validation_process", Recorded)
+    run = workflow.Run(Project.open(mini_project), Month(2023, 1), until=workflow.Stage.SCORE)
+    first = workflow.build_month(run)
+    assert first.checks_ran and first.checks.ok and len(started) == 1
+    assert "values" in validated[0] and started[0]._process.poll() is not None  # done and gone
+    second = workflow.build_month(run)
+    assert not second.checks_ran and len(started) == 1

@@ -24,16 +24,25 @@ __all__ = [
     "render_data_quality",
     "require_clean",
     "run_checks",
+    "validation_process",
     "write_reports",
 ]
 
 
-def run_checks(project, data) -> CheckResult:
+def run_checks(project, data, validator=None) -> CheckResult:
     """Run every suite on the month's data (:class:`cpblib.inputs.month_data.MonthData`);
     see :func:`cpblib.checks.runner.run_checks`."""
     from .runner import run_checks as _run
 
-    return _run(project, data)
+    return _run(project, data, validator)
+
+
+def validation_process():
+    """A second process that imports Great Expectations now and runs the suites later
+    (:class:`cpblib.checks._gx_process.ValidationProcess`; close it when done)."""
+    from ._gx_process import ValidationProcess
+
+    return ValidationProcess()
 
 
 def require_clean(project, data, console=None) -> CheckResult:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ from .prepare import (
 from .result import CheckOutcome, CheckResult
 from .rules import parameters, substitute
 from .suites import SUITES, load_suites
+
+Validator = Callable[[Mapping[str, pd.DataFrame], Mapping[str, dict[str, Any]], Mapping[str, Any]], dict]
+"""Runs the suites on the prepared frames with their parameters: :func:`validate`, here or in a second process."""
 
 MAX_EXAMPLES = 5
 MAX_GROUPS = 25
@@ -71,12 +74,20 @@ def _quiet_environment() -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
 
 
+def import_gx() -> None:
+    """Import Great Expectations, quietly: no usage statistics, no progress bars, no deprecation warnings."""
+    _quiet_environment()
+    with warnings.catch_warnings():  # GX's own imports raise deprecation warnings nobody here can act on
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import great_expectations  # noqa: F401
+
+
 def validate(
     frames: Mapping[str, pd.DataFrame], suites: Mapping[str, dict[str, Any]], params: Mapping[str, Any]
 ) -> dict[str, list[dict[str, Any]]]:
     """Validate each frame against the suite of the same name; results as JSON dicts per suite."""
-    _quiet_environment()
-    with warnings.catch_warnings():  # GX's own imports raise deprecation warnings nobody here can act on
+    import_gx()
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
@@ -515,13 +526,14 @@ def prepare_inputs(project: Project, data: MonthData) -> dict[str, pd.DataFrame]
     return frames
 
 
-def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
+def run_checks(project: Project, data: MonthData | Month | str, validator: Validator | None = None) -> CheckResult:
     """Check every input of the report month in ``data`` (:func:`cpblib.inputs.month_data.read_month`):
     the catalogue, the values the month publishes, targets, benchmarks, overrides and the commentary files.
 
     ``data`` may also be a month: its new extracts are then loaded (a bad one is reported and
     changes nothing) and its data read here. Never raises for bad input: every problem is an
-    outcome in the result.
+    outcome in the result. ``validator`` runs the suites (default: :func:`validate`, here; the build
+    passes a :class:`~cpblib.checks._gx_process.ValidationProcess`'s, started early).
     """
     if not isinstance(data, MonthData):
         from ..inputs.month_data import load_new_extracts, read_month
@@ -546,7 +558,7 @@ def run_checks(project: Project, data: MonthData | Month | str) -> CheckResult:
         )
     frames = prepare_inputs(project, data)
     params = parameters(project.config.anomalies, project.config.comparators.declared)
-    results = validate(frames, suites, params)
+    results = (validator or validate)(frames, suites, params)
     defaults = dict(data.files)
     defaults["values"] = f"{data.files.get('values', 'store')} (the values {month.label} publishes)"
     for name in SUITES:

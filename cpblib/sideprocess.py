@@ -1,0 +1,133 @@
+"""Work done in a second Python process, started early so it loads its libraries while this one works.
+
+A :class:`SideProcess` starts ``python -m <module>``; the module calls :func:`serve`,
+which loads what the work needs at once, then reads the work's arguments (pickled,
+on its standard input), does the work and writes the result, or the error that
+stopped it, pickled, on its standard output. :meth:`SideProcess.result` raises that
+error here. The typeset PDF (:mod:`cpblib.publish._typeset`) and the data checks'
+Great Expectations run (:mod:`cpblib.checks._gx_process`) work this way.
+
+A new interpreter rather than a fork: a forked copy of a process that has used typst
+or vl-convert inherits their thread pools in a locked state and can hang.
+
+The process runs in a process group of its own, with any process it starts: Ctrl-C
+reaches only cpb, which then stops the group (:meth:`SideProcess.close`). It is asked
+first (SIGTERM, which :func:`serve` turns into an orderly exit that removes temporary
+folders on the way out) and killed only if it has not gone within :data:`STOP_SECONDS`.
+
+>>> side = SideProcess("cpblib.sideprocess")  # serves nothing: closed unused
+>>> side.close()
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+
+from .errors import CpbError
+
+STOP_SECONDS = 10.0
+"""How long a side process asked to stop has to clean up before it is killed."""
+
+
+class SideProcessFailed(CpbError):
+    """A side process stopped without handing back a result (it crashed or was killed)."""
+
+
+class SideProcess:
+    """``python -m module`` started now: hand it the work with :meth:`send`, collect the result with
+    :meth:`result`, or :meth:`close` it unused."""
+
+    def __init__(self, module: str, what: str = "the second process") -> None:
+        self.what = what
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close()); what the process prints, shown only if it fails
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", module],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True,
+        )  # fmt: skip
+
+    def send(self, arguments: tuple) -> None:
+        """Hand the process its work's arguments; it starts on them at once."""
+        try:
+            self._process.stdin.write(pickle.dumps(arguments))
+            self._process.stdin.close()
+        except BrokenPipeError:  # the process has stopped already: result() says why
+            pass
+
+    def result(self):
+        """The work's result once it is done; raises the error that stopped it
+        (:class:`SideProcessFailed` when the process stopped without saying)."""
+        outcome = self._process.stdout.read()
+        self._process.stdout.close()
+        self._process.wait()
+        self._log.seek(0)
+        printed = self._log.read().decode("utf-8", "replace").strip()
+        self._log.close()
+        try:
+            result = pickle.loads(outcome)
+        except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
+            raise SideProcessFailed(
+                f"{self.what} stopped (exit {self._process.returncode}): {printed[-2000:] or 'no message'}"
+            ) from None
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def close(self) -> None:
+        """Stop the process if it is still running (work not needed, or abandoned after an error or an
+        interruption): asked first, so it removes its temporary folders, then killed with its group."""
+        process = self._process
+        if process.poll() is None:  # the group is signalled while its leader is not reaped: its id is still its own
+            self._signal_group(signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream and not stream.closed:
+                stream.close()
+        if not self._log.closed:
+            self._log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self._process.pid, signum)
+        except (ProcessLookupError, PermissionError):  # the group is gone already
+            pass
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds: temporary folders are removed on the way out
+
+
+def serve(work: Callable[..., object], load: Callable[[], object] | None = None) -> None:
+    """The side process's part: ``load()`` the libraries now, then ``work(*arguments)`` on the arguments
+    read from standard input (none: closed unused), writing its result or its error to standard output."""
+    signal.signal(signal.SIGTERM, _stop)
+    if load is not None:
+        load()
+    arguments = sys.stdin.buffer.read()
+    if not arguments:  # closed unused
+        return
+    try:
+        result: object = work(*pickle.loads(arguments))
+    except Exception as exc:  # handed back to the waiting process, which raises it  # noqa: BLE001 (reported, never raised past this boundary)
+        try:
+            pickle.dumps(exc)
+            result = exc
+        except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
+            result = SideProcessFailed(f"{type(exc).__name__}: {exc}")
+    sys.stdout.buffer.write(pickle.dumps(result))
+    sys.stdout.buffer.flush()
