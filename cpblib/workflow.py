@@ -138,6 +138,8 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
             built.pack, jobs=jobs, force=run.force, on_start=progress.page_started, on_done=progress.page_done,
             kernels=kernels,
         )  # fmt: skip
+        if kernels is not None:
+            kernels.release()  # every page has run: the kernels shut down while the pack is published
         if progress.executed is not None:
             progress.executed(built.executed)
         if run.until is Stage.EXECUTE:

@@ -56,8 +56,11 @@ class _KernelThread:
         finally:
             self.kernel.close()
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
+        """Shut the kernel down after the tasks given so far (without waiting: :meth:`join`)."""
         self._tasks.put(None)
+
+    def join(self) -> None:
         self._thread.join()
 
 
@@ -84,6 +87,7 @@ class KernelPool:
         self.size = max(1, int(size))
         self._options = kernel_options
         self._threads: list[_KernelThread] = []
+        self._stopping: list[_KernelThread] = []
         self._lock = threading.Lock()
 
     def _workers(self, count: int) -> list[_KernelThread]:
@@ -117,11 +121,22 @@ class KernelPool:
         self._workers(count)
         return [worker.submit(task) for worker in self._threads[:count]]
 
-    def close(self) -> None:
+    def release(self) -> None:
+        """Shut every kernel down after its tasks, in the background (no page runs after this;
+        :meth:`close` waits for them)."""
         with self._lock:
             threads, self._threads = self._threads, []
+            self._stopping.extend(threads)
         for worker in threads:
-            worker.stop()
+            worker.ask_to_stop()
+
+    def close(self) -> None:
+        """Shut every kernel down, all at once, and wait until they have gone."""
+        self.release()
+        with self._lock:
+            threads, self._stopping = self._stopping, []
+        for worker in threads:
+            worker.join()
 
     def __enter__(self) -> Self:
         return self

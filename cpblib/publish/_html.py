@@ -62,6 +62,10 @@ _FIGURE_PLACEHOLDER = re.compile(r'<cpb-figure id="([^"]+)"></cpb-figure>')
 _XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 
 
+UNDESCRIBED_IMAGE = "An image without a description"
+"""The alt text of an image a page gives none (a screen reader would otherwise read its address)."""
+
+
 # -- charts ---------------------------------------------------------------------------------------
 def inline_svg(svg: str, alt: str, prefix: str) -> str:
     r"""An SVG ready to sit inside a page: announced as one image named by ``alt``,
@@ -164,10 +168,24 @@ class HtmlConverter:
         self._charts = 0
         self._prefix = slugify(prefix) or "p"
         self._figures = {}
-        body, _ = self.exporter.from_notebook_node(nb)
+        body = _export(self.exporter, nb)
         if tidy is not None:
             body = tidy(body)
         return _FIGURE_PLACEHOLDER.sub(lambda match: self._figures.get(match.group(1), ""), body)
+
+
+def _export(exporter, nb) -> str:
+    """``HTMLExporter.from_notebook_node`` but for its last step, which parses the whole page once more to
+    give tab stops to Jupyter's cell wrappers (cpb's template writes none) and alt text to images
+    (:func:`tidy_fragment` does, in the one parse a page gets)."""
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    resources = exporter._init_resources(None)
+    kinds = WidgetsDataTypeFilter(notebook_metadata=exporter._nb_metadata, parent=exporter, resources=resources)
+    exporter.register_filter("filter_data_type", kinds)
+    html, _ = TemplateExporter.from_notebook_node(exporter, nb, resources)
+    return html
 
 
 # -- tidying ----------------------------------------------------------------------------------------
@@ -315,6 +333,8 @@ def tidy_fragment(fragment: str, title: str, base_dir: Path | None = None, root:
         comment.extract()
     _strip_remote(soup)
     _embed_local_images(soup, base_dir, root)
+    for img in soup.find_all("img", alt=False):
+        img["alt"] = UNDESCRIBED_IMAGE
     _fix_headings(soup, title)
     _fix_tables(soup)
     return str(soup).strip()

@@ -128,3 +128,32 @@ def test_kernels_started_one_at_a_time_each_wait_for_the_one_before(tmp_path, mo
         for future in pool.run(3, lambda kernel: None):
             future.result(timeout=10)
     assert max(overlaps[3:]) > 0  # together when nothing else needs the cores
+
+
+def test_released_kernels_shut_down_together_in_the_background_and_close_waits_for_them(monkeypatch):
+    import threading
+
+    from cpblib.execute._pool import KernelPool
+
+    closing, closed, go = [], [], threading.Event()
+
+    def slow_close(kernel):  # stands in for a kernel's orderly shutdown
+        closing.append(kernel)
+        go.wait(timeout=10)
+        closed.append(kernel)
+
+    monkeypatch.setattr(SharedKernel, "start", lambda kernel: None)
+    monkeypatch.setattr(SharedKernel, "close", slow_close)
+    pool = KernelPool(2)
+    for future in pool.run(2, lambda kernel: None):
+        future.result(timeout=10)
+    pool.release()  # returns at once
+    assert closed == []
+    for _ in range(500):
+        if len(closing) == 2:
+            break
+        threading.Event().wait(0.01)
+    assert len(closing) == 2  # both shutting down at the same time, not one after the other
+    go.set()
+    pool.close()  # waits for both
+    assert len(closed) == 2

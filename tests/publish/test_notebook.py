@@ -101,6 +101,14 @@ def test_tidy_removes_anything_remote_or_active():
     assert [a["href"] for a in soup.find_all("a")] == ["#local"]
 
 
+def test_an_image_given_no_alt_text_is_named_as_having_no_description():
+    from cpblib.publish._html import UNDESCRIBED_IMAGE
+
+    fragment = '<p><img src="data:image/png;base64,AAAA"><img src="data:image/png;base64,AAAA" alt=""></p>'
+    soup = BeautifulSoup(tidy_fragment(fragment, "Page"), "html.parser")
+    assert [img["alt"] for img in soup.find_all("img")] == [UNDESCRIBED_IMAGE, ""]  # decorative stays decorative
+
+
 def test_tidy_makes_one_h1_and_no_skipped_levels():
     fragment = "<h1>First</h1><h4>Deep</h4><h1>Second</h1><h3>Under second</h3><h2>Same</h2><h2>Same</h2>"
     soup = BeautifulSoup(tidy_fragment(fragment, "Ignored title"), "html.parser")
