@@ -111,14 +111,16 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
     with ExitStack() as later:
         # Second processes load their libraries while this one reads: Great Expectations when the checks
         # are sure to run (no clean result to keep), the PDF's typesetting, the pages' kernels.
-        checks_due = run.force or not folder.checks_key.is_file()
-        validation = later.enter_context(_validation_process()) if checks_due and GX_IN_SIDE_PROCESS else None
+        first_check = run.force or not folder.checks_key.is_file()
+        validation = later.enter_context(_validation_process()) if first_check and GX_IN_SIDE_PROCESS else None
         side = later.enter_context(_pdf_process()) if engine == "builtin" and PDF_IN_SIDE_PROCESS else None
         kernels = later.enter_context(_kernels(run)) if run.until >= Stage.EXECUTE else None
 
         loaded = load_new_extracts(project)  # 1. new extracts into the store (a bad one is reported by the checks)
         current = _build.fingerprint(project, month)
         data = _OnDemand(lambda: read_month(project, month, loaded))  # 2. the month's data, read once if needed
+        if validation is None and GX_IN_SIDE_PROCESS and not checks_current(run, folder, current):
+            validation = later.enter_context(_validation_process())  # changed since the last check
 
         meanwhile = (lambda: kernels.start(one_at_a_time=True)) if kernels is not None else None
         validator = validation.validate if validation is not None else None
@@ -161,8 +163,7 @@ def check(
     Raises :class:`~cpblib.checks.ChecksFailed` on any error. ``meanwhile`` is called just before the
     checks run: the kernels start then, beside them. ``validator`` runs the suites (default: in this process).
     """
-    key = _build.checks_key(run.project, run.month, current)
-    if not run.force and _build.read_text(folder.checks_key) == key and folder.checks_json.is_file():
+    if checks_current(run, folder, current):
         return False, None
     from .checks import ChecksFailed, run_checks, write_reports
 
@@ -175,8 +176,15 @@ def check(
         progress.checks(result)
     if not result.ok:
         raise ChecksFailed(result)
-    _build.write_text(folder.checks_key, key)
+    _build.write_text(folder.checks_key, _build.checks_key(run.project, run.month, current))
     return True, result
+
+
+def checks_current(run: Run, folder: BuildFolder, current: str) -> bool:
+    """Whether the month's checks passed on exactly these inputs (``current``: the month's fingerprint)
+    today, and ``run`` does not ask for everything again."""
+    key = _build.checks_key(run.project, run.month, current)
+    return not run.force and _build.read_text(folder.checks_key) == key and folder.checks_json.is_file()
 
 
 def score(project: Project, data: MonthData, current: str) -> Pack:

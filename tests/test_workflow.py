@@ -80,3 +80,7 @@ def test_checks_due_run_great_expectations_in_the_second_process_started_with_th
     assert "values" in validated[0] and started[0]._process.poll() is not None  # done and gone
     second = workflow.build_month(run)
     assert not second.checks_ran and len(started) == 1
+    catalogue = mini_project / "data" / "indicators.csv"  # a changed input: checked again, in a second process
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("Children", "Young people", 1), encoding="utf-8")
+    third = workflow.build_month(run)
+    assert third.checks_ran and third.checks.ok and len(started) == len(validated) == 2

@@ -39,13 +39,16 @@ def main() -> None:
 
     Every file a command writes is closed by then; what is left is Python tidying up the libraries
     it loaded (Great Expectations, pandas, Jupyter), a few tenths of a second nobody needs. The output
-    is flushed first; the exit code is the command's.
+    is flushed first; the exit code is the command's. Under a profiler or a coverage measurement,
+    Python ends as usual, so that they can write their reports.
     """
     try:
         app(prog_name="cpb")
         code = 0
     except SystemExit as exc:
         code = exit_code(exc.code)
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage measurement writes its report as Python ends
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -22,6 +22,7 @@ def test_main_ends_the_process_with_the_command_s_exit_code(monkeypatch, capsys,
     ended = []
     monkeypatch.setattr(cli, "app", command)
     monkeypatch.setattr(cli.os, "_exit", ended.append)
+    monkeypatch.setattr(cli.sys, "gettrace", lambda: None)  # as outside a coverage measurement
     cli.main()
     assert ended == [code]
     assert "said before the end" in capsys.readouterr().out
@@ -35,3 +36,10 @@ def test_a_real_cpb_process_prints_everything_and_exits_with_its_code(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert wrong.returncode == 1 and "cpb.toml" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_under_a_profiler_python_ends_as_usual_so_the_profile_is_written(tmp_path):
+    profile = tmp_path / "cpb.prof"
+    run = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "cpblib", "--version"]
+    assert subprocess.run(run, capture_output=True, text=True, check=False).returncode == 0
+    assert profile.stat().st_size > 0
