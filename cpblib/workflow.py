@@ -113,7 +113,12 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         # are sure to run (no clean result to keep), the PDF's typesetting, the pages' kernels.
         first_check = run.force or not folder.checks_key.is_file()
         validation = later.enter_context(_validation_process()) if first_check and GX_IN_SIDE_PROCESS else None
-        side = later.enter_context(_pdf_process()) if engine == "builtin" and PDF_IN_SIDE_PROCESS else None
+        first_render = run.force or not folder.render_stamp.is_file()
+        side = (
+            later.enter_context(_pdf_process())
+            if engine == "builtin" and first_render and PDF_IN_SIDE_PROCESS
+            else None
+        )
         kernels = later.enter_context(_kernels(run)) if run.until >= Stage.EXECUTE else None
 
         loaded = load_new_extracts(project)  # 1. new extracts into the store (a bad one is reported by the checks)
@@ -212,7 +217,10 @@ def publish(run: Run, engine: str, side, render: Callable) -> Published:
     started = time.perf_counter()
     if rendered:
         domains = list(dict.fromkeys(read_catalogue(project)["domain"]))
-        site_month = render(project, month, engine, domains, side)
+        with ExitStack() as later:
+            if side is None and engine == "builtin" and PDF_IN_SIDE_PROCESS:
+                side = later.enter_context(_pdf_process())  # not started with the build: the month had been published
+            site_month = render(project, month, engine, domains, side)
         save_render_stamp(project, month, stamp, engine)
     record_publication(project, month)
     return Published(

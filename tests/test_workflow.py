@@ -84,3 +84,27 @@ def test_checks_due_run_great_expectations_in_the_second_process_started_with_th
     catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("Children", "Young people", 1), encoding="utf-8")
     third = workflow.build_month(run)
     assert third.checks_ran and third.checks.ok and len(started) == len(validated) == 2
+
+
+def test_a_month_published_before_starts_the_pdf_process_only_when_it_is_rendered_again(run, monkeypatch):
+    """A render with nothing to publish starts no second process; one that publishes again starts it then."""
+    from contextlib import nullcontext
+
+    started, given = [], []
+    monkeypatch.setattr(workflow, "_pdf_process", lambda: nullcontext(started.append("pdf") or "side process"))
+
+    def render(project, month, engine, domains, side):
+        given.append(side)
+        site = project.path("site") / month.key
+        site.mkdir(parents=True, exist_ok=True)
+        (site / "index.html").write_text("page", encoding="utf-8")
+        (project.path("site") / "index.html").write_text("home", encoding="utf-8")
+        return site
+
+    from cpblib import publish
+
+    monkeypatch.setattr(publish, "record_publication", lambda project, month: None)
+    first = workflow.publish(run, "builtin", None, render)
+    assert first.rendered and started == ["pdf"] and given == ["side process"]
+    again = workflow.publish(run, "builtin", None, render)
+    assert not again.rendered and started == ["pdf"] and len(given) == 1

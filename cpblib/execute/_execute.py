@@ -30,8 +30,6 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 
-import nbformat
-
 from ..build import PAGE_FILES, BuildFolder, fallback_notebook, read_json, write_json, write_text
 from ..errors import CpbError
 from ..month import Month
@@ -40,6 +38,8 @@ from ..present.pack import Pack
 from ..project import Project
 
 if TYPE_CHECKING:
+    import nbformat
+
     from ._kernels import SharedKernel
     from ._pool import KernelPool
 
@@ -145,6 +145,8 @@ def _front_matter(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack) -> nb
     subtitle = f"{pack.config.authority.name}, {pack.month.label}"
     text = f"---\ntitle: {json.dumps(job.title)}\norder: {job.order}\nsubtitle: {json.dumps(subtitle)}\n---"
     cells = [c for c in nb.cells if not (c.cell_type == "raw" and c.source.lstrip().startswith("---"))]
+    import nbformat  # not imported when every page is current
+
     raw = nbformat.v4.new_raw_cell(text)
     raw.id = "front-matter"
     nb.cells = [raw, *cells]
@@ -214,6 +216,8 @@ def _finish(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build: Buil
 
     partial = build.running_page(job.output)
     add_static_charts(nb)  # the kernels left the SVGs to this process (see kernel_pool)
+    import nbformat
+
     nbformat.write(_front_matter(nb, job, pack), partial)
     partial.replace(build.page(job.output))
 

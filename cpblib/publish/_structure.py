@@ -32,7 +32,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from ..errors import ConfigError, CpbError
@@ -232,6 +231,8 @@ def read_notebook(path: Path):
     validated it when it was executed); an older one is converted.
     """
     try:
+        import nbformat  # only when a page is read
+
         nb = nbformat.v4.reads(Path(path).read_text(encoding="utf-8"))
         if isinstance(nb, dict) and nb.get("nbformat") == 4 and isinstance(nb.get("cells"), list):
             return nb
