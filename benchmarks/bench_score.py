@@ -6,7 +6,8 @@ inputs and the month has been scored: the command then reads neither the
 month's data nor Great Expectations (target: under 1 s on 2 cores). It also
 says which heavy libraries the command imported, from ``python -X importtime``.
 
-Everything happens in a temporary copy; nothing is written in the repository.
+Everything happens in a temporary copy; nothing is written in the repository but Python's
+bytecode cache, which an installed cpb has (see ``bench_render.installed_python``).
 Run: ``python benchmarks/bench_score.py [--month 2023-03] [--runs 5]``.
 """
 
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_render import copy_demo
+from bench_render import copy_demo, installed_python
 
 TARGET_SECONDS = 1.0
 HEAVY = ("great_expectations", "nbformat", "nbconvert", "papermill", "altair", "bs4", "typst", "pypandoc")
@@ -33,18 +34,26 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     score = [sys.executable, "-m", "cpblib", "score", "--month", args.month, "--format", "csv"]
+    env = installed_python()
     with tempfile.TemporaryDirectory(prefix="cpb-bench-score-") as folder:
         root = copy_demo(Path(folder) / "demo")
         first = time.perf_counter()
-        subprocess.run(score, cwd=root, capture_output=True, check=True)  # store built, checks run, month scored
+        subprocess.run(
+            score, cwd=root, capture_output=True, check=True, env=env
+        )  # store built, checks run, month scored
         cold = time.perf_counter() - first
         times = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            subprocess.run(score, cwd=root, capture_output=True, check=True)
+            subprocess.run(score, cwd=root, capture_output=True, check=True, env=env)
             times.append(time.perf_counter() - started)
         traced = subprocess.run(
-            [sys.executable, "-X", "importtime", *score[1:]], cwd=root, capture_output=True, text=True, check=True
+            [sys.executable, "-X", "importtime", *score[1:]],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
     imported = sorted({line.split("|")[-1].strip().split(".")[0] for line in traced.stderr.splitlines() if "|" in line})
     heavy = [name for name in HEAVY if name in imported]
