@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Self
 
+import numpy as np
 import pandas as pd
 
 from .._vocabulary import label
@@ -94,8 +95,20 @@ def format_values(values, decimals: int, unit: str | None = None, missing: str =
 
 
 def format_value(value: object, unit: str, decimals: int | None) -> str:
-    """One figure as a board pack prints it (``–`` when missing)."""
+    """One figure as a board pack prints it (``–`` when missing).
+
+    >>> format_value(64.55, "percent", 1), format_value(None, "count", 0), format_value(np.int64(1200), "count", 0)
+    ('64.6%', '–', '1,200')
+    """
+    if value is None or (isinstance(value, _PLAIN_NUMBER) and not isinstance(value, bool | np.bool_)):
+        # A plain number (most cells): straight to the one formatter, without reading it as a column first.
+        places = 0 if decimals is None or pd.isna(decimals) else int(decimals)
+        number = np.array([np.nan if value is None else float(value)])
+        return format_numbers(number, places, UNIT_SUFFIX.get(unit or "", ""))[0] or MISSING
     return format_values([value], decimals, unit, missing=MISSING)[0]
+
+
+_PLAIN_NUMBER = (int, float, np.integer, np.floating)
 
 
 def format_gap(value: object, unit: str, decimals: int | None) -> str:

@@ -1,7 +1,10 @@
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpblib.present.format import (
     direction_text,
@@ -32,6 +35,24 @@ from cpblib.scoring import packaged_headings
 )
 def test_format_value_rounds_half_away_from_zero(value, unit, decimals, text):
     assert format_value(value, unit, decimals) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.none(),
+        st.integers(-(10**12), 10**12),
+        st.floats(-1e15, 1e15),
+        st.floats(-1e6, 1e6).map(np.float32),
+        st.integers(-(10**6), 10**6).map(np.int64),
+        st.booleans(),
+        st.sampled_from(["12.5", "n/a", "", pd.NA]),
+    ),
+    unit=st.sampled_from(["count", "percent", "rate_per_10000", "ratio", "score", "days", None]),
+    decimals=st.one_of(st.none(), st.integers(0, 3)),
+)
+def test_one_figure_is_printed_as_in_a_column_of_figures(value, unit, decimals):
+    assert format_value(value, unit, decimals) == format_values([value], decimals, unit, missing="–")[0]
 
 
 def test_format_values_leaves_missing_blank_by_default():
