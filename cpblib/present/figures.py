@@ -69,26 +69,33 @@ def cells(pack, indicators: list[str], periods: list[str]) -> list[Cell]:
     if not indicators:
         return []
     keys = pd.MultiIndex.from_arrays([indicators, periods])
-    main = _lookup(pack.history, ("value", "missing_reason", "provisional", "rolled_up", "note")).reindex(keys)
+    main = _lookup(pack.history, _CELL_COLUMNS).reindex(keys)
     figures = pack.figures
     second = pd.Series(np.nan, index=keys)
     if "figure" in figures and figures["figure"].notna().any():
         rows = figures.loc[figures["figure"].notna() & (figures["span"].isna() if "span" in figures else True)]
         second = _lookup(rows, ("value",))["value"].reindex(keys)
-    out = []
-    for position in range(len(keys)):
-        row = main.iloc[position]
-        out.append(
-            Cell(
-                value=_figure(row["value"]),
-                reason=row.get("missing_reason") if isinstance(row.get("missing_reason"), str) else None,
-                provisional=bool(row.get("provisional")) if not pd.isna(row.get("provisional", np.nan)) else False,
-                rolled_up=bool(row.get("rolled_up")) if not pd.isna(row.get("rolled_up", np.nan)) else False,
-                note=row.get("note") if isinstance(row.get("note"), str) else None,
-                second=_figure(second.iloc[position]),
-            )
+    column = {name: main[name].to_list() if name in main else [None] * len(keys) for name in _CELL_COLUMNS}
+    return [
+        Cell(
+            value=_figure(value), reason=_words(reason), provisional=_flag(provisional), rolled_up=_flag(rolled_up),
+            note=_words(note), second=_figure(other),
         )
-    return out
+        for value, reason, provisional, rolled_up, note, other in zip(
+            *(column[name] for name in _CELL_COLUMNS), second.to_list(), strict=True
+        )
+    ]  # fmt: skip
+
+
+_CELL_COLUMNS = ("value", "missing_reason", "provisional", "rolled_up", "note")
+
+
+def _words(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _flag(value: object) -> bool:
+    return False if pd.isna(value) else bool(value)
 
 
 def benchmark_text(row: pd.Series, comparator: str) -> str:
