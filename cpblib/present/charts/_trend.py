@@ -570,8 +570,9 @@ def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
     >>> records(pd.DataFrame({"a": [1.5, float("nan")], "b": ["x", None]}), ["a", "b"])
     [{'a': 1.5, 'b': 'x'}, {'a': None, 'b': None}]
     """
-    rows = frame.loc[:, list(columns)].to_dict("records")
-    return [{key: _plain(value) for key, value in row.items()} for row in rows]
+    names = list(dict.fromkeys(columns))
+    values = [[_plain(value) for value in frame[name].to_list()] for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)] if names else [{}] * len(frame)
 
 
 def _plain(value: object) -> object:
