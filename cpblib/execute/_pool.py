@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Self
 if TYPE_CHECKING:
     from ._kernels import SharedKernel
 
-WARM_UP = "import pandas, altair\nimport cpblib.present.charts, cpblib.present.pages\n"
-"""What a kernel of ``cpb run`` imports as it starts, before its first page (which then finds it imported)."""
+WARM_UP = "import pandas, altair\nimport cpblib.present.charts, cpblib.present.pages, cpblib.present.pack, cpblib.inputs.month_data\n"
+"""What a kernel of ``cpb run`` imports as it starts, before its first page (which then finds it imported):
+the pages' libraries, and what the saved pack each page opens is made of."""
 
 
 def _start(kernel: SharedKernel) -> None:
