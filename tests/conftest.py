@@ -40,7 +40,8 @@ SLOW = (
     "tests/test_backtest.py",
 )
 """Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
-``python -m pytest -m "not slow"`` leaves them out and runs the rest (about two and a half minutes on 2 cores)."""
+``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about 75 seconds
+on 2 cores). Session fixtures are built once per process, in its own temporary folder."""
 SLOW_FIXTURES = frozenset({"rendered_demo", "demo_packs"})
 """Fixtures that render the demo month or show every page of it: a test that needs one is slow too."""
 
