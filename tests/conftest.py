@@ -13,6 +13,7 @@ SLOW = (
     "tests/checks/test_agreement.py::test_load_and_check_agree",
     "tests/checks/test_check_cli.py",
     "tests/checks/test_corpus.py",
+    "tests/checks/test_rules.py::test_the_failing_rows_are_the_ones_great_expectations_finds",
     "tests/checks/test_runner.py",
     "tests/checks/test_suites.py::test_every_expectation_type_is_a_gx_expectation",
     "tests/adopt/test_adopting_doc.py",
@@ -39,12 +40,25 @@ SLOW = (
     "tests/test_backtest.py",
 )
 """Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
-``python -m pytest -m "not slow"`` leaves them out and runs the rest (about two and a half minutes on 2 cores)."""
+``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about 75 seconds
+on 2 cores). Session fixtures are built once per process, in its own temporary folder."""
+SLOW_FIXTURES = frozenset({"rendered_demo", "demo_packs"})
+"""Fixtures that render the demo month or show every page of it: a test that needs one is slow too."""
+
+
+def _is_slow(item) -> bool:
+    """The rule: a test named in ``SLOW``, a test that needs a fixture in ``SLOW_FIXTURES``, or a property-based
+    test (Hypothesis searches many cases; the example-based tests of the same module stay in the fast part)."""
+    return (
+        item.nodeid.startswith(SLOW)
+        or not SLOW_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+    )
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.nodeid.startswith(SLOW):
+        if _is_slow(item):
             item.add_marker(pytest.mark.slow)
 
 
@@ -110,6 +124,35 @@ def rendered_demo(tmp_path_factory) -> Path:
     return root
 
 
+SMALL = DATA.parent / "notebooks" / "data" / "small-project"
+
+
+@pytest.fixture(scope="session")
+def small_loaded(tmp_path_factory) -> Path:
+    """The small notebook project (``tests/notebooks/data/small-project``) with its store built, once for the
+    session (once per worker when the tests run in parallel); returns its root. Copy it before changing anything."""
+    from cpblib.inputs.load import ensure_store
+    from cpblib.project import Project
+
+    root = tmp_path_factory.mktemp("small-loaded") / "small"
+    shutil.copytree(SMALL, root)
+    ensure_store(Project.open(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def small_pack(small_loaded: Path, tmp_path_factory):
+    """The small project's March 2023, scored once for the session over a copy of :func:`small_loaded`.
+    Tests must not change it or its project folder (``dataclasses.replace`` it over a copy instead)."""
+    from cpblib.month import Month
+    from cpblib.present.pack import score_pack
+    from cpblib.project import Project
+
+    root = tmp_path_factory.mktemp("small-pack") / "small"
+    shutil.copytree(small_loaded, root)
+    return score_pack(Project.open(root), Month(2023, 3))
+
+
 COUNCIL_COMPARATORS = """
 [comparators]
 show = ["england", "last_year", "outstanding"]
@@ -135,7 +178,7 @@ def make_council_project(root: Path) -> Path:
     """The small notebook project (March 2023) at ``root``, with two comparators of the council's own
     (``last_year`` "Own figure last year", 2021-22; ``outstanding`` "Outstanding LAs", 2016-19) shown
     after England, Good/Outstanding SN hidden by ``show``, and an analyst's heading for ``cic-number``."""
-    shutil.copytree(DATA.parent / "notebooks" / "data" / "small-project", root)
+    shutil.copytree(SMALL, root)
     config = root / "cpb.toml"
     text = config.read_text(encoding="utf-8")
     start, end = text.index("[comparators]"), text.index("[rag]")

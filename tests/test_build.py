@@ -10,7 +10,6 @@ import pytest
 
 from cpblib import build as build_module
 from cpblib.build import BuildFolder, code_hash, fingerprint, read_json, read_text, write_bytes, write_json
-from cpblib.inputs.load import ensure_store
 from cpblib.inputs.store import Store
 from cpblib.month import Month
 from cpblib.project import Project
@@ -19,19 +18,10 @@ SMALL = Path(__file__).resolve().parent / "notebooks" / "data" / "small-project"
 MONTH = Month(2023, 3)
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> Path:
-    """The small project with its store built (copy it before changing anything)."""
-    root = tmp_path_factory.mktemp("build") / "small"
-    shutil.copytree(SMALL, root)
-    ensure_store(Project.open(root))
-    return root
-
-
 @pytest.fixture
-def project(loaded, tmp_path) -> Project:
+def project(small_loaded, tmp_path) -> Project:
     root = tmp_path / "small"
-    shutil.copytree(loaded, root)
+    shutil.copytree(small_loaded, root)
     return Project.open(root)
 
 

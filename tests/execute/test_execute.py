@@ -18,7 +18,6 @@ from cpblib import build as build_module
 from cpblib.build import HASHES as HASHES_FILE
 from cpblib.execute import _execute as run_module
 from cpblib.execute._execute import NotebookFailed, execute_pages, notebook_source, plan
-from cpblib.inputs.load import ensure_store
 from cpblib.month import Month
 from cpblib.present.commentary import commentary_path
 from cpblib.present.notebooks import notebook_text
@@ -36,18 +35,10 @@ ALL = [
 ]
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("run") / "small"
-    shutil.copytree(SMALL, root)
-    ensure_store(Project.open(root))
-    return root
-
-
 @pytest.fixture
-def project(loaded, tmp_path) -> Project:
+def project(small_loaded, tmp_path) -> Project:
     root = tmp_path / "small"
-    shutil.copytree(loaded, root)
+    shutil.copytree(small_loaded, root)
     return Project.open(root)
 
 

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from cpblib.month import Month
 from cpblib.present import pages
 from cpblib.present.figures import Cell, benchmark_text, notes
-from cpblib.present.pack import score_pack
 from cpblib.project import Project
 
 SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-project"
-
-
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory):
-    root = tmp_path_factory.mktemp("figures") / "small"
-    shutil.copytree(SMALL, root)
-    return score_pack(Project.open(root), Month(2023, 3))
 
 
 def with_columns(pack, *pages_: str, extra: pd.DataFrame | None = None):
@@ -60,11 +49,11 @@ def test_notes_explain_every_mark_and_give_a_provisional_figure_its_note():
     assert notes(None, None, [("IHA", "Mar 23", Cell(50.0))]) is None
 
 
-def test_quarter_and_year_columns_are_shown_when_asked_and_say_which_are_rolled_up(scored):
-    plain = pages.appendix_table(scored, "Profile")
+def test_quarter_and_year_columns_are_shown_when_asked_and_say_which_are_rolled_up(small_pack):
+    plain = pages.appendix_table(small_pack, "Profile")
     assert "Q4 2022/23" not in plain.columns
     given = pd.DataFrame({"indicator": ["cic-starts"], "period": ["2022-12"], "value": [58.0], "span": ["quarter"]})
-    table = pages.appendix_table(with_columns(scored, "appendix", extra=given), "Profile").set_index("Indicator")
+    table = pages.appendix_table(with_columns(small_pack, "appendix", extra=given), "Profile").set_index("Indicator")
     after = list(table.columns).index("Mar 23")
     assert list(table.columns[after + 1 : after + 4]) == ["Q3 2022/23", "Q4 2022/23", "2022/23"]
     starts = table.loc["Children who started to be in care in the month"]
@@ -72,19 +61,19 @@ def test_quarter_and_year_columns_are_shown_when_asked_and_say_which_are_rolled_
     assert table.loc["Children in care at end of month", "Q4 2022/23"] == "437 (r)"
 
 
-def test_the_domain_table_shows_the_latest_quarter_and_year_when_asked(scored):
-    table = pages.domain_table(with_columns(scored, "domains"), "Profile")
+def test_the_domain_table_shows_the_latest_quarter_and_year_when_asked(small_pack):
+    table = pages.domain_table(with_columns(small_pack, "domains"), "Profile")
     assert {"Q4 2022/23", "2022/23"} <= set(table.columns)
     assert "Q3 2022/23" not in table.columns
 
 
-def test_a_provisional_figure_and_words_reach_the_domain_table_and_its_notes(scored, monkeypatch):
-    values = scored.inputs.values.copy()
+def test_a_provisional_figure_and_words_reach_the_domain_table_and_its_notes(small_pack, monkeypatch):
+    values = small_pack.inputs.values.copy()
     latest = (values["indicator"] == "cic-number") & (values["period"] == "2023-03")
     blank = (values["indicator"] == "dental-check") & (values["period"] == "2023-03")
     values.loc[latest, ["provisional", "note"]] = [True, "Count before the March audit"]
     values.loc[blank, ["value", "missing_reason"]] = [np.nan, "awaiting data"]
-    pack = dataclasses.replace(scored, inputs=dataclasses.replace(scored.inputs, values=values))
+    pack = dataclasses.replace(small_pack, inputs=dataclasses.replace(small_pack.inputs, values=values))
     table = pages.domain_table(pack, "Profile").set_index("Indicator")
     assert table.loc["Children in care at end of month", "Latest"] == "437 (p)"
     shown = []

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from cpblib.build import BuildFolder, fingerprint
-from cpblib.inputs.load import ensure_store
 from cpblib.month import Month
 from cpblib.present import pack as pack_module
 from cpblib.present.pack import Pack, open_month, save_pack, saved_pack, score_pack
@@ -20,19 +19,10 @@ SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-proj
 MONTH = Month(2023, 3)
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> Path:
-    """The small project with its store built (copy it before changing anything)."""
-    root = tmp_path_factory.mktemp("pack") / "small"
-    shutil.copytree(SMALL, root)
-    ensure_store(Project.open(root))
-    return root
-
-
 @pytest.fixture
-def project(loaded, tmp_path) -> Project:
+def project(small_loaded, tmp_path) -> Project:
     root = tmp_path / "small"
-    shutil.copytree(loaded, root)
+    shutil.copytree(small_loaded, root)
     return Project.open(root)
 
 

@@ -21,22 +21,14 @@ SMALL = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "small-proj
 MONTH = Month(2023, 3)
 
 
-@pytest.fixture(scope="module")
-def scored_pack(tmp_path_factory) -> Pack:
-    """The small project's March 2023, scored (store built in a temporary copy)."""
-    root = tmp_path_factory.mktemp("pages") / "small"
-    shutil.copytree(SMALL, root)
-    return build(Project.open(root), MONTH)
-
-
 @pytest.fixture
-def pack(scored_pack, tmp_path) -> Pack:
+def pack(small_pack, tmp_path) -> Pack:
     """The scored month over a fresh copy of the project's settings and commentary (safe to change)."""
     root = tmp_path / "small"
     root.mkdir()
     shutil.copy2(SMALL / "cpb.toml", root / "cpb.toml")
     shutil.copytree(SMALL / "data" / "commentary", root / "data" / "commentary")
-    return dataclasses.replace(scored_pack, project=Project.open(root))
+    return dataclasses.replace(small_pack, project=Project.open(root))
 
 
 @pytest.fixture
@@ -380,8 +372,8 @@ def test_a_late_figure_shows_its_period_as_latest_available_with_the_reason_unde
     assert notes == [expected]
 
 
-def test_figures_on_time_leave_no_late_note(scored_pack, shown):
-    pages.show_domain_table(scored_pack, "Profile")
+def test_figures_on_time_leave_no_late_note(small_pack, shown):
+    pages.show_domain_table(small_pack, "Profile")
     assert not [t for t in plain(shown) if t.startswith("Late figures")]
 
 
@@ -403,7 +395,7 @@ def baseline_pack(tmp_path_factory) -> Pack:
     return build(Project.open(root), MONTH)
 
 
-def test_a_baseline_in_the_targets_file_shows_in_the_tables_as_the_target_does(baseline_pack, scored_pack):
+def test_a_baseline_in_the_targets_file_shows_in_the_tables_as_the_target_does(baseline_pack, small_pack):
     table = pages.domain_table(baseline_pack, "Profile").set_index("Indicator")
     assert table.columns.tolist().index("Baseline") == table.columns.tolist().index("Target") + 1
     assert table.loc["Children in care at end of month", "Baseline"] == "460"
@@ -411,4 +403,4 @@ def test_a_baseline_in_the_targets_file_shows_in_the_tables_as_the_target_does(b
     appendix = pages.appendix_table(baseline_pack, "Profile")
     assert "Baseline" in appendix.columns
     # no baseline in the targets file, no column
-    assert "Baseline" not in pages.domain_table(scored_pack, "Profile").columns
+    assert "Baseline" not in pages.domain_table(small_pack, "Profile").columns

@@ -31,7 +31,7 @@ def _make_public(root, threshold: int = 5, symbol: str = "c") -> None:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory):
+def demo_packs(tmp_path_factory):
     """The demo's March 2023 scored twice on one store: as a private pack, then as a public one."""
     import shutil
 
@@ -71,11 +71,11 @@ def shown(monkeypatch) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def public_pages(packs) -> list[dict]:
+def public_pages(demo_packs) -> list[dict]:
     """What every page section of the public pack displays."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         bundles = _capture(monkeypatch)
-        _every_page(packs[1])
+        _every_page(demo_packs[1])
     return bundles
 
 
@@ -115,8 +115,8 @@ def _count_rows(bundles: list[dict], names: set[str]) -> list[tuple[str, list[st
     return rows
 
 
-def test_private_pages_show_the_small_counts(packs, shown):
-    private, _ = packs
+def test_private_pages_show_the_small_counts(demo_packs, shown):
+    private, _ = demo_packs
     small = _small_counts(private)
     assert len(small) >= 20
     _every_page(private)
@@ -124,9 +124,9 @@ def test_private_pages_show_the_small_counts(packs, shown):
     assert {"1", "2", "3", "4"} <= set(cells)
 
 
-def test_public_tables_show_the_symbol_instead_of_small_counts_with_a_note(packs, public_pages):
+def test_public_tables_show_the_symbol_instead_of_small_counts_with_a_note(demo_packs, public_pages):
     shown = public_pages
-    names = set(_small_counts(packs[0])["name"])
+    names = set(_small_counts(demo_packs[0])["name"])
     rows = _count_rows(shown, names)
     assert rows
     for name, cells in rows:
@@ -146,9 +146,9 @@ def test_public_tables_show_the_symbol_instead_of_small_counts_with_a_note(packs
     assert suppressed >= 3
 
 
-def test_public_charts_neither_plot_label_nor_describe_small_counts(packs, public_pages):
+def test_public_charts_neither_plot_label_nor_describe_small_counts(demo_packs, public_pages):
     shown = public_pages
-    small = _small_counts(packs[0])
+    small = _small_counts(demo_packs[0])
     charts = [b for b in shown if VEGALITE_MIME in b or "image/svg+xml" in b or (b.get("_m") or {}).get("cpb")]
     by_name = {}
     for chart in charts:
@@ -184,8 +184,8 @@ def test_public_charts_neither_plot_label_nor_describe_small_counts(packs, publi
     assert any("not shown: small numbers" in text for text in sparks)
 
 
-def test_headlines_and_reasons_never_quote_a_suppressed_figure(packs, public_pages):
-    _, public = packs
+def test_headlines_and_reasons_never_quote_a_suppressed_figure(demo_packs, public_pages):
+    _, public = demo_packs
     headlines = [b["text/markdown"] for b in public_pages if b.get("text/markdown", "").startswith("## Headlines")]
     assert headlines and not re.search(rf"(?<![\d.,])[1-4] in {MONTHS}", headlines[0])
     for row in public.scored.loc[public.scored["suppressed"]].itertuples():
@@ -194,10 +194,10 @@ def test_headlines_and_reasons_never_quote_a_suppressed_figure(packs, public_pag
             assert pd.isna(getattr(row, f"{comparator}_gap"))
 
 
-def test_the_data_quality_page_explains_the_symbol(packs, shown, tmp_path):
+def test_the_data_quality_page_explains_the_symbol(demo_packs, shown, tmp_path):
     from cpblib.build import BuildFolder, write_text
 
-    _, public = packs
+    _, public = demo_packs
     write_text(BuildFolder(public.project, MONTH).data_quality_md, "## Data quality: March 2023\n")
     pages.show_data_quality(public)
     text = "\n".join(b.get("text/markdown", "") for b in shown)
@@ -206,8 +206,8 @@ def test_the_data_quality_page_explains_the_symbol(packs, shown, tmp_path):
     assert "have no denominator in the extracts" in text
 
 
-def test_cpb_score_output_suppresses_small_counts(packs):
-    private, public = packs
+def test_cpb_score_output_suppresses_small_counts(demo_packs):
+    private, public = demo_packs
     small = private.scored.loc[
         (private.scored["unit"] == "count") & private.scored["value"].between(1, 4, inclusive="both")
     ]
