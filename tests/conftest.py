@@ -11,8 +11,10 @@ DATA = Path(__file__).parent / "data"
 
 SLOW = (
     "tests/checks/test_agreement.py::test_load_and_check_agree",
+    "tests/checks/test_agreement.py::test_every_bad_file_of_the_load_corpus_is_refused_at_load",
     "tests/checks/test_check_cli.py",
     "tests/checks/test_corpus.py",
+    "tests/checks/test_gx_process.py",
     "tests/checks/test_rules.py::test_the_failing_rows_are_the_ones_great_expectations_finds",
     "tests/checks/test_runner.py",
     "tests/checks/test_suites.py::test_every_expectation_type_is_a_gx_expectation",
@@ -38,6 +40,8 @@ SLOW = (
     "tests/scoring/test_properties.py",
     "tests/site/",
     "tests/test_backtest.py",
+    "tests/test_workflow.py::test_checks_due_run_great_expectations_in_the_second_process_started_with_the_build",
+    "tests/dfe/test_sources.py::test_every_mapping_row_finds_england_figures_in_the_shipped_files",
 )
 """Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
 ``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about 75 seconds
