@@ -21,6 +21,8 @@ SLOW = (
     "tests/adopt/test_adopting_doc.py",
     "tests/cli/test_commentary.py",
     "tests/cli/test_load.py",
+    "tests/cli/test_main.py::test_a_real_cpb_process_prints_everything_and_exits_with_its_code",
+    "tests/cli/test_main.py::test_under_a_profiler_python_ends_as_usual_so_the_profile_is_written",
     "tests/cli/test_render.py",
     "tests/cli/test_render_quarterly.py",
     "tests/cli/test_run.py",
@@ -46,8 +48,8 @@ SLOW = (
 """Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
 ``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about 75 seconds
 on 2 cores). Session fixtures are built once per process, in its own temporary folder."""
-SLOW_FIXTURES = frozenset({"rendered_demo", "demo_packs"})
-"""Fixtures that render the demo month or show every page of it: a test that needs one is slow too."""
+SLOW_FIXTURES = frozenset({"rendered_demo", "demo_packs", "score_outputs"})
+"""Fixtures that render the demo month, show every page of it or run its checks: a test that needs one is slow too."""
 
 
 def _is_slow(item) -> bool:

@@ -18,7 +18,7 @@ DECLARED = ("england", "region", "sn", "good_sn", "last_year", "outstanding")
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory, council_project_maker) -> dict[str, str]:
+def score_outputs(tmp_path_factory, council_project_maker) -> dict[str, str]:
     root = council_project_maker(tmp_path_factory.mktemp("score") / "council")
     results = {}
     for kind in ("csv", "json"):
@@ -28,8 +28,8 @@ def outputs(tmp_path_factory, council_project_maker) -> dict[str, str]:
     return results
 
 
-def test_csv_has_every_declared_comparator_in_a_stable_order(outputs):
-    frame = pd.read_csv(io.StringIO(outputs["csv"]), dtype=str, keep_default_na=False)
+def test_csv_has_every_declared_comparator_in_a_stable_order(score_outputs):
+    frame = pd.read_csv(io.StringIO(score_outputs["csv"]), dtype=str, keep_default_na=False)
     assert frame.columns.tolist() == list(scored_columns(DECLARED))
     rate = frame.set_index("indicator").loc["cic-rate"]
     assert (rate["last_year_value"], rate["last_year_year"], rate["last_year_comparison"]) == (
@@ -45,8 +45,8 @@ def test_csv_has_every_declared_comparator_in_a_stable_order(outputs):
     assert (number["exception"], number["exception_override"]) == ("Ambers of concern", "True")
 
 
-def test_json_matches_the_csv(outputs):
-    records = json.loads(outputs["json"])
+def test_json_matches_the_csv(score_outputs):
+    records = json.loads(score_outputs["json"])
     assert list(records[0]) == list(scored_columns(DECLARED))
     number = next(r for r in records if r["indicator"] == "cic-number")
     assert number["exception_reason"] == "set by the analyst: numbers rose again in April"
