@@ -5,10 +5,12 @@ The quarto engine's PDF is laid out by the same rules as the built-in one, decla
 * the body is :func:`~cpblib.publish._pdf.assemble_pack`'s pandoc document (same pages and order, tables
   shaped to fit, charts side by side, keys and lists laid out by ``pack.typ``'s functions), written as
   ``board-pack.json``;
-* :func:`stage_quarto_pdf` writes a Quarto project of its own around it in a scratch folder (never inside
-  the website project, whose render it would change): ``board-pack.qmd``, whose text the Lua filter
-  ``cpb-body.lua`` replaces with that document after Quarto's own filters, and ``_quarto.yml`` (format
-  ``typst``, A4, the fonts' folders, the template partials);
+* :func:`stage_quarto_pdf` writes a Quarto document around it in a scratch folder (never inside the website
+  project, whose render it would change): ``board-pack.qmd``, whose settings (format ``typst``, A4, the
+  fonts' folders, the template partials) are in its front matter, as Quarto reads a document's own settings
+  wherever it is (it does not read a project in a folder whose path has a hidden folder, such as the
+  scratch room), and whose text the Lua filter ``cpb-body.lua`` replaces with that document after Quarto's
+  own filters; a ``_quarto.yml`` beside it makes the folder a project of its own;
 * the template partials (``_data/site/quarto-pdf/``) put cpb's ``pack.typ`` in place of Quarto's article
   template, so the cover, contents, running header and footer and the landscape appendix are the built-in
   PDF's; the council, title, month and protective marking reach Typst as data (``cpb-pack.json``, read
@@ -43,24 +45,24 @@ from ._pdf import assemble_pack, font_paths, pack_values
 from ._structure import RenderError
 
 QUARTO_PDF_DATA = SITE_DATA / "quarto-pdf"
-"""The Quarto document's fixed files: ``board-pack.qmd``, the Lua filter and the two Typst template partials."""
+"""The Quarto document's fixed files: the Lua filter and the two Typst template partials."""
 
 DOCUMENT = "board-pack.qmd"
 BODY = "board-pack.json"
 VALUES = "cpb-pack.json"
 PARTIALS = ("typst-template.typ", "typst-show.typ")
 FILTER = "cpb-body.lua"
+PLACEHOLDER = "The body of the board pack goes here (cpb-body.lua)."
 
 
 def quarto_settings(fonts: list[str]) -> dict:
-    """The ``_quarto.yml`` of the PDF's Quarto project: a project of its own, one Typst document, A4.
+    """The front matter of ``board-pack.qmd``: one Typst document, A4, laid out by cpb's template partials.
 
     >>> settings = quarto_settings(["/usr/share/fonts/truetype/dejavu"])
     >>> settings["format"]["typst"]["papersize"], settings["format"]["typst"]["filters"][0]["at"]
     ('a4', 'post-render')
     """
     return {
-        "project": {"type": "default"},
         "format": {
             "typst": {
                 "papersize": "a4",
@@ -112,10 +114,11 @@ def stage_quarto_pdf(
     (workdir / BODY).write_text(json.dumps(document), encoding="utf-8")
     (workdir / VALUES).write_text(json.dumps(pack_values(config, title, month)), encoding="utf-8")
     shutil.copyfile(SITE_DATA / "pack.typ", workdir / "pack.typ")
-    for name in (DOCUMENT, FILTER, *PARTIALS):
+    for name in (FILTER, *PARTIALS):
         shutil.copyfile(QUARTO_PDF_DATA / name, workdir / name)
     settings = yaml.safe_dump(quarto_settings(font_paths()), allow_unicode=True, sort_keys=False)
-    (workdir / "_quarto.yml").write_text(settings, encoding="utf-8")
+    (workdir / DOCUMENT).write_text(f"---\n{settings}---\n\n{PLACEHOLDER}\n", encoding="utf-8")
+    (workdir / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
     return workdir / DOCUMENT
 
 
