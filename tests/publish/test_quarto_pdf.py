@@ -53,8 +53,10 @@ def made(tmp_path_factory, fx) -> dict:
     source = root / "quarto-source"
     scratch = root / "_build" / ".scratch"  # as a project's scratch room: Quarto reads no project in a hidden folder
     scratch.mkdir(parents=True)
-    arguments = dict(config=_config(fx, UNTRUSTED), catalogue_domains=fx.CATALOGUE, quarto_config=fx.QUARTO_YML)
-    quarto = render_quarto_pdf(build, root / "out" / "q.pdf", "2023-03", keep_source=source, scratch=scratch, **arguments)
+    arguments = {"config": _config(fx, UNTRUSTED), "catalogue_domains": fx.CATALOGUE, "quarto_config": fx.QUARTO_YML}
+    quarto = render_quarto_pdf(
+        build, root / "out" / "q.pdf", "2023-03", keep_source=source, scratch=scratch, **arguments
+    )
     builtin = render_pdf(build, root / "out" / "b.pdf", "2023-03", **arguments)
     return {"quarto": quarto, "builtin": builtin, "source": source, "scratch": scratch, "fx": fx}
 
