@@ -394,11 +394,12 @@ def publish_quarto_site(
 
 def _hook(step: str, project_dir: Path) -> None:
     """A plain ``quarto render`` of the whole project: before it, stage the month (``CPB_MONTH``, else the newest
-    month executed in ``_build/``); after it, publish the pages at ``_site/<month>/`` with the PDF."""
+    month executed in ``_build/``); after it, publish the pages at ``_site/<month>/`` with the PDF Quarto makes
+    (:func:`~cpblib.publish._quarto_pdf.render_quarto_pdf`)."""
     from ..build import BuildFolder
     from ..inputs.load import read_catalogue
     from ..project import Project
-    from ._pdf import render_pdf
+    from ._quarto_pdf import render_quarto_pdf
     from ._site import claim_site
 
     project = Project.open(project_dir)
@@ -426,7 +427,7 @@ def _hook(step: str, project_dir: Path) -> None:
     out = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR") or project.root / "_build" / "quarto").resolve()
     site = claim_site(project.path("site"))
     with tempfile.TemporaryDirectory(prefix=".render-pdf-", dir=site) as scratch:
-        pdf = render_pdf(
+        pdf = render_quarto_pdf(
             build, Path(scratch) / f"board-pack-{month.key}.pdf", month, config=project.config,
             catalogue_domains=domains, scratch=scratch,
         )  # fmt: skip
