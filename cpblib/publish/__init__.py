@@ -9,7 +9,9 @@ the same pack:
   one folder per month with a home page listing the months;
 * :func:`render_pdf`: the A4 board pack (nbconvert Markdown -> pandoc ->
   Typst -> PDF); :class:`PdfProcess` does the same in a second process;
-* :func:`stage_quarto`: copy the month into ``pack/`` for ``quarto render``.
+* :func:`stage_quarto`: copy the month into ``pack/`` for ``quarto render``;
+  with the quarto engine the PDF is the same pack made by Quarto from a
+  document of its own (:mod:`cpblib.publish._quarto_pdf`).
 """
 
 from ._month import (
