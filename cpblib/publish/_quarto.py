@@ -59,6 +59,7 @@ from ._html import (
     tidy_fragment,
 )
 from ._notebook import shown_in
+from ._quarto_steps import HOOKS_ENV, STEPS, wanted
 from ._structure import (
     _FRONT_MATTER,
     _H1,
@@ -345,9 +346,6 @@ def _link_staged(body: str, source_dir: Path, targets: dict[Path, str], here: st
 
 
 # -- running Quarto ----------------------------------------------------------------------------------
-HOOKS_ENV = "CPB_QUARTO_HOOKS"
-"""Set to ``off`` by ``cpb render``, which stages and publishes itself, so that the project's pre- and
-post-render steps in ``_quarto.yml`` (for a plain ``quarto render``) do nothing."""
 
 
 PROFILE = "cpb"
@@ -438,17 +436,18 @@ def _hook(step: str, project_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m cpblib.publish._quarto pre-render|post-render``, as ``_quarto.yml`` runs it."""
+    """The pre- or post-render step (:mod:`cpblib.publish._quarto_steps` runs it when it is wanted; projects made
+    before that module was run ``python -m cpblib.publish._quarto pre-render|post-render``)."""
     import sys
 
     from ..errors import CpbError
     from ..present.escape import terminal_text
 
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0] not in ("pre-render", "post-render"):
-        print("usage: python -m cpblib.publish._quarto pre-render|post-render", file=sys.stderr)
+    if len(args) != 1 or args[0] not in STEPS:
+        print(f"usage: python -m cpblib.publish._quarto {'|'.join(STEPS)}", file=sys.stderr)
         return 1
-    if os.environ.get(HOOKS_ENV) == "off" or os.environ.get("QUARTO_PROJECT_RENDER_ALL") != "1":
+    if not wanted():
         return 0  # cpb render stages and publishes itself; a render of single pages publishes nothing
     try:
         _hook(args[0], Path.cwd())

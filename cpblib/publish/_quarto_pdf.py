@@ -130,11 +130,15 @@ def quarto_environment(workdir: Path) -> dict[str, str]:
     """The environment Quarto runs in: this one without what names another Quarto project or profile (set
     when cpb runs inside a ``quarto render`` of the website, from its post-render step), with cpb's Typst
     as Quarto's, through a script written in ``workdir``."""
+    import importlib.metadata
     import sys
 
     script = workdir / TYPST_COMMAND
+    version = shlex.quote(f"typst {importlib.metadata.version('typst')}")  # Quarto asks first: answered at once
     script.write_text(
-        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m cpblib.publish._quarto_pdf "$@"\n', encoding="utf-8"
+        f'#!/bin/sh\nif [ "$1" = --version ]; then echo {version}; exit 0; fi\n'
+        f'exec {shlex.quote(sys.executable)} -m cpblib.publish._quarto_pdf "$@"\n',
+        encoding="utf-8",
     )
     script.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTO_PROJECT") and k != "QUARTO_PROFILE"}
