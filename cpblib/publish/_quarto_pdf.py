@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -142,7 +143,20 @@ def quarto_environment(workdir: Path) -> dict[str, str]:
     )
     script.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTO_PROJECT") and k != "QUARTO_PROFILE"}
-    return {**env, "QUARTO_TYPST": str(script)}
+    return {**env, "QUARTO_TYPST": str(script), "NO_COLOR": "1"}  # messages without colour codes
+
+
+_COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def failure_reason(printed: str) -> str:
+    """What Quarto printed when it failed, on one line: its last three lines, without colour codes.
+
+    >>> failure_reason("[typst]: Compiling...\\n\\x1b[31mERROR\\x1b[39m: compile failed\\n  at line 3\\n\\n")
+    '[typst]: Compiling... / ERROR: compile failed / at line 3'
+    """
+    lines = [line.strip() for line in _COLOUR.sub("", printed).splitlines() if line.strip()]
+    return " / ".join(lines[-3:])[-600:] or "no message"
 
 
 def render_quarto_pdf(
@@ -178,9 +192,10 @@ def render_quarto_pdf(
             )
         made = document.with_suffix(".pdf")
         if completed.returncode != 0 or not made.is_file():
-            lines = [line.strip() for line in (completed.stderr or completed.stdout).splitlines() if line.strip()]
-            reason = " / ".join(lines[-3:])[-600:] or "no message"
-            raise RenderError(f"{out_pdf}: Quarto could not make the PDF (exit {completed.returncode}): {reason}")
+            raise RenderError(
+                f"{out_pdf}: Quarto could not make the PDF (exit {completed.returncode}): "
+                f"{failure_reason(completed.stderr or completed.stdout)}"
+            )
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
         partial = out_pdf.with_name(f".{out_pdf.name}.partial")
         shutil.move(made, partial)
