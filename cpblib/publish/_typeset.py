@@ -2,7 +2,10 @@
 
 :class:`PdfProcess` starts ``python -m cpblib.publish._typeset``, hands it
 the arguments of :func:`~cpblib.publish.render_pdf` (pickled, on its standard
-input) and waits for the PDF's path, or raises the error that stopped it. A new interpreter rather than a fork: a
+input) and waits for the PDF's path, or raises the error that stopped it. With
+``engine="quarto"`` the process makes the PDF with Quarto instead
+(:func:`~cpblib.publish._quarto_pdf.render_quarto_pdf`, same arguments), and
+Quarto's processes are in its group. A new interpreter rather than a fork: a
 forked copy of a process that has used typst or vl-convert inherits their
 thread pools in a locked state and can hang.
 
@@ -41,10 +44,14 @@ class PdfProcess:
         )  # fmt: skip
         self._out_pdf: Path | None = None
 
-    def typeset(self, build_dir: Path, out_pdf: Path, month, *, config, catalogue_domains=None, scratch=None) -> None:
-        """Send the arguments of :func:`~cpblib.publish.render_pdf`; the process starts on them at once."""
+    def typeset(
+        self, build_dir: Path, out_pdf: Path, month, *, config, catalogue_domains=None, scratch=None, engine="builtin"
+    ) -> None:
+        """Send the arguments of :func:`~cpblib.publish.render_pdf`; the process starts on them at once (with
+        ``engine="quarto"``, on :func:`~cpblib.publish._quarto_pdf.render_quarto_pdf`'s)."""
         self._out_pdf = Path(out_pdf)
-        self._process.stdin.write(pickle.dumps((build_dir, out_pdf, month, config, catalogue_domains, scratch)))
+        arguments = (engine, build_dir, out_pdf, month, config, catalogue_domains, scratch)
+        self._process.stdin.write(pickle.dumps(arguments))
         self._process.stdin.close()
 
     def wait(self) -> Path:
@@ -101,15 +108,15 @@ def _main() -> None:
     import typst  # noqa: F401
 
     from . import render_pdf
+    from ._quarto_pdf import render_quarto_pdf
 
     arguments = sys.stdin.buffer.read()
     if not arguments:  # closed unused
         return
-    build_dir, out_pdf, month, config, domains, scratch = pickle.loads(arguments)
+    engine, build_dir, out_pdf, month, config, domains, scratch = pickle.loads(arguments)
+    render = render_quarto_pdf if engine == "quarto" else render_pdf
     try:
-        result: object = render_pdf(
-            build_dir, out_pdf, month, config=config, catalogue_domains=domains, scratch=scratch
-        )
+        result: object = render(build_dir, out_pdf, month, config=config, catalogue_domains=domains, scratch=scratch)
     except Exception as exc:  # handed back to the waiting process, which raises it  # noqa: BLE001 (reported, never raised past this boundary)
         try:
             pickle.dumps(exc)
