@@ -8,7 +8,8 @@ error here. The typeset PDF (:mod:`cpblib.publish._typeset`) and the data checks
 Great Expectations run (:mod:`cpblib.checks._gx_process`) work this way.
 
 A new interpreter rather than a fork: a forked copy of a process that has used typst
-or vl-convert inherits their thread pools in a locked state and can hang.
+or vl-convert inherits their thread pools in a locked state and can hang. It runs with
+``-P``: a file named like a library in the folder cpb runs from is never imported in its place.
 
 The process runs in a process group of its own, with any process it starts: Ctrl-C
 reaches only cpb, which then stops the group (:meth:`SideProcess.close`). It is asked
@@ -47,7 +48,7 @@ class SideProcess:
         self.what = what
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close()); what the process prints, shown only if it fails
         self._process = subprocess.Popen(
-            [sys.executable, "-m", module],
+            [sys.executable, "-P", "-m", module],  # -P: a file in the working folder never stands in for a module
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True,
         )  # fmt: skip
 

@@ -146,8 +146,9 @@ def _render_builtin(project: Project, month: Month, domains: list[str], side: Pd
 
 def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     """Stage the month in ``pack/``, let Quarto render its pages into a scratch folder (Quarto clears the folder
-    it renders into, so never ``_site``) while a second process typesets the PDF, then publish the pages at
-    ``_site/<month>/`` as the built-in website does (home page, month switcher, PDF link)."""
+    it renders into, so never ``_site``) while a second process has Quarto make the PDF (its own document, in
+    the scratch room: :mod:`~cpblib.publish._quarto_pdf`), then publish the pages at ``_site/<month>/`` as the
+    built-in website does (home page, month switcher, PDF link)."""
     from ._quarto import publish_quarto_site, run_quarto, stage_quarto
     from ._site import claim_site
     from ._typeset import PdfProcess
@@ -160,7 +161,7 @@ def _render_quarto(project: Project, month: Month, domains: list[str]) -> Path:
     with tempfile.TemporaryDirectory(prefix="cpb-quarto-", dir=room) as scratch, closing(PdfProcess()) as side:
         side.typeset(
             build, Path(scratch) / f"board-pack-{month.key}.pdf", month, config=project.config,
-            catalogue_domains=domains, scratch=room,
+            catalogue_domains=domains, scratch=room, engine="quarto",
         )  # fmt: skip
         out = run_quarto(project.root, Path(scratch) / "quarto")
         stop_if_asked()

@@ -731,10 +731,15 @@ def split_long_strings(node):
     return node
 
 
-def _typst_body(blocks: list, api_version: list) -> str:
+def pack_document(blocks: list, api_version: list) -> dict:
+    """The pandoc document (JSON) of the pack's body: ``blocks`` with long text elements cut
+    (:func:`split_long_strings`)."""
+    return {"pandoc-api-version": api_version, "meta": {}, "blocks": split_long_strings(blocks)}
+
+
+def _typst_body(document: dict) -> str:
     import pypandoc
 
-    document = {"pandoc-api-version": api_version, "meta": {}, "blocks": split_long_strings(blocks)}
     return pypandoc.convert_text(json.dumps(document), "typst", format="json", extra_args=["--wrap=preserve"])
 
 
@@ -748,6 +753,56 @@ MAIN_TYP = """\
 )
 #include "body.typ"
 """
+
+
+def pack_values(config: ProjectConfig, title: str, month: Month) -> dict[str, str]:
+    """What ``pack.typ``'s cover, header and footer print, as data (``sys.inputs`` of cpb's ``typst`` run, or
+    the JSON file Quarto's document reads): never written into Typst code.
+
+    >>> from cpblib.config import ProjectConfig
+    >>> config = ProjectConfig.model_validate({"authority": {"name": "Testshire Council", "la_code": "999"}})
+    >>> pack_values(config, "Board pack", Month.parse("2023-03"))["month"]
+    'March 2023'
+    """
+    return {
+        "council": config.authority.name,
+        "title": title,
+        "month": month.label,
+        "marking": config.publication.protective_marking,
+    }
+
+
+def assemble_pack(
+    build_dir: Path, workdir: Path, *, catalogue_domains: Iterable[str] | None = None, quarto_config=None
+) -> tuple[dict, str]:
+    """The whole pack as one pandoc document (JSON), cover first, then the pages of ``_quarto.yml`` in order,
+    with tables shaped, charts and images written into ``workdir`` and laid out by ``pack.typ``'s functions;
+    returns it with the pack's title. Both engines' PDFs are typeset from it."""
+    structure = load_structure(quarto_config or find_quarto_file(build_dir))
+    pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
+    assembler = _Assembler(workdir)
+    assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}
+    converter = _MarkdownConverter()
+    sources = []  # per page: its Markdown and the outputs its placeholders stand for
+    for page in pages:
+        converter.blocks = {}
+        sources.append((page, converter.markdown(visible_notebook(page.notebook, medium="pdf")), converter.blocks))
+    html = {
+        token: assembler.sparkline_images(assembler.html_text(output))
+        for _, _, placeholders in sources
+        for token, (what, output) in placeholders.items()
+        if what == "text/html"
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs: each mostly start-up time
+        tables = pool.submit(_html_blocks, html)
+        documents = list(pool.map(lambda source: _pandoc_json(source[1], MARKDOWN_FORMAT), sources))
+        assembler.html = tables.result()
+    blocks: list = []
+    for (page, _, placeholders), document in zip(sources, documents):
+        blocks.extend(assembler.page_blocks(page, document, placeholders, build_dir))
+    cover = [{"t": "RawBlock", "c": ["typst", "#cpb-cover["]}, *assembler._layout(assembler.front)]
+    cover.append({"t": "RawBlock", "c": ["typst", "]"]})
+    return pack_document(cover + blocks, assembler.api_version), structure.title
 
 
 def render_pdf(
@@ -789,34 +844,13 @@ def render_pdf(
     month = config.calendar.period_from_key(month) if isinstance(month, str) else Month.parse(month)
     build_dir = Path(build_dir)
     out_pdf = Path(out_pdf)
-    structure = load_structure(quarto_config or find_quarto_file(build_dir))
-    pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
 
     with tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=scratch) as tmp:
         workdir = Path(tmp)
-        assembler = _Assembler(workdir)
-        assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}
-        converter = _MarkdownConverter()
-        sources = []  # per page: its Markdown and the outputs its placeholders stand for
-        for page in pages:
-            converter.blocks = {}
-            sources.append((page, converter.markdown(visible_notebook(page.notebook, medium="pdf")), converter.blocks))
-        html = {
-            token: assembler.sparkline_images(assembler.html_text(output))
-            for _, _, placeholders in sources
-            for token, (what, output) in placeholders.items()
-            if what == "text/html"
-        }
-        with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs: each mostly start-up time
-            tables = pool.submit(_html_blocks, html)
-            documents = list(pool.map(lambda source: _pandoc_json(source[1], MARKDOWN_FORMAT), sources))
-            assembler.html = tables.result()
-        blocks: list = []
-        for (page, _, placeholders), document in zip(sources, documents):
-            blocks.extend(assembler.page_blocks(page, document, placeholders, build_dir))
-        cover = [{"t": "RawBlock", "c": ["typst", "#cpb-cover["]}, *assembler._layout(assembler.front)]
-        cover.append({"t": "RawBlock", "c": ["typst", "]"]})
-        body = '#import "pack.typ": *\n\n' + _typst_body(cover + blocks, assembler.api_version)
+        document, title = assemble_pack(
+            build_dir, workdir, catalogue_domains=catalogue_domains, quarto_config=quarto_config
+        )
+        body = '#import "pack.typ": *\n\n' + _typst_body(document)
         (workdir / "body.typ").write_text(body, encoding="utf-8")
         shutil.copyfile(SITE_DATA / "pack.typ", workdir / "pack.typ")
         (workdir / "main.typ").write_text(MAIN_TYP, encoding="utf-8")
@@ -831,12 +865,7 @@ def render_pdf(
                 output=str(partial),
                 root=str(workdir),
                 font_paths=font_paths(),
-                sys_inputs={
-                    "council": config.authority.name,
-                    "title": structure.title,
-                    "month": month.label,
-                    "marking": config.publication.protective_marking,
-                },
+                sys_inputs=pack_values(config, title, month),
             )
         except Exception as exc:
             partial.unlink(missing_ok=True)

@@ -59,6 +59,7 @@ from ._html import (
     tidy_fragment,
 )
 from ._notebook import shown_in
+from ._quarto_steps import HOOKS_ENV, STEPS, wanted
 from ._structure import (
     _FRONT_MATTER,
     _H1,
@@ -345,9 +346,6 @@ def _link_staged(body: str, source_dir: Path, targets: dict[Path, str], here: st
 
 
 # -- running Quarto ----------------------------------------------------------------------------------
-HOOKS_ENV = "CPB_QUARTO_HOOKS"
-"""Set to ``off`` by ``cpb render``, which stages and publishes itself, so that the project's pre- and
-post-render steps in ``_quarto.yml`` (for a plain ``quarto render``) do nothing."""
 
 
 PROFILE = "cpb"
@@ -394,11 +392,12 @@ def publish_quarto_site(
 
 def _hook(step: str, project_dir: Path) -> None:
     """A plain ``quarto render`` of the whole project: before it, stage the month (``CPB_MONTH``, else the newest
-    month executed in ``_build/``); after it, publish the pages at ``_site/<month>/`` with the PDF."""
+    month executed in ``_build/``); after it, publish the pages at ``_site/<month>/`` with the PDF Quarto makes
+    (:func:`~cpblib.publish._quarto_pdf.render_quarto_pdf`)."""
     from ..build import BuildFolder
     from ..inputs.load import read_catalogue
     from ..project import Project
-    from ._pdf import render_pdf
+    from ._quarto_pdf import render_quarto_pdf
     from ._site import claim_site
 
     project = Project.open(project_dir)
@@ -426,7 +425,7 @@ def _hook(step: str, project_dir: Path) -> None:
     out = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR") or project.root / "_build" / "quarto").resolve()
     site = claim_site(project.path("site"))
     with tempfile.TemporaryDirectory(prefix=".render-pdf-", dir=site) as scratch:
-        pdf = render_pdf(
+        pdf = render_quarto_pdf(
             build, Path(scratch) / f"board-pack-{month.key}.pdf", month, config=project.config,
             catalogue_domains=domains, scratch=scratch,
         )  # fmt: skip
@@ -437,17 +436,18 @@ def _hook(step: str, project_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m cpblib.publish._quarto pre-render|post-render``, as ``_quarto.yml`` runs it."""
+    """The pre- or post-render step (:mod:`cpblib.publish._quarto_steps` runs it when it is wanted; projects made
+    before that module was run ``python -m cpblib.publish._quarto pre-render|post-render``)."""
     import sys
 
     from ..errors import CpbError
     from ..present.escape import terminal_text
 
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0] not in ("pre-render", "post-render"):
-        print("usage: python -m cpblib.publish._quarto pre-render|post-render", file=sys.stderr)
+    if len(args) != 1 or args[0] not in STEPS:
+        print(f"usage: python -m cpblib.publish._quarto {'|'.join(STEPS)}", file=sys.stderr)
         return 1
-    if os.environ.get(HOOKS_ENV) == "off" or os.environ.get("QUARTO_PROJECT_RENDER_ALL") != "1":
+    if not wanted():
         return 0  # cpb render stages and publishes itself; a render of single pages publishes nothing
     try:
         _hook(args[0], Path.cwd())

@@ -293,13 +293,23 @@ def test_the_domain_web_page_shows_attacks_as_text(tmp_path):
     assert_inert(html)  # ... but never as markup
 
 
+@pytest.mark.parametrize("engine", ["builtin", "quarto"])
 @pytest.mark.parametrize("markdown_only", [False, True], ids=["as-shown", "markdown-twin"])
-def test_the_pdf_shows_attacks_as_text(tmp_path, markdown_only):
+def test_the_pdf_shows_attacks_as_text(tmp_path, markdown_only, engine):
+    """With either engine (the quarto engine's PDF made by Quarto, which also reads shortcodes)."""
+    import os
+
     from cpblib.publish import render_pdf
+    from cpblib.publish._quarto_pdf import render_quarto_pdf
 
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed")
-    build = minimal_build(tmp_path, PDF_ATTACKS, markdown_only=markdown_only)
+    if engine == "quarto" and shutil.which("quarto") is None:
+        if os.environ.get("CPB_REQUIRE_SITE_TOOLS") == "1":
+            pytest.fail("quarto is not installed (CPB_REQUIRE_SITE_TOOLS=1)", pytrace=False)
+        pytest.skip("quarto is not installed")
+    render_pdf = render_quarto_pdf if engine == "quarto" else render_pdf
+    build = minimal_build(tmp_path, PDF_ATTACKS + "\n\nQuarto's {{< meta title >}} stays.", markdown_only=markdown_only)
     config = ProjectConfig.model_validate({"authority": {"name": "Testshire Council", "la_code": "999"}})
     pdf = render_pdf(build, tmp_path / "pack.pdf", "2023-03", config=config, catalogue_domains=["Profile"])
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -308,6 +318,7 @@ def test_the_pdf_shows_attacks_as_text(tmp_path, markdown_only):
     assert 'onerror="alert(2)"' in flat or "onerror=“alert(2)”" in flat
     assert '#upper("shout")' in flat and "SHOUT" not in flat  # raw Typst stays text
     assert "#place(center)[RAW-TYPST-BLOCK]" in flat
+    assert "Quarto's {{< meta title >}} stays." in flat.replace("\u2019", "'")
 
 
 def test_prefilled_facts_quote_only_the_comparators_shown(council_project):

@@ -316,8 +316,17 @@ def test_a_damaged_checks_key_means_checking_again(small, damage):
 
 FAKE_QUARTO = """#!{python}
 # A stand-in for `quarto render --to html --output-dir OUT`: a page for every staged notebook, as Quarto
-# writes it (a title block, the marking, a script from a CDN), holding the notebook's name.
-import json, pathlib, sys
+# writes it (a title block, the marking, a script from a CDN), holding the notebook's name; and for
+# `quarto render board-pack.qmd --to typst`: a PDF that says where it comes from, or, when FAKE_QUARTO_PDF
+# is `fail`, a failure as Quarto reports one (over several lines).
+import json, os, pathlib, sys
+if "board-pack.qmd" in sys.argv:
+    if os.environ.get("FAKE_QUARTO_PDF") == "fail":
+        print("ERROR: typst compile failed\\n  error: unknown variable\\n  at board-pack.typ:12", file=sys.stderr)
+        sys.exit(1)
+    front = pathlib.Path("board-pack.qmd").read_text()
+    pathlib.Path("board-pack.pdf").write_text("%PDF-1.7 made by Quarto from board-pack.qmd " + str("typst" in front))
+    sys.exit(0)
 out = pathlib.Path(sys.argv[sys.argv.index("--output-dir") + 1])
 staged = json.loads(pathlib.Path("pack/_cpb.json").read_text())
 for key, name in staged["pages"].items():
@@ -354,12 +363,34 @@ def test_the_quarto_engine_publishes_the_month_beside_the_others(published, monk
     summary = (site / "2022-01" / "index.html").read_text(encoding="utf-8")
     assert "Made by Quarto from summary.ipynb" in summary
     assert "cdn.example" not in summary and summary.count("<h1") == 1 and '<div class="cpb-marking">' not in summary
-    assert 'href="board-pack-2022-01.pdf"' in summary and (site / "2022-01" / "board-pack-2022-01.pdf").is_file()
+    assert 'href="board-pack-2022-01.pdf"' in summary
+    pdf = (site / "2022-01" / "board-pack-2022-01.pdf").read_text(encoding="utf-8")
+    assert pdf == "%PDF-1.7 made by Quarto from board-pack.qmd True"  # Quarto made the PDF, as Typst
     assert 'href="../2023-03/index.html"' in summary  # the month switcher
     placement = (site / "2022-01" / "domains" / "placement.html").read_text(encoding="utf-8")
     assert "Made by Quarto from domains/04-placement.ipynb" in placement
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="2023-03/index.html"' in home and 'href="2022-01/index.html"' in home
+
+
+def test_a_quarto_pdf_that_fails_exits_4_in_one_line_and_leaves_the_published_month_as_it_was(
+    published, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(workflow, "check", lambda *args, **kwargs: (False, None))  # publishing, not checking
+    monkeypatch.setenv("PATH", f"{_fake_quarto(tmp_path).parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_QUARTO_PDF", "fail")
+    site = published.path("site")
+    before = snapshot(site)
+    stamp = (published.build_dir(MARCH) / STAMP_FILE).read_bytes()
+
+    outcome, line = workflow.publish_month(Run(published, MARCH, engine="quarto", force=True))
+    assert outcome is Outcome.RENDER_FAILED == 4
+    month, code, status, _, message = LINE.match(line).groups()
+    assert (month, code, status) == ("2023-03", "4", "NOT PUBLISHED (render failed)")
+    assert "Quarto could not make the PDF (exit 1)" in message and "at board-pack.typ:12" in message
+    assert snapshot(site) == before
+    assert (published.build_dir(MARCH) / STAMP_FILE).read_bytes() == stamp
+    assert not list(published.path("build").glob(".scratch/*"))  # the Quarto document's folder is gone
 
 
 def _fake_quarto(tmp_path: Path) -> Path:
@@ -382,6 +413,7 @@ def test_a_plain_quarto_render_stages_the_newest_month_and_publishes_it_beside_t
     from cpblib.publish._quarto import main
 
     monkeypatch.chdir(published.root)
+    monkeypatch.setenv("PATH", f"{_fake_quarto(tmp_path).parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")
     monkeypatch.delenv("CPB_QUARTO_HOOKS", raising=False)
     monkeypatch.delenv("CPB_MONTH", raising=False)
@@ -400,7 +432,8 @@ def test_a_plain_quarto_render_stages_the_newest_month_and_publishes_it_beside_t
     assert "March 2023 published" in capsys.readouterr().out
     assert snapshot(site / "2022-01") == january
     assert "Made by Quarto from summary.ipynb" in (site / "2023-03" / "index.html").read_text(encoding="utf-8")
-    assert (site / "2023-03" / "board-pack-2023-03.pdf").is_file()
+    pdf = (site / "2023-03" / "board-pack-2023-03.pdf").read_text(encoding="utf-8")
+    assert pdf == "%PDF-1.7 made by Quarto from board-pack.qmd True"  # made by Quarto, with cpb's settings
 
     monkeypatch.setenv("CPB_MONTH", "2022-01")
     assert main(["pre-render"]) == 0

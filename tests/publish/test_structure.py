@@ -24,8 +24,8 @@ def test_quarto_project_is_a_website_that_never_renders_into_the_archive():
     config = _quarto()
     assert config["project"]["type"] == "website"
     assert config["project"]["output-dir"].startswith("_build/")
-    assert "python3 -m cpblib.publish._quarto pre-render" in config["project"]["pre-render"]
-    assert "python3 -m cpblib.publish._quarto post-render" in config["project"]["post-render"]
+    assert "python3 -m cpblib.publish._quarto_steps pre-render" in config["project"]["pre-render"]
+    assert "python3 -m cpblib.publish._quarto_steps post-render" in config["project"]["post-render"]
     assert config["execute"]["enabled"] is False
     assert config["lang"] == "en-GB"
     assert config["format"]["html"]["html-math-method"] == "plain"

@@ -68,3 +68,46 @@ def test_the_pdf_process_leaves_the_terminal_process_group():
         assert os.getpgid(side._process.pid) == side._process.pid != os.getpgid(0)
     finally:
         side.close()
+
+
+@pytest.mark.skipif(not PROC.is_dir(), reason="reads the process table from /proc")
+def test_closing_the_process_while_quarto_makes_the_pdf_stops_quarto_and_its_children(tmp_path, monkeypatch):
+    """With the quarto engine Quarto's processes are in the PDF process's group: they stop with it."""
+    build = tmp_path / "_build" / "2023-03"
+    build.mkdir(parents=True)
+    for name in ("summary", "appendix", "data-quality"):
+        cells = [nbformat.v4.new_markdown_cell(f"# {name.title()}\n\nText.")]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), str(build / f"{name}.ipynb"))
+    fake = tmp_path / "bin" / "quarto"  # a Quarto that starts a child and works for a long time
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\ntouch "{tmp_path}/quarto-started"\nsleep 120 &\nwait\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    side = PdfProcess()
+    pid = side._process.pid
+    side.typeset(build, tmp_path / "pack.pdf", "2023-03", config=CONFIG, scratch=scratch, engine="quarto")
+    assert _wait(lambda: (tmp_path / "quarto-started").exists()), "Quarto was never started"
+    assert _wait(lambda: "sleep" in _group(pid), seconds=10), _group(pid)
+    side.close()
+    assert _wait(lambda: not _group(pid), seconds=5), _group(pid)
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_a_file_named_like_a_library_in_the_working_folder_is_not_imported_in_the_second_process(tmp_path, monkeypatch):
+    from cpblib.sideprocess import SideProcess
+
+    work, modules = tmp_path / "work", tmp_path / "modules"
+    work.mkdir(), modules.mkdir()
+    (work / "timeit.py").write_text("raise SystemExit('the wrong timeit')\n", encoding="utf-8")
+    (modules / "probe.py").write_text(
+        "from cpblib.sideprocess import serve\nimport timeit\nserve(lambda: timeit.__file__)\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("PYTHONPATH", str(modules))
+    with SideProcess("probe") as side:
+        side.send(())
+        found = side.result()
+    assert not found.startswith(str(work))

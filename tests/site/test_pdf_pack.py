@@ -1,4 +1,5 @@
-"""The demo's PDF board pack (``_site/2023-03/board-pack-2023-03.pdf``) read back with poppler
+"""The demo's PDF board pack (``_site/2023-03/board-pack-2023-03.pdf``, made by each engine: by Quarto with the
+quarto engine) read back with poppler
 (``pdfinfo``, ``pdftotext``, ``pdfimages``, ``pdftoppm``) and qpdf: a board paper of at most 30 A4
 pages, the appendix landscape, the council, month and protective marking, the sections in order,
 every indicator in the appendix, RAG words, no word hyphenated and no text over other text, every
@@ -95,6 +96,14 @@ def test_pdfinfo_reports_at_most_30_a4_pages_portrait_but_for_the_appendix(pdf, 
             assert _a4(height, width), (number + 1, width, height)  # landscape
         else:
             assert _a4(width, height), (number + 1, width, height)
+
+
+def test_the_quarto_engine_has_quarto_make_the_pdf_and_both_are_tagged(pdf, demo):
+    """Quarto's document marks the PDF it makes (keywords ``Quarto``); the built-in PDF has no keywords. Both
+    are set by the same Typst, so both are tagged (each chart's text alternative is in the PDF)."""
+    keywords = re.search(r"^Keywords:\s+(.*)$", pdf["info"], re.MULTILINE)
+    assert (keywords.group(1) if keywords else "") == ("Quarto" if demo.engine == "quarto" else "")
+    assert re.search(r"^Tagged:\s+yes$", pdf["info"], re.MULTILINE)
 
 
 def _appendix_pages(pdf: dict, demo) -> tuple[int, int]:
