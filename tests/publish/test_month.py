@@ -295,7 +295,11 @@ def test_checks_are_reused_on_the_same_inputs_without_reading_them(small, monkey
     import cpblib.inputs.month_data
 
     calls, real_run, real_read = [], cpblib.checks.run_checks, cpblib.inputs.month_data.read_month
-    monkeypatch.setattr(cpblib.checks, "run_checks", lambda project, data: calls.append(1) or real_run(project, data))
+    monkeypatch.setattr(
+        cpblib.checks,
+        "run_checks",
+        lambda project, data, validator=None: calls.append(1) or real_run(project, data, validator),
+    )
     reads = []
     monkeypatch.setattr(workflow, "read_month", lambda *args: reads.append(1) or real_read(*args))
     run = Run(small, MARCH, until=Stage.CHECK)
