@@ -46,7 +46,7 @@ SLOW = (
     "tests/dfe/test_sources.py::test_every_mapping_row_finds_england_figures_in_the_shipped_files",
 )
 """Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
-``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about 75 seconds
+``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about a minute
 on 2 cores). Session fixtures are built once per process, in its own temporary folder."""
 SLOW_FIXTURES = frozenset({"rendered_demo", "demo_packs", "score_outputs"})
 """Fixtures that render the demo month, show every page of it or run its checks: a test that needs one is slow too."""
