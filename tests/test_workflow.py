@@ -108,3 +108,29 @@ def test_a_month_published_before_starts_the_pdf_process_only_when_it_is_rendere
     assert first.rendered and started == ["pdf"] and given == ["side process"]
     again = workflow.publish(run, "builtin", None, render)
     assert not again.rendered and started == ["pdf"] and len(given) == 1
+
+
+@pytest.mark.parametrize("until", [workflow.Stage.CHECK, workflow.Stage.SCORE, workflow.Stage.EXECUTE])
+def test_a_build_that_stops_before_publishing_starts_no_pdf_process(mini_project, monkeypatch, until):
+    """``cpb check``, ``cpb score`` and ``cpb run`` of a month never rendered have no PDF to make."""
+    from contextlib import nullcontext
+
+    started = []
+    monkeypatch.setattr(workflow, "_pdf_process", lambda: nullcontext(started.append("pdf")))
+    monkeypatch.setattr(workflow, "_validation_process", lambda: nullcontext(None))
+    monkeypatch.setattr(workflow, "_kernels", lambda run: nullcontext(None))
+
+    class Stop(Exception):
+        pass
+
+    def check(*args, **kwargs):
+        raise Stop  # the side processes are decided by now
+
+    monkeypatch.setattr(workflow, "check", check)
+    run = workflow.Run(Project.open(mini_project), Month(2023, 1), engine="builtin", until=until)
+    with pytest.raises(Stop):
+        workflow.build_month(run)
+    assert started == []
+    with pytest.raises(Stop):
+        workflow.build_month(workflow.Run(run.project, run.month, engine="builtin"))
+    assert started == ["pdf"]  # a render of the same month would start it
