@@ -208,3 +208,14 @@ def council_project(tmp_path: Path) -> Path:
 def council_project_maker():
     """:func:`make_council_project`, for fixtures of a wider scope."""
     return make_council_project
+
+
+@pytest.fixture(autouse=True)
+def _checks_in_this_process(monkeypatch):
+    """Builds run inside a test validate in the test's own process, where Great Expectations is imported
+    once, rather than in a second process that imports it afresh for every build (about 4 s each). The second
+    process is tested on its own (``tests/checks/test_gx_process.py``), and a test that needs it in a build
+    sets ``workflow.GX_IN_SIDE_PROCESS`` back; ``cpb`` commands run as processes use it as installed."""
+    from cpblib import workflow
+
+    monkeypatch.setattr(workflow, "GX_IN_SIDE_PROCESS", False)

@@ -74,6 +74,7 @@ def test_checks_due_run_great_expectations_in_the_second_process_started_with_th
             return super().validate(frames, suites, params)
 
     monkeypatch.setattr(checks, "validation_process", Recorded)
+    monkeypatch.setattr(workflow, "GX_IN_SIDE_PROCESS", True)  # as installed (the tests validate in-process)
     run = workflow.Run(Project.open(mini_project), Month(2023, 1), until=workflow.Stage.SCORE)
     first = workflow.build_month(run)
     assert first.checks_ran and first.checks.ok and len(started) == 1
