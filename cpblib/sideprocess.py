@@ -7,6 +7,10 @@ stopped it, pickled, on its standard output. :meth:`SideProcess.result` raises t
 error here. The typeset PDF (:mod:`cpblib.publish._typeset`) and the data checks'
 Great Expectations run (:mod:`cpblib.checks._gx_process`) work this way.
 
+A :class:`SideService` answers many requests in turn instead (its module calls
+:func:`serve_each`): each request and each answer is one pickled frame, its length first.
+The pages' charts are drawn this way (:mod:`cpblib.present._svg`).
+
 A new interpreter rather than a fork: a forked copy of a process that has used typst
 or vl-convert inherits their thread pools in a locked state and can hang. It runs with
 ``-P``: a file named like a library in the folder cpb runs from is never imported in its place.
@@ -22,13 +26,17 @@ folders on the way out) and killed only if it has not gone within :data:`STOP_SE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
+from typing import BinaryIO
 
 from .errors import CpbError
 
@@ -66,12 +74,18 @@ class SideProcess:
         outcome = self._process.stdout.read()
         self._process.stdout.close()
         self._process.wait()
-        self._log.seek(0)
-        printed = self._log.read().decode("utf-8", "replace").strip()
-        self._log.close()
+        return self._unpickled(outcome)
+
+    def _unpickled(self, outcome: bytes | None):
+        """The result in ``outcome``, or the error it holds raised (:class:`SideProcessFailed` when the
+        process stopped without saying)."""
         try:
-            result = pickle.loads(outcome)
+            result = pickle.loads(outcome)  # type: ignore[arg-type]  # None: the process stopped
         except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=STOP_SECONDS)
+            self._log.seek(0)
+            printed = self._log.read().decode("utf-8", "replace").strip()
             raise SideProcessFailed(
                 f"{self.what} stopped (exit {self._process.returncode}): {printed[-2000:] or 'no message'}"
             ) from None
@@ -109,6 +123,43 @@ class SideProcess:
             pass
 
 
+class SideService(SideProcess):
+    """A :class:`SideProcess` that answers request after request (its module calls :func:`serve_each`):
+    :meth:`ask` one at a time, from any thread; :meth:`close` when done."""
+
+    def __init__(self, module: str, what: str = "the second process") -> None:
+        super().__init__(module, what)
+        self._asking = threading.Lock()
+
+    def ask(self, arguments: tuple):
+        """The answer to one request; raises the error that stopped it, as :meth:`SideProcess.result` does."""
+        with self._asking:
+            try:
+                _write_frame(self._process.stdin, pickle.dumps(arguments))
+                answer = _read_frame(self._process.stdout)
+            except (BrokenPipeError, OSError, ValueError):  # stopped, or closed under us: said below
+                answer = None
+            return self._unpickled(answer)
+
+
+_LENGTH = struct.Struct("!Q")
+
+
+def _write_frame(stream: BinaryIO, payload: bytes) -> None:
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _read_frame(stream: BinaryIO) -> bytes | None:
+    """The next frame's payload; None at the end of the stream (or within a frame cut short)."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
 def _stop(signum, frame) -> None:
     raise SystemExit(128 + signum)  # unwinds: temporary folders are removed on the way out
 
@@ -122,6 +173,22 @@ def serve(work: Callable[..., object], load: Callable[[], object] | None = None)
     arguments = sys.stdin.buffer.read()
     if not arguments:  # closed unused
         return
+    sys.stdout.buffer.write(_outcome(work, arguments))
+    sys.stdout.buffer.flush()
+
+
+def serve_each(work: Callable[..., object], load: Callable[[], object] | None = None) -> None:
+    """A :class:`SideService`'s part: ``load()`` now, then answer each request (``work(*arguments)``, or the
+    error that stopped it) until the requests end."""
+    signal.signal(signal.SIGTERM, _stop)
+    if load is not None:
+        load()
+    while (arguments := _read_frame(sys.stdin.buffer)) is not None:
+        _write_frame(sys.stdout.buffer, _outcome(work, arguments))
+
+
+def _outcome(work: Callable[..., object], arguments: bytes) -> bytes:
+    """``work``'s result on the pickled ``arguments``, or the error that stopped it, pickled."""
     try:
         result: object = work(*pickle.loads(arguments))
     except Exception as exc:  # handed back to the waiting process, which raises it  # noqa: BLE001 (reported, never raised past this boundary)
@@ -130,5 +197,4 @@ def serve(work: Callable[..., object], load: Callable[[], object] | None = None)
             result = exc
         except Exception:  # noqa: BLE001 (reported, never raised past this boundary)
             result = SideProcessFailed(f"{type(exc).__name__}: {exc}")
-    sys.stdout.buffer.write(pickle.dumps(result))
-    sys.stdout.buffer.flush()
+    return pickle.dumps(result)

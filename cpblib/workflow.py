@@ -95,6 +95,10 @@ GX_IN_SIDE_PROCESS = True
 """Run Great Expectations in a second process started with the build, which imports it while this one
 loads and reads the month (off: imported here when the checks run)."""
 
+CHARTS_IN_SIDE_PROCESS = True
+"""Draw the pages' charts in a second process, started with the kernels (off: in this process, where
+vl-convert holds the interpreter while it draws and the kernels wait for this process meanwhile)."""
+
 
 def build_month(run: Run, progress: Progress | None = None) -> Built:
     """Build ``run.month`` up to ``run.until``; raises the step's own error when a step fails
@@ -120,6 +124,7 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
             else None
         )
         kernels = later.enter_context(_kernels(run)) if run.until >= Stage.EXECUTE else None
+        drawing = later.enter_context(_chart_drawing()) if kernels is not None and CHARTS_IN_SIDE_PROCESS else None
 
         loaded = load_new_extracts(project)  # 1. new extracts into the store (a bad one is reported by the checks)
         current = _build.fingerprint(project, month)
@@ -127,7 +132,7 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         if validation is None and GX_IN_SIDE_PROCESS and not checks_current(run, folder, current):
             validation = later.enter_context(_validation_process())  # changed since the last check
 
-        meanwhile = (lambda: kernels.start(one_at_a_time=True)) if kernels is not None else None
+        meanwhile = (lambda: _start(kernels, drawing)) if kernels is not None else None
         validator = validation.validate if validation is not None else None
         built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile, validator)  # 3. check
         if run.until is Stage.CHECK:
@@ -143,7 +148,7 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         jobs = plan(built.pack)  # 5. prepare the pages, 6. execute the pages that changed
         built.executed = execute_pages(
             built.pack, jobs=jobs, force=run.force, on_start=progress.page_started, on_done=progress.page_done,
-            kernels=kernels,
+            kernels=kernels, draw=drawing.draw if drawing is not None else None,
         )  # fmt: skip
         if kernels is not None:
             kernels.release()  # every page has run: the kernels shut down while the pack is published
@@ -314,6 +319,20 @@ def _kernels(run: Run):
     from .execute import kernel_pool
 
     return kernel_pool(run.project, run.workers)
+
+
+def _chart_drawing():
+    """The pages' chart drawing, in a second process started when the kernels are (or at the first chart)."""
+    from .present._svg import ChartDrawing
+
+    return ChartDrawing()
+
+
+def _start(kernels, drawing) -> None:
+    """Start the kernels, one after the other, and the charts' process, while the checks run."""
+    kernels.start(one_at_a_time=True)
+    if drawing is not None:
+        drawing.start()
 
 
 __all__ = ["Built", "Loaded", "Progress", "Run", "Stage", "build_month", "check", "publish_month", "score"]

@@ -36,16 +36,19 @@ SLOW = (
     "tests/execute/test_kernels.py",
     "tests/notebooks/",
     "tests/present/charts/test_display.py::test_a_notebook_that_displays_a_chart_executes_and_keeps_it",
+    "tests/present/charts/test_display.py::test_a_pages_deferred_charts_are_drawn_in_one_request",
     "tests/publish/test_month.py",
     "tests/publish/test_pdf.py",
     "tests/publish/test_public_render.py",
     "tests/scoring/test_properties.py",
     "tests/site/",
     "tests/test_backtest.py",
+    "tests/test_sideprocess.py",
     "tests/test_workflow.py::test_checks_due_run_great_expectations_in_the_second_process_started_with_the_build",
     "tests/dfe/test_sources.py::test_every_mapping_row_finds_england_figures_in_the_shipped_files",
 )
-"""Tests that run the data checks, execute notebooks, render packs, drive a browser or search widely:
+"""Tests that run the data checks, execute notebooks, render packs, start second processes, drive a browser
+or search widely:
 ``python -m pytest -m "not slow" -n auto`` leaves them out and runs the rest, one process per core (about a minute
 on 2 cores). Session fixtures are built once per process, in its own temporary folder."""
 SLOW_FIXTURES = frozenset({"rendered_demo", "demo_packs", "score_outputs"})

@@ -37,6 +37,9 @@ from ..present.commentary import commentary_path
 from ..present.pack import Pack
 from ..project import Project
 
+Draw = Callable[[list], list]
+"""Draws a page's charts: their Vega-Lite specs in, their SVGs out, in order."""
+
 if TYPE_CHECKING:
     import nbformat
 
@@ -156,7 +159,7 @@ def _front_matter(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack) -> nb
 
 def _execute(
     job: NotebookJob, pack: Pack, build: BuildFolder, kernel: SharedKernel | None = None,
-    finisher: Executor | None = None,
+    finisher: Executor | None = None, draw: Draw | None = None,
 ) -> Future | None:  # fmt: skip
     """Execute one page into the build folder, in ``kernel`` (cleared first) or in a kernel of its own.
 
@@ -205,17 +208,19 @@ def _execute(
         if own:
             kernel.close()
     if finisher is not None:
-        return finisher.submit(_finish, nb, job, pack, build)
-    _finish(nb, job, pack, build)
+        return finisher.submit(_finish, nb, job, pack, build, draw)
+    _finish(nb, job, pack, build, draw)
     return None
 
 
-def _finish(nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build: BuildFolder) -> None:
-    """Draw the page's charts, give it its front matter and put it in place."""
+def _finish(
+    nb: nbformat.NotebookNode, job: NotebookJob, pack: Pack, build: BuildFolder, draw: Draw | None = None
+) -> None:
+    """Draw the page's charts (with ``draw``, or here), give it its front matter and put it in place."""
     from ..present.charts import add_static_charts
 
     partial = build.running_page(job.output)
-    add_static_charts(nb)  # the kernels left the SVGs to this process (see kernel_pool)
+    add_static_charts(nb, draw)  # the kernels left the SVGs to this process (see kernel_pool)
     import nbformat
 
     nbformat.write(_front_matter(nb, job, pack), partial)
@@ -246,13 +251,15 @@ def execute_pages(
     on_start: Callable[[NotebookJob], None] | None = None,
     on_done: Callable[[NotebookJob, bool], None] | None = None,
     kernels: KernelPool | None = None,
+    draw: Draw | None = None,
 ) -> Executed:
     """Execute every page of the month's saved ``pack`` (``jobs``: :func:`plan` of it) whose inputs
     changed; see the module notes.
 
     The data checks and the scoring come first (:func:`cpblib.workflow.build_month`). Without
     ``kernels`` (:func:`kernel_pool`), the run makes and closes its own; a kernel starts only
-    when a page needs it.
+    when a page needs it. ``draw`` draws each page's charts (default: in this process; a build
+    passes :meth:`cpblib.present._svg.ChartDrawing.draw`).
     """
     build = BuildFolder(pack.project, pack.month)
     jobs = plan(pack) if jobs is None else jobs
@@ -299,7 +306,7 @@ def execute_pages(
             if on_start:
                 on_start(job)
             try:
-                pending = _execute(job, pack, build, kernel, finisher)
+                pending = _execute(job, pack, build, kernel, finisher, draw)
             except NotebookFailed as exc:
                 with lock:
                     failures.append(exc)

@@ -49,7 +49,7 @@ class FakeKernel:
         self.executed: list[str] = []
         self.fail: set[str] = set()
 
-    def __call__(self, job, pack, build, kernel=None, finisher=None) -> None:
+    def __call__(self, job, pack, build, kernel=None, finisher=None, draw=None) -> None:
         if job.output in self.fail:
             raise NotebookFailed(f"notebook {job.output} failed in cell 3")
         target = build.page(job.output)

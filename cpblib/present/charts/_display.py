@@ -20,7 +20,8 @@ Drawing the SVG starts a JavaScript engine (about a second) in every process
 that draws. ``cpb run`` therefore sets :data:`DEFER_SVG_ENV` for the kernels
 it starts: they show the spec and the text alternative only, and the runner
 draws every chart's SVG into the executed notebooks afterwards, in one
-process (:func:`add_static_charts`). A notebook run by hand draws its own.
+process (:func:`add_static_charts`; a build draws them in a second process,
+:mod:`cpblib.present._svg`). A notebook run by hand draws its own.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -38,6 +38,7 @@ import vl_convert as vlc
 from altair.utils import update_nested
 from altair.utils.schemapi import SchemaBase
 
+from .. import _svg
 from .._env import DEFER_SVG_ENV
 from ..escape import html_text, markdown_escape
 from . import _theme as theme
@@ -57,9 +58,6 @@ NOT_ENOUGH_DATA = "Not enough data to chart."
 Chart = alt.TopLevelMixin
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
-
-
-_DRAWING = threading.Lock()  # one conversion at a time through the process's vl-convert engine
 
 
 def chart_spec(chart: Chart, *, validate: bool = False) -> dict:
@@ -173,14 +171,17 @@ def spec_to_svg(spec: Mapping) -> str:
     >>> svg.startswith("<svg") and "DejaVu Sans" in svg
     True
     """
-    with _DRAWING:
-        return vlc.vegalite_to_svg(dict(spec), allowed_base_urls=[])
+    return _svg.spec_to_svg(spec)
 
 
-def static_svg(spec: Mapping, *, title: str | None = None, alt_text: str | None = None) -> str:
-    """The SVG shown for a chart: drawn from its spec, named by its title and text alternative."""
+def static_svg(
+    spec: Mapping, *, title: str | None = None, alt_text: str | None = None, drawn: str | None = None
+) -> str:
+    """The SVG shown for a chart: drawn from its spec (unless ``drawn`` already), named by its title and
+    text alternative."""
     title = chart_title(spec) if title is None else title
-    return _accessible(spec_to_svg(spec), title, alt_text or str(spec.get("description") or "") or title)
+    svg = spec_to_svg(spec) if drawn is None else drawn
+    return _accessible(svg, title, alt_text or str(spec.get("description") or "") or title)
 
 
 def _defer_svg() -> bool:
@@ -256,12 +257,14 @@ def display_chart(
     display(chart_bundle(chart, alt_text=alt_text, png=png, svg=not _defer_svg()), raw=True, metadata=metadata)
 
 
-def add_static_charts(nb) -> int:
+def add_static_charts(nb, draw: Callable[[list[Mapping]], list[str]] | None = None) -> int:
     """Draw the SVG of every chart output of an executed notebook that has only its spec; returns how many.
 
     The SVG is named like :func:`chart_bundle`'s, from the output's
-    ``{"cpb": {"title", "alt"}}`` metadata. Changes ``nb`` in place (it is
-    the runner's own copy of the executed notebook).
+    ``{"cpb": {"title", "alt"}}`` metadata. ``draw`` draws the page's specs
+    all at once (default: one by one here; a build passes
+    :meth:`cpblib.present._svg.ChartDrawing.draw`). Changes ``nb`` in place
+    (it is the runner's own copy of the executed notebook).
 
     >>> import nbformat
     >>> spec = chart_spec(alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q"))
@@ -271,19 +274,22 @@ def add_static_charts(nb) -> int:
     >>> add_static_charts(nb), nb.cells[0].outputs[0].data[SVG_MIME].count("<desc>One point.</desc>")
     (1, 1)
     """
-    drawn = 0
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = output.get("data") or {}
-            if VEGALITE_MIME not in data or SVG_MIME in data:
-                continue
-            about = (output.get("metadata") or {}).get(METADATA_KEY) or {}
-            svg = static_svg(
-                data[VEGALITE_MIME], title=about.get("title"), alt_text=about.get("alt") or data.get(TEXT_MIME)
-            )
-            output["data"] = {SVG_MIME: svg, **data}
-            drawn += 1
-    return drawn
+    undrawn = [
+        output
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if VEGALITE_MIME in (data := output.get("data") or {}) and SVG_MIME not in data
+    ]
+    svgs = (draw or _svg.draw_all)([output["data"][VEGALITE_MIME] for output in undrawn])
+    for output, drawn in zip(undrawn, svgs, strict=True):
+        data = output["data"]
+        about = (output.get("metadata") or {}).get(METADATA_KEY) or {}
+        svg = static_svg(
+            data[VEGALITE_MIME], title=about.get("title"), alt_text=about.get("alt") or data.get(TEXT_MIME), drawn=drawn
+        )
+        output["data"] = {SVG_MIME: svg, **data}
+    return len(undrawn)
 
 
 @cache

@@ -140,6 +140,28 @@ def test_a_deferred_chart_is_drawn_afterwards_exactly_as_it_would_have_been(monk
     nbformat.validate(nb)
 
 
+def test_a_pages_deferred_charts_are_drawn_in_one_request_as_they_would_have_been(monkeypatch, chart, bundle):
+    """The build hands a page's specs to the charts' process at once; the SVGs come out as drawn here."""
+    from cpblib.present import _svg
+
+    shown, requests = [], []
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.append((objs, kw)))
+    monkeypatch.setenv(charts.DEFER_SVG_ENV, "1")
+    display_chart(chart)
+    display_chart(chart)
+    nb = notebook_with(shown[0][0][0], shown[0][1]["metadata"])
+    nb.cells[0].outputs.append(nbformat.from_dict(nb.cells[0].outputs[0]))
+    with _svg.ChartDrawing() as drawing:
+
+        def draw(specs):
+            requests.append(len(specs))
+            return drawing.draw(specs)
+
+        assert charts.add_static_charts(nb, draw) == 2
+    assert requests == [2]
+    assert [o["data"][SVG_MIME] for o in nb.cells[0].outputs] == [bundle[SVG_MIME]] * 2
+
+
 def test_summary_chart_bundle_is_valid_too():
     chart = rag_count_chart(pd.DataFrame({"rag": ["green", "amber", None]}))
     nbformat.validate(notebook_with(chart_bundle(chart), chart_metadata(chart)))

@@ -1,0 +1,43 @@
+"""Second processes that answer request after request (``SideService``), and the charts drawn in one."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpblib.present import _svg
+from cpblib.sideprocess import SideProcessFailed, SideService
+
+
+def test_a_service_answers_each_request_in_turn_and_raises_its_errors_here():
+    with _svg.ChartDrawing() as drawing:
+        first = drawing.draw([_svg.WARM_UP_SPEC])
+        assert drawing.draw([]) == []
+        both = drawing.draw([_svg.WARM_UP_SPEC, {**_svg.WARM_UP_SPEC, "mark": "bar"}])
+        assert first == both[:1] and both[1] != both[0] and "<path" in both[1]
+        with pytest.raises(ValueError):  # vl-convert's own error, raised in the second process
+            drawing.draw([{"mark": "no-such-mark", "data": {"values": []}}])
+        assert drawing.draw([_svg.WARM_UP_SPEC]) == first  # still answering after an error
+
+
+def test_the_charts_drawn_in_the_second_process_are_the_charts_drawn_here():
+    specs = [_svg.WARM_UP_SPEC, {**_svg.WARM_UP_SPEC, "title": 'Children in care <& "quotes">'}]
+    with _svg.ChartDrawing() as drawing:
+        assert drawing.draw(specs) == _svg.draw_all(specs)
+
+
+def test_a_service_that_stopped_is_one_error_naming_it():
+    service = SideService("cpblib.sideprocess", "the test's process")  # serves nothing: ends at once
+    try:
+        with pytest.raises(SideProcessFailed, match="the test's process stopped"):
+            service.ask(([],))
+    finally:
+        service.close()
+
+
+def test_closing_an_idle_service_stops_it():
+    drawing = _svg.ChartDrawing()
+    drawing.start()
+    process = drawing._service._process
+    drawing.close()
+    assert process.poll() is not None
+    drawing.close()  # twice is harmless
