@@ -3,8 +3,8 @@
 vl-convert holds Python's interpreter lock while it draws, about a tenth of a
 second per chart, and its JavaScript engine takes most of a second to start. A
 build that executes pages therefore draws their charts in a second process
-(:class:`ChartDrawing`): the engine starts there while the data checks run, and
-this process goes on talking to the kernels while the charts are drawn.
+(:class:`ChartDrawing`, started at the first page's charts): this process goes
+on talking to the kernels while the charts are drawn.
 
 >>> svg = spec_to_svg(WARM_UP_SPEC)
 >>> svg.startswith("<svg") and "</svg>" in svg
@@ -45,8 +45,8 @@ def draw_all(specs: Sequence[Mapping]) -> list[str]:
 
 
 class ChartDrawing:
-    """Draws charts in a second process, started by :meth:`start` (or the first :meth:`draw`) so that its
-    engine warms up meanwhile; :meth:`close` stops it. Safe to share between threads."""
+    """Draws charts in a second process, started by the first :meth:`draw` (or ahead of time by
+    :meth:`start`, for the engine to warm up meanwhile); :meth:`close` stops it. Safe to share between threads."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
