@@ -162,6 +162,21 @@ def small_pack(small_loaded: Path, tmp_path_factory):
     return score_pack(Project.open(root), Month(2023, 3))
 
 
+@pytest.fixture(scope="session")
+def small_scored(small_loaded: Path, tmp_path_factory) -> Path:
+    """A copy of :func:`small_loaded` whose March 2023 is scored and saved (``_build/2023-03/``), as a build
+    leaves it before executing the pages, once for the session; returns its root. Copy it before changing
+    anything."""
+    from cpblib.month import Month
+    from cpblib.present.pack import save_pack, score_pack
+    from cpblib.project import Project
+
+    root = tmp_path_factory.mktemp("small-scored") / "small"
+    shutil.copytree(small_loaded, root)
+    save_pack(score_pack(Project.open(root), Month(2023, 3)))
+    return root
+
+
 COUNCIL_COMPARATORS = """
 [comparators]
 show = ["england", "last_year", "outstanding"]

@@ -36,9 +36,9 @@ ALL = [
 
 
 @pytest.fixture
-def project(small_loaded, tmp_path) -> Project:
+def project(small_scored, tmp_path) -> Project:
     root = tmp_path / "small"
-    shutil.copytree(small_loaded, root)
+    shutil.copytree(small_scored, root)
     return Project.open(root)
 
 
@@ -67,7 +67,8 @@ def kernel(monkeypatch) -> FakeKernel:
 
 
 def build(project, month):
-    return score_pack(project, month)
+    """The month's pack: the saved one while it is current (as a build finds it), else scored again."""
+    return saved_pack(project, month) or score_pack(project, month)
 
 
 def run_month(project, month, **options):
