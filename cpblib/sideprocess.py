@@ -43,6 +43,12 @@ from .errors import CpbError
 STOP_SECONDS = 10.0
 """How long a side process asked to stop has to clean up before it is killed."""
 
+PAGE_WORK_NICENESS = 5
+"""How far below cpb's own the processes that make the pages (the kernels, the charts' process) put their
+scheduling priority as they start. They warm up while the data checks run, which every page waits for:
+on a busy machine the checks, and the process that feeds the pages, go first, and the pages' processes
+take the cycles left."""
+
 
 class SideProcessFailed(CpbError):
     """A side process stopped without handing back a result (it crashed or was killed)."""

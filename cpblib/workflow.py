@@ -96,8 +96,8 @@ GX_IN_SIDE_PROCESS = True
 loads and reads the month (off: imported here when the checks run)."""
 
 CHARTS_IN_SIDE_PROCESS = True
-"""Draw the pages' charts in a second process, started at the first page's charts (off: in this process,
-where vl-convert holds the interpreter while it draws, and the kernels wait for this process meanwhile)."""
+"""Draw the pages' charts in a second process, started with the kernels (off: in this process, where
+vl-convert holds the interpreter while it draws, and the kernels wait for this process meanwhile)."""
 
 
 def build_month(run: Run, progress: Progress | None = None) -> Built:
@@ -132,7 +132,7 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         if validation is None and GX_IN_SIDE_PROCESS and not checks_current(run, folder, current):
             validation = later.enter_context(_validation_process())  # changed since the last check
 
-        meanwhile = (lambda: kernels.start(one_at_a_time=True)) if kernels is not None else None
+        meanwhile = (lambda: _start(kernels, drawing)) if kernels is not None else None
         validator = validation.validate if validation is not None else None
         built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile, validator)  # 3. check
         if run.until is Stage.CHECK:
@@ -322,10 +322,19 @@ def _kernels(run: Run):
 
 
 def _chart_drawing():
-    """The pages' chart drawing, in a second process started at the first chart (closed on the way out)."""
+    """The pages' chart drawing, in a second process started with the kernels, or at the first chart when
+    no checks run (closed on the way out)."""
     from .present._svg import ChartDrawing
 
     return ChartDrawing()
+
+
+def _start(kernels, drawing) -> None:
+    """Start the kernels, one after the other, and the charts' process, while the checks run (all of them
+    at a lower priority than the checks: :data:`~cpblib.sideprocess.PAGE_WORK_NICENESS`)."""
+    kernels.start(one_at_a_time=True)
+    if drawing is not None:
+        drawing.start()
 
 
 __all__ = ["Built", "Loaded", "Progress", "Run", "Stage", "build_month", "check", "publish_month", "score"]

@@ -41,3 +41,14 @@ def test_closing_an_idle_service_stops_it():
     drawing.close()
     assert process.poll() is not None
     drawing.close()  # twice is harmless
+
+
+def test_the_charts_process_takes_the_priority_of_the_kernels():
+    import os
+
+    from cpblib.sideprocess import PAGE_WORK_NICENESS
+
+    with _svg.ChartDrawing() as drawing:
+        drawing.draw([_svg.WARM_UP_SPEC])  # answered once the process has started and warmed up
+        pid = drawing._service._process.pid
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(os.nice(0) + PAGE_WORK_NICENESS, 19)

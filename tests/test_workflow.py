@@ -135,3 +135,32 @@ def test_a_build_that_stops_before_publishing_starts_no_pdf_process(mini_project
     with pytest.raises(Stop):
         workflow.build_month(workflow.Run(run.project, run.month, engine="builtin"))
     assert started == ["pdf"]  # a render of the same month would start it
+
+
+def test_the_kernels_and_the_charts_process_start_while_the_checks_run(mini_project, monkeypatch):
+    from contextlib import nullcontext
+
+    started = []
+
+    class Pool:
+        def start(self, one_at_a_time=False):
+            started.append(("kernels", one_at_a_time))
+
+    class Drawing:
+        def start(self):
+            started.append("charts")
+
+    class Stop(Exception):
+        pass
+
+    def check(run, folder, current, data, progress, meanwhile=None, validator=None):
+        meanwhile()
+        raise Stop
+
+    monkeypatch.setattr(workflow, "_kernels", lambda run: nullcontext(Pool()))
+    monkeypatch.setattr(workflow, "_chart_drawing", lambda: nullcontext(Drawing()))
+    monkeypatch.setattr(workflow, "_pdf_process", lambda: nullcontext(None))
+    monkeypatch.setattr(workflow, "check", check)
+    with pytest.raises(Stop):
+        workflow.build_month(workflow.Run(Project.open(mini_project), Month(2023, 1), engine="builtin"))
+    assert started == [("kernels", True), "charts"]

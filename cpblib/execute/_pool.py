@@ -13,22 +13,19 @@ from concurrent.futures import Future, wait
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Self
 
+from ..sideprocess import PAGE_WORK_NICENESS
+
 if TYPE_CHECKING:
     from ._kernels import SharedKernel
 
-KERNEL_NICENESS = 5
-"""How far below cpb's own the kernels put their scheduling priority, as they start. They warm up while the
-data checks run, which every page waits for, and run pages fed by this process and drawn by the charts'
-process: on a busy machine those go first, and the kernels take the cycles left."""
-
 WARM_UP = (
-    f'__import__("os").nice({KERNEL_NICENESS})\n'
+    f'__import__("os").nice({PAGE_WORK_NICENESS})\n'
     "import pandas, altair\n"
     "import cpblib.present.charts, cpblib.present.pages, cpblib.present.pack, cpblib.inputs.month_data\n"
 )
 """What a kernel of ``cpb run`` runs as it starts, before its first page (which then finds it imported): it
-lowers its priority (:data:`KERNEL_NICENESS`) and imports the pages' libraries, and what the saved pack
-each page opens is made of."""
+lowers its priority (:data:`~cpblib.sideprocess.PAGE_WORK_NICENESS`) and imports the pages' libraries, and
+what the saved pack each page opens is made of."""
 
 
 def _start(kernel: SharedKernel) -> None:

@@ -3,8 +3,8 @@
 vl-convert holds Python's interpreter lock while it draws, about a tenth of a
 second per chart, and its JavaScript engine takes most of a second to start. A
 build that executes pages therefore draws their charts in a second process
-(:class:`ChartDrawing`, started at the first page's charts): this process goes
-on talking to the kernels while the charts are drawn.
+(:class:`ChartDrawing`), started with the kernels and at their priority: this
+process goes on talking to the kernels while the charts are drawn.
 
 >>> svg = spec_to_svg(WARM_UP_SPEC)
 >>> svg.startswith("<svg") and "</svg>" in svg
@@ -13,11 +13,12 @@ True
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Self
 
-from ..sideprocess import SideService, serve_each
+from ..sideprocess import PAGE_WORK_NICENESS, SideService, serve_each
 
 _DRAWING = threading.Lock()  # one conversion at a time through the process's vl-convert engine
 
@@ -78,6 +79,8 @@ class ChartDrawing:
 
 
 def _warm_up() -> None:
+    """Lower the process's priority (it makes pages, as the kernels do) and start the engine."""
+    os.nice(PAGE_WORK_NICENESS)
     spec_to_svg(WARM_UP_SPEC)
 
 
