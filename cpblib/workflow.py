@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import enum
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -133,13 +135,18 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
             validation = later.enter_context(_validation_process())  # changed since the last check
 
         meanwhile = (lambda: _start(kernels, drawing)) if kernels is not None else None
+        pack = None if run.force or run.until is Stage.CHECK else saved_pack(project, month, current)
         validator = validation.validate if validation is not None else None
+        ahead: list[Future] = []  # the month scored while the suites run: saved only once the checks pass
+        if pack is None and run.until > Stage.CHECK:
+            validator = _scoring_meanwhile(validator, lambda: score(project, data.get(), current), ahead)
         built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile, validator)  # 3. check
         if run.until is Stage.CHECK:
             return built
 
-        pack = None if run.force else saved_pack(project, month, current)  # 4. score
-        built.pack = pack or save_pack(score(project, data.get(), current))
+        if pack is None:  # 4. score
+            pack = save_pack(ahead[0].result() if ahead else score(project, data.get(), current))
+        built.pack = pack
         if run.until is Stage.SCORE:
             return built
 
@@ -327,6 +334,34 @@ def _chart_drawing():
     from .present._svg import ChartDrawing
 
     return ChartDrawing()
+
+
+def _scoring_meanwhile(validator: Validator | None, scoring: Callable[[], Pack], ahead: list[Future]) -> Validator:
+    """``validator``, which first starts ``scoring`` in a thread of its own (its future added to ``ahead``):
+    the month is scored while the suites run, in the second process or here. Scoring reads only what the
+    checks have read; its result is used, and saved, only if they pass."""
+    from .checks.runner import validate
+
+    def validate_and_score(frames, suites, params):
+        ahead.append(_in_background(scoring, "cpb-scoring"))
+        return (validator or validate)(frames, suites, params)
+
+    return validate_and_score
+
+
+def _in_background(make: Callable[[], object], name: str) -> Future:
+    """``make()`` in a daemon thread; its future (an abandoned one never holds the process up)."""
+    future: Future = Future()
+
+    def run() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(make())
+            except BaseException as exc:  # handed to whoever asks for the result  # noqa: BLE001 (reported, never raised past this boundary)
+                future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 def _start(kernels, drawing) -> None:

@@ -164,3 +164,43 @@ def test_the_kernels_and_the_charts_process_start_while_the_checks_run(mini_proj
     with pytest.raises(Stop):
         workflow.build_month(workflow.Run(Project.open(mini_project), Month(2023, 1), engine="builtin"))
     assert started == [("kernels", True), "charts"]
+
+
+def test_the_month_is_scored_while_the_suites_run_and_saved_once_they_pass(mini_project, monkeypatch):
+    import threading
+
+    from cpblib.checks import runner
+
+    scoring_started, seen = threading.Event(), []
+    real_score, real_validate = workflow.score, runner.validate
+
+    def score(*args):
+        seen.append(threading.current_thread().name)
+        scoring_started.set()
+        return real_score(*args)
+
+    def validate(frames, suites, params):
+        seen.append(("scoring under way while the suites run", scoring_started.wait(timeout=60)))
+        return real_validate(frames, suites, params)
+
+    monkeypatch.setattr(workflow, "score", score)
+    monkeypatch.setattr(runner, "validate", validate)
+    run = workflow.Run(Project.open(mini_project), Month(2023, 1), until=workflow.Stage.SCORE)
+    built = workflow.build_month(run)
+    assert built.checks.ok and built.pack is not None and workflow.BuildFolder(run.project, run.month).pack.is_file()
+    assert seen == ["cpb-scoring", ("scoring under way while the suites run", True)]
+
+
+def test_a_month_scored_while_its_checks_fail_is_never_saved(mini_project, monkeypatch):
+    from cpblib.checks import ChecksFailed
+
+    extract = mini_project / "data" / "extracts" / "2023-01.csv"
+    lines = extract.read_text(encoding="utf-8").splitlines()
+    extract.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")  # a duplicated row: refused
+    scored = []
+    real_score = workflow.score
+    monkeypatch.setattr(workflow, "score", lambda *args: scored.append(1) or real_score(*args))
+    run = workflow.Run(Project.open(mini_project), Month(2023, 1), until=workflow.Stage.SCORE)
+    with pytest.raises(ChecksFailed):
+        workflow.build_month(run)
+    assert scored == [1] and not workflow.BuildFolder(run.project, run.month).pack.exists()
