@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -138,6 +138,7 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         pack = None if run.force or run.until is Stage.CHECK else saved_pack(project, month, current)
         validator = validation.validate if validation is not None else None
         ahead: list[Future] = []  # the month scored while the suites run: saved only once the checks pass
+        later.callback(wait, ahead)  # never left running past the build (it reads the store)
         if pack is None and run.until > Stage.CHECK:
             validator = _scoring_meanwhile(validator, lambda: score(project, data.get(), current), ahead)
         built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile, validator)  # 3. check

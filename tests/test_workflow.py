@@ -192,6 +192,8 @@ def test_the_month_is_scored_while_the_suites_run_and_saved_once_they_pass(mini_
 
 
 def test_a_month_scored_while_its_checks_fail_is_never_saved(mini_project, monkeypatch):
+    import threading
+
     from cpblib.checks import ChecksFailed
 
     extract = mini_project / "data" / "extracts" / "2023-01.csv"
@@ -204,3 +206,4 @@ def test_a_month_scored_while_its_checks_fail_is_never_saved(mini_project, monke
     with pytest.raises(ChecksFailed):
         workflow.build_month(run)
     assert scored == [1] and not workflow.BuildFolder(run.project, run.month).pack.exists()
+    assert not [t for t in threading.enumerate() if t.name == "cpb-scoring"]  # it ended with the build
