@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import enum
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -138,9 +137,12 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
         pack = None if run.force or run.until is Stage.CHECK else saved_pack(project, month, current)
         validator = validation.validate if validation is not None else None
         ahead: list[Future] = []  # the month scored while the suites run: saved only once the checks pass
-        later.callback(wait, ahead)  # never left running past the build (it reads the store)
         if pack is None and run.until > Stage.CHECK:
-            validator = _scoring_meanwhile(validator, lambda: score(project, data.get(), current), ahead)
+            # Its thread never outlives the build (it reads the store): the pool waits for it on the way out.
+            scoring = later.enter_context(ThreadPoolExecutor(1, thread_name_prefix="cpb-scoring"))
+            validator = _scoring_meanwhile(
+                validator, lambda: scoring.submit(score, project, data.get(), current), ahead
+            )
         built.checks_ran, built.checks = check(run, folder, current, data, progress, meanwhile, validator)  # 3. check
         if run.until is Stage.CHECK:
             return built
@@ -337,32 +339,19 @@ def _chart_drawing():
     return ChartDrawing()
 
 
-def _scoring_meanwhile(validator: Validator | None, scoring: Callable[[], Pack], ahead: list[Future]) -> Validator:
-    """``validator``, which first starts ``scoring`` in a thread of its own (its future added to ``ahead``):
-    the month is scored while the suites run, in the second process or here. Scoring reads only what the
-    checks have read; its result is used, and saved, only if they pass."""
+def _scoring_meanwhile(
+    validator: Validator | None, start_scoring: Callable[[], Future], ahead: list[Future]
+) -> Validator:
+    """``validator``, which first starts the scoring (its future added to ``ahead``): the month is scored
+    while the suites run, in the second process or here. Scoring reads only what the checks have read; its
+    result is used, and saved, only if they pass."""
     from .checks.runner import validate
 
     def validate_and_score(frames, suites, params):
-        ahead.append(_in_background(scoring, "cpb-scoring"))
+        ahead.append(start_scoring())
         return (validator or validate)(frames, suites, params)
 
     return validate_and_score
-
-
-def _in_background(make: Callable[[], object], name: str) -> Future:
-    """``make()`` in a daemon thread; its future (an abandoned one never holds the process up)."""
-    future: Future = Future()
-
-    def run() -> None:
-        if future.set_running_or_notify_cancel():
-            try:
-                future.set_result(make())
-            except BaseException as exc:  # handed to whoever asks for the result  # noqa: BLE001 (reported, never raised past this boundary)
-                future.set_exception(exc)
-
-    threading.Thread(target=run, name=name, daemon=True).start()
-    return future
 
 
 def _start(kernels, drawing) -> None:

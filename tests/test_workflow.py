@@ -188,7 +188,7 @@ def test_the_month_is_scored_while_the_suites_run_and_saved_once_they_pass(mini_
     run = workflow.Run(Project.open(mini_project), Month(2023, 1), until=workflow.Stage.SCORE)
     built = workflow.build_month(run)
     assert built.checks.ok and built.pack is not None and workflow.BuildFolder(run.project, run.month).pack.is_file()
-    assert seen == ["cpb-scoring", ("scoring under way while the suites run", True)]
+    assert seen == ["cpb-scoring_0", ("scoring under way while the suites run", True)]
 
 
 def test_a_month_scored_while_its_checks_fail_is_never_saved(mini_project, monkeypatch):
@@ -206,4 +206,4 @@ def test_a_month_scored_while_its_checks_fail_is_never_saved(mini_project, monke
     with pytest.raises(ChecksFailed):
         workflow.build_month(run)
     assert scored == [1] and not workflow.BuildFolder(run.project, run.month).pack.exists()
-    assert not [t for t in threading.enumerate() if t.name == "cpb-scoring"]  # it ended with the build
+    assert not [t for t in threading.enumerate() if t.name == "cpb-scoring_0"]  # it ended with the build
