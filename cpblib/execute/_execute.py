@@ -37,12 +37,10 @@ from ..present.commentary import commentary_path
 from ..present.pack import Pack
 from ..project import Project
 
-Draw = Callable[[list], list]
-"""Draws a page's charts: their Vega-Lite specs in, their SVGs out, in order."""
-
 if TYPE_CHECKING:
     import nbformat
 
+    from ..present._svg import Draw
     from ._kernels import SharedKernel
     from ._pool import KernelPool
 

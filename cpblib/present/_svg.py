@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Self
 
 from ..sideprocess import PAGE_WORK_NICENESS, SideService, serve_each
@@ -30,6 +30,10 @@ WARM_UP_SPEC = {
     "config": {"font": "DejaVu Sans"},
 }
 """A one-point chart, drawn once to start the engine."""
+
+Draw = Callable[[list], list]
+"""Draws a page's charts: their Vega-Lite specs in, their SVGs out, in order (:func:`draw_all`,
+:meth:`ChartDrawing.draw`)."""
 
 
 def spec_to_svg(spec: Mapping) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -257,7 +257,7 @@ def display_chart(
     display(chart_bundle(chart, alt_text=alt_text, png=png, svg=not _defer_svg()), raw=True, metadata=metadata)
 
 
-def add_static_charts(nb, draw: Callable[[list[Mapping]], list[str]] | None = None) -> int:
+def add_static_charts(nb, draw: _svg.Draw | None = None) -> int:
     """Draw the SVG of every chart output of an executed notebook that has only its spec; returns how many.
 
     The SVG is named like :func:`chart_bundle`'s, from the output's
