@@ -1,6 +1,7 @@
 """The data checks' Great Expectations run in a second Python process, started as the build starts.
 
-Importing Great Expectations takes seconds of one core. :class:`ValidationProcess`
+Importing Great Expectations takes seconds of one core (less here: what cpb's suites never use
+is imported only if used, :data:`~cpblib.checks.runner.UNUSED_BY_SUITES`). :class:`ValidationProcess`
 (a :class:`~cpblib.sideprocess.SideProcess`) imports it while this process loads the
 extracts and reads the month; it is then handed the prepared frames, the suites and
 their parameters, and hands back :func:`cpblib.checks.runner.validate`'s results, or the
@@ -25,9 +26,9 @@ class ValidationProcess(SideProcess):
 
 
 def _load() -> None:
-    from .runner import import_gx
+    from .runner import UNUSED_BY_SUITES, import_gx
 
-    import_gx()
+    import_gx(defer=UNUSED_BY_SUITES)  # this process has one thread, and never draws a chart
 
 
 def _validate(frames, suites, params):

@@ -15,8 +15,12 @@ steps together: gather the inputs (:mod:`.inputs`), prepare them
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import os
+import sys
+import types
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -74,9 +78,50 @@ def _quiet_environment() -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
 
 
-def import_gx() -> None:
-    """Import Great Expectations, quietly: no usage statistics, no progress bars, no deprecation warnings."""
+UNUSED_BY_SUITES = ("scipy.stats", "altair")
+"""Modules Great Expectations imports as it loads but uses only in expectations and renderers cpb's
+suites do not run (the distribution tests, and charts of results): about a second and a half of one
+core, which the checks' second process puts off until something uses them (:func:`import_gx`)."""
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module not yet imported; the first attribute looked up imports it for real.
+
+    >>> import sys
+    >>> sys.modules.pop("colorsys", None) and None
+    >>> _defer("colorsys")
+    >>> import colorsys
+    >>> type(colorsys).__name__
+    '_Deferred'
+    >>> colorsys.rgb_to_hsv(1.0, 0.0, 0.0)
+    (0.0, 1.0, 1.0)
+    >>> type(sys.modules["colorsys"]).__name__
+    'module'
+    """
+
+    def __getattr__(self, name: str) -> Any:  # called only for what the stand-in lacks
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _defer(name: str) -> None:
+    """Put a :class:`_Deferred` stand-in for module ``name`` in ``sys.modules``, unless it is imported
+    already (not thread-safe: for a process with one thread, such as the checks' second process)."""
+    if name in sys.modules or (spec := importlib.util.find_spec(name)) is None:
+        return
+    stand_in = _Deferred(name)
+    stand_in.__spec__ = spec  # the import system reads it, and must not import the module to do so
+    sys.modules[name] = stand_in
+
+
+def import_gx(defer: tuple[str, ...] = ()) -> None:
+    """Import Great Expectations, quietly: no usage statistics, no progress bars, no deprecation warnings;
+    the modules named in ``defer`` (:data:`UNUSED_BY_SUITES`) are imported only when first used."""
     _quiet_environment()
+    if "great_expectations" not in sys.modules:
+        for name in defer:
+            _defer(name)
     with warnings.catch_warnings():  # GX's own imports raise deprecation warnings nobody here can act on
         warnings.simplefilter("ignore", DeprecationWarning)
         import great_expectations  # noqa: F401
