@@ -99,17 +99,19 @@ def test_a_pool_warms_its_kernels_up_and_runs_a_task_in_each(tmp_path):
         assert s == {**s, "imported": True, "bound": False, "mark": "from the pool", "cwd": str(tmp_path)}
 
 
-def test_the_runs_kernels_take_a_lower_priority_than_cpb_as_they_warm_up(tmp_path):
+def test_the_runs_kernels_take_a_lower_priority_and_set_their_imports_aside_as_they_warm_up(tmp_path):
     import os
 
     from cpblib.execute._pool import WARM_UP, KernelPool
     from cpblib.sideprocess import PAGE_WORK_NICENESS
 
-    source = page(tmp_path, "page", "import json, os\nprint(json.dumps({'pid': os.getpid(), 'niceness': os.nice(0)}))")
+    code = "import gc, json, os\nprint(json.dumps({'pid': os.getpid(), 'niceness': os.nice(0), 'set aside': gc.get_freeze_count()}))"
+    source = page(tmp_path, "page", code)
     with KernelPool(1, cwd=str(tmp_path), warm_up=WARM_UP) as pool:
         (future,) = pool.run(1, lambda kernel: recorded(execute(source, "2023-03", kernel)))
         seen = future.result(timeout=120)
     assert seen["niceness"] == min(os.nice(0) + PAGE_WORK_NICENESS, 19) and PAGE_WORK_NICENESS > 0
+    assert seen["set aside"] > 50_000  # what the imports made: out of the garbage collector's rounds
 
 
 def test_kernels_started_one_at_a_time_each_wait_for_the_one_before(tmp_path, monkeypatch):
