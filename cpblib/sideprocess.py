@@ -7,9 +7,11 @@ stopped it, pickled, on its standard output. :meth:`SideProcess.result` raises t
 error here. The typeset PDF (:mod:`cpblib.publish._typeset`) and the data checks'
 Great Expectations run (:mod:`cpblib.checks._gx_process`) work this way.
 
-A :class:`SideService` answers many requests in turn instead (its module calls
-:func:`serve_each`): each request and each answer is one pickled frame, its length first.
-The pages' charts are drawn this way (:mod:`cpblib.present._svg`).
+A :class:`SideService` takes many requests in turn instead (its module calls
+:func:`serve_each`): each request and each answer is one pickled frame, its length first,
+and a request says whether it wants an answer. The pages' charts are drawn this way
+(:mod:`cpblib.present._svg`), and the PDF is typeset so, its pages made ready as they
+are executed (:mod:`cpblib.publish._typeset`).
 
 A new interpreter rather than a fork: a forked copy of a process that has used typst
 or vl-convert inherits their thread pools in a locked state and can hang. It runs with
@@ -44,8 +46,8 @@ STOP_SECONDS = 10.0
 """How long a side process asked to stop has to clean up before it is killed."""
 
 PAGE_WORK_NICENESS = 5
-"""How far below cpb's own the processes that make the pages (the kernels, the charts' process) put their
-scheduling priority as they start. They warm up while the data checks run, which every page waits for:
+"""How far below cpb's own the processes that make the pages (the kernels, the charts' process, the PDF's
+process) put their scheduling priority as they start. They warm up while the data checks run, which every page waits for:
 on a busy machine the checks, and the process that feeds the pages, go first, and the pages' processes
 take the cycles left."""
 
@@ -130,8 +132,9 @@ class SideProcess:
 
 
 class SideService(SideProcess):
-    """A :class:`SideProcess` that answers request after request (its module calls :func:`serve_each`):
-    :meth:`ask` one at a time, from any thread; :meth:`close` when done."""
+    """A :class:`SideProcess` that takes request after request (its module calls :func:`serve_each`):
+    :meth:`ask` one at a time, from any thread, or :meth:`tell` it what needs no answer; :meth:`close`
+    when done."""
 
     def __init__(self, module: str, what: str = "the second process") -> None:
         super().__init__(module, what)
@@ -140,12 +143,37 @@ class SideService(SideProcess):
     def ask(self, arguments: tuple):
         """The answer to one request; raises the error that stopped it, as :meth:`SideProcess.result` does."""
         with self._asking:
-            try:
-                _write_frame(self._process.stdin, pickle.dumps(arguments))
-                answer = _read_frame(self._process.stdout)
-            except (BrokenPipeError, OSError, ValueError):  # stopped, or closed under us: said below
-                answer = None
-            return self._unpickled(answer)
+            self._request(_ANSWER, arguments)
+            return self.answer()
+
+    def tell(self, arguments: tuple) -> None:
+        """A request that needs no answer (its error, if any, is dropped there); the process starts on it
+        once it has done the requests before it."""
+        with self._asking:
+            self._request(_NO_ANSWER, arguments)
+
+    def request(self, arguments: tuple) -> None:
+        """A request whose answer :meth:`answer` collects later."""
+        with self._asking:
+            self._request(_ANSWER, arguments)
+
+    def answer(self):
+        """The answer to the oldest request sent and not yet answered; raises the error that stopped it."""
+        try:
+            answer = _read_frame(self._process.stdout)
+        except (OSError, ValueError):  # closed under us: said below
+            answer = None
+        return self._unpickled(answer)
+
+    def _request(self, kind: bytes, arguments: tuple) -> None:
+        try:
+            _write_frame(self._process.stdin, kind + pickle.dumps(arguments))
+        except (BrokenPipeError, OSError, ValueError):  # the process has stopped: its answer says why
+            pass
+
+
+_ANSWER, _NO_ANSWER = b"?", b"."
+"""A request's first byte: whether it wants an answer."""
 
 
 _LENGTH = struct.Struct("!Q")
@@ -184,13 +212,15 @@ def serve(work: Callable[..., object], load: Callable[[], object] | None = None)
 
 
 def serve_each(work: Callable[..., object], load: Callable[[], object] | None = None) -> None:
-    """A :class:`SideService`'s part: ``load()`` now, then answer each request (``work(*arguments)``, or the
-    error that stopped it) until the requests end."""
+    """A :class:`SideService`'s part: ``load()`` now, then do each request (``work(*arguments)``) until the
+    requests end, answering those that want it with the result or the error that stopped it."""
     signal.signal(signal.SIGTERM, _stop)
     if load is not None:
         load()
-    while (arguments := _read_frame(sys.stdin.buffer)) is not None:
-        _write_frame(sys.stdout.buffer, _outcome(work, arguments))
+    while (request := _read_frame(sys.stdin.buffer)) is not None:
+        outcome = _outcome(work, request[1:])
+        if request[:1] == _ANSWER:
+            _write_frame(sys.stdout.buffer, outcome)
 
 
 def _outcome(work: Callable[..., object], arguments: bytes) -> bytes:

@@ -52,3 +52,27 @@ def test_the_charts_process_takes_the_priority_of_the_kernels():
         drawing.draw([_svg.WARM_UP_SPEC])  # answered once the process has started and warmed up
         pid = drawing._service._process.pid
         assert os.getpriority(os.PRIO_PROCESS, pid) == min(os.nice(0) + PAGE_WORK_NICENESS, 19)
+
+
+def test_a_service_does_what_it_is_told_in_turn_and_answers_only_what_asks(tmp_path, monkeypatch):
+    (tmp_path / "probe_service.py").write_text(
+        "from cpblib.sideprocess import serve_each\n"
+        "seen = []\n"
+        "def work(word):\n"
+        "    if word == 'bad':\n"
+        "        raise ValueError(word)\n"
+        "    seen.append(word)\n"
+        "    return list(seen)\n"
+        "serve_each(work)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    with SideService("probe_service", "the test's process") as service:
+        service.tell(("a",))
+        service.tell(("bad",))  # its error is dropped: nobody waits for it
+        service.request(("b",))
+        service.tell(("c",))
+        assert service.answer() == ["a", "b"]
+        assert service.ask(("d",)) == ["a", "b", "c", "d"]
+        with pytest.raises(ValueError, match="bad"):
+            service.ask(("bad",))
