@@ -157,8 +157,9 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
 
         jobs = plan(built.pack)  # 5. prepare the pages, 6. execute the pages that changed
         built.executed = execute_pages(
-            built.pack, jobs=jobs, force=run.force, on_start=progress.page_started, on_done=progress.page_done,
-            kernels=kernels, draw=drawing.draw if drawing is not None else None,
+            built.pack, jobs=jobs, force=run.force, on_start=progress.page_started,
+            on_done=_page_done(progress.page_done, side, folder, jobs), kernels=kernels,
+            draw=drawing.draw if drawing is not None else None,
         )  # fmt: skip
         if kernels is not None:
             kernels.release()  # every page has run: the kernels shut down while the pack is published
@@ -352,6 +353,22 @@ def _scoring_meanwhile(
         return (validator or validate)(frames, suites, params)
 
     return validate_and_score
+
+
+def _page_done(report: Callable | None, side, folder: BuildFolder, jobs: list[NotebookJob]) -> Callable | None:
+    """What to do as each page is executed (or kept): ``report`` it, and tell the PDF's process (``side``),
+    which makes the page's part of the PDF while the other pages execute."""
+    if side is None:
+        return report
+    pages = [job.output for job in jobs]
+    scratch = _build.scratch_root(folder.project)
+
+    def done(job: NotebookJob, executed: bool) -> None:
+        side.prepare(folder.root, job.output, pages, scratch)
+        if report is not None:
+            report(job, executed)
+
+    return done
 
 
 def _start(kernels, drawing) -> None:

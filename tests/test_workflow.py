@@ -207,3 +207,23 @@ def test_a_month_scored_while_its_checks_fail_is_never_saved(mini_project, monke
         workflow.build_month(run)
     assert scored == [1] and not workflow.BuildFolder(run.project, run.month).pack.exists()
     assert not [t for t in threading.enumerate() if t.name == "cpb-scoring_0"]  # it ended with the build
+
+
+def test_each_page_done_is_told_to_the_pdf_process_which_makes_it_ready_meanwhile(run):
+    from cpblib.build import BuildFolder
+    from cpblib.execute import NotebookJob
+
+    folder = BuildFolder(run.project, run.month)
+    jobs = [NotebookJob("summary", "Summary", folder.root / "x.ipynb", out, {}, n) for n, out in enumerate(["a", "b"])]
+    told, reported = [], []
+
+    class Side:
+        def prepare(self, *arguments):
+            told.append(arguments)
+
+    done = workflow._page_done(lambda job, executed: reported.append((job.output, executed)), Side(), folder, jobs)
+    done(jobs[1], True)
+    done(jobs[0], False)  # a page kept as it was is in the PDF too
+    assert told == [(folder.root, out, ["a", "b"], scratch_root(run.project)) for out in ("b", "a")]
+    assert reported == [("b", True), ("a", False)]
+    assert workflow._page_done(None, None, folder, jobs) is None  # no PDF process, nothing to report: nothing to do

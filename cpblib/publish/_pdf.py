@@ -18,10 +18,16 @@ skipped levels) and their labels prefixed with the page key. pandoc writes the
 Typst body and escapes all text; ``main.typ`` applies the template, whose
 cover, header and footer take the council name, month and protective marking
 from ``sys.inputs`` (never spliced into Typst code). ``typst`` compiles it.
+
+A page's part can be made as soon as its notebook is executed (:class:`PdfPages`,
+in the PDF's second process, while the other pages execute); the pack is then
+typeset from those parts, each used while its page is as it was made, and the
+others made then.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -29,15 +35,29 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ..config import ProjectConfig
 from ..month import Month
 from ..present.escape import typst_string
 from ._html import NBCONVERT_TEMPLATES, SITE_DATA, local_image
 from ._notebook import chart_alt, chart_caption, chart_note, exporter_config, visible_notebook
-from ._structure import Page, RenderError, find_quarto_file, load_structure, resolve_pages, slugify
+from ._structure import (
+    Page,
+    RenderError,
+    find_quarto_file,
+    load_structure,
+    page_slug,
+    page_title,
+    read_notebook,
+    resolve_pages,
+    sidebar_text,
+    slugify,
+)
 
 MARKDOWN_FORMAT = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex-yaml_metadata_block"
 """pandoc reader for notebook Markdown: commentary characters (``@ $ \\ ---``) stay text."""
@@ -508,34 +528,45 @@ def _link_pages(node, source_dir: Path, labels: dict[Path, str]):
     return {key: _link_pages(value, source_dir, labels) for key, value in node.items()}
 
 
-class _Assembler:
-    """Builds the pandoc document of the whole pack, page by page."""
+def _file_tag(key: str) -> str:
+    """A page's part of the names of the files its charts and images are written to: its key, readable, and
+    a short digest of it, so two pages never share a file.
 
-    def __init__(self, workdir: Path) -> None:
+    >>> _file_tag("domains/profile")
+    'domains-profile-c0b586'
+    """
+    return f"{slugify(key) or 'page'}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
+
+
+class _Assembler:
+    """Builds one page's pandoc blocks, as if the page started ``landscape``; the files it writes into
+    ``workdir`` are named after the page (``tag``: :func:`_file_tag`)."""
+
+    def __init__(self, workdir: Path, tag: str = "page", landscape: bool = False) -> None:
         self.workdir = workdir
+        self.tag = tag
         self.charts_dir = workdir / "charts"
-        self.charts_dir.mkdir()
+        self.charts_dir.mkdir(exist_ok=True)
         self.chart_count = 0
         self.image_count = 0
-        self.api_version: list | None = None
-        self.labels: dict[Path, str] = {}  # page notebook -> label of its first heading
         self.html: dict[str, list] = {}  # placeholder token -> pandoc blocks of its HTML output
         self.sparkline_files: set[str] = set()  # sparklines written for this PDF (charts/spark-*.svg)
         self.front: list = []  # blocks placed on the first page, under the contents (the key)
+        self.available = LANDSCAPE_TEXT_WIDTH_PT if landscape else TABLE_TEXT_WIDTH_PT
 
     # -- placeholders --------------------------------------------------------------------------------
     def _chart(self, output: dict, kind: str) -> list:
         self.chart_count += 1
         data = output["data"][kind]
         if kind == "image/svg+xml":
-            name = f"charts/chart-{self.chart_count:03d}.svg"
+            name = f"charts/chart-{self.tag}-{self.chart_count:03d}.svg"
             text = "".join(data) if isinstance(data, list) else data
             (self.workdir / name).write_text(text, encoding="utf-8")
         else:
             import base64
 
             ext = "png" if kind == "image/png" else "jpg"
-            name = f"charts/chart-{self.chart_count:03d}.{ext}"
+            name = f"charts/chart-{self.tag}-{self.chart_count:03d}.{ext}"
             raw = "".join(data) if isinstance(data, list) else data
             (self.workdir / name).write_bytes(base64.b64decode(raw))
         call = f"#cpb-chart({typst_string(name)}, alt: {typst_string(chart_alt(output))}"
@@ -557,7 +588,7 @@ class _Assembler:
 
         def saved(match: re.Match) -> str:
             self.chart_count += 1
-            name = f"charts/spark-{self.chart_count:03d}.svg"
+            name = f"charts/spark-{self.tag}-{self.chart_count:03d}.svg"
             self.sparkline_files.add(name)
             svg = match.group(0)
             (self.workdir / name).write_text(svg, encoding="utf-8")
@@ -650,25 +681,24 @@ class _Assembler:
                 text = _inlines_text(alt) or "Image not available"
                 return [{"t": "Emph", "c": [{"t": "Str", "c": text}]}]
             self.image_count += 1
-            name = f"images/image-{self.image_count:03d}{found.suffix.lower()}"
+            name = f"images/image-{self.tag}-{self.image_count:03d}{found.suffix.lower()}"
             (self.workdir / "images").mkdir(exist_ok=True)
             shutil.copyfile(found, self.workdir / name)
             return [{"t": "Image", "c": [attr, alt, [name, title]]}]
         return {key: self._images(value, page, root) for key, value in node.items()}
 
-    def page_blocks(self, page: Page, document: dict, placeholders: dict, root: Path) -> list:
-        """The page as pandoc blocks: its Markdown ``document`` (read by pandoc) with the outputs put back."""
-        self.api_version = document["pandoc-api-version"]
+    def page_blocks(self, page: Page, document: dict, placeholders: dict, root: Path, labels) -> list:
+        """The page as pandoc blocks: its Markdown ``document`` (read by pandoc) with the outputs put back, and
+        links to other pages led to their labels (``labels``: a page's notebook -> its label)."""
         blocks = self._images(self._replace(document["blocks"], placeholders), page, root)
-        blocks = self._fix_headings(_link_pages(self._layout(blocks), page.source.parent, self.labels), page)
+        blocks = self._fix_headings(_link_pages(self._layout(blocks), page.source.parent, labels), page)
         # A page that turns (the appendix, landscape) turns before its title, not after it.
         if len(blocks) > 1 and blocks[1].get("t") == "RawBlock" and "flipped:" in blocks[1]["c"][1]:
             blocks[0], blocks[1] = blocks[1], blocks[0]
         return blocks
 
     # -- layout ------------------------------------------------------------------------------------------
-    available = TABLE_TEXT_WIDTH_PT
-    """The text width tables are shaped for: landscape after a page turns so (``#set page(flipped: true)``)."""
+    # ``available``: the text width tables are shaped for, landscape after a page turns so (``#set page(flipped: true)``).
 
     def _layout(self, blocks: list) -> list:
         """Tables shaped for the page they are on, charts side by side, keys, definitions and lists laid out
@@ -772,37 +802,167 @@ def pack_values(config: ProjectConfig, title: str, month: Month) -> dict[str, st
     }
 
 
+class _PageSource(NamedTuple):
+    """What a page's blocks are made from: its key, title and notebook (a :class:`Page` has them too)."""
+
+    key: str
+    title: str
+    source: Path
+    notebook: object
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A page's blocks, with what they were made from: they stand for the page only while all of it holds."""
+
+    key: str
+    title: str
+    source: Path  # the page's notebook (resolved)
+    digest: str  # of the notebook's bytes
+    landscape: bool  # how the pages were turned where it starts
+    links: dict  # each other page it links to (its notebook) -> the label the link leads to (None: left as it was)
+    blocks: list
+    front: list
+    turned: bool  # how it leaves the pages turned (landscape: True)
+    api_version: list
+
+    def made_from(self, page, digest: str, labels: dict, landscape: bool) -> bool:
+        same = (self.key, self.title, self.source, self.digest, self.landscape)
+        return same == (page.key, page.title, page.source.resolve(), digest, landscape) and all(
+            labels.get(path) == label for path, label in self.links.items()
+        )
+
+
+class _LookedUp:
+    """``labels`` that note each lookup (the links a page resolved: :attr:`_Prepared.links`)."""
+
+    def __init__(self, labels: dict) -> None:
+        self.labels, self.seen = labels, {}
+
+    def get(self, path):
+        self.seen[path] = found = self.labels.get(path)
+        return found
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _prepare(
+    pages: list, workdir: Path, root: Path, labels: dict, converter: _MarkdownConverter, landscape: bool = False
+) -> list[_Prepared]:
+    """Pages as pandoc blocks, each as if it started ``landscape``: their Markdown, and the HTML tables of
+    all of them at once, read by pandoc in runs side by side; charts and images written into ``workdir``."""
+    made = []
+    for page in pages:
+        assembler = _Assembler(workdir, _file_tag(page.key), landscape)
+        converter.blocks = {}
+        markdown = converter.markdown(visible_notebook(page.notebook, medium="pdf"))
+        html = {
+            token: assembler.sparkline_images(assembler.html_text(output))
+            for token, (what, output) in converter.blocks.items()
+            if what == "text/html"
+        }
+        made.append((page, assembler, markdown, converter.blocks, html))
+    with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs: each mostly start-up time
+        tables = pool.submit(_html_blocks, {token: text for *_, html in made for token, text in html.items()})
+        documents = list(pool.map(lambda item: _pandoc_json(item[2], MARKDOWN_FORMAT), made))
+        read = tables.result()
+    prepared = []
+    for (page, assembler, _, placeholders, html), document in zip(made, documents):
+        assembler.html = {token: read[token] for token in html}
+        links = _LookedUp(labels)
+        blocks = assembler.page_blocks(page, document, placeholders, root, links)
+        turned = assembler.available == LANDSCAPE_TEXT_WIDTH_PT
+        item = _Prepared(
+            page.key, page.title, page.source.resolve(), _digest(page.source), landscape, links.seen, blocks,
+            assembler.front, turned, document["pandoc-api-version"],
+        )  # fmt: skip
+        prepared.append(item)
+    return prepared
+
+
+def warm_up() -> None:
+    """Load what making a page ready first needs: the fonts' widths, the table widths' arithmetic, the Markdown
+    exporter and its template."""
+    import numpy  # noqa: F401
+
+    for bold in (False, True):
+        _font_advances(bold)
+    _MarkdownConverter().markdown(visible_notebook(_new_notebook(), medium="pdf"))
+
+
+def _new_notebook():
+    import nbformat
+
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Text.")])
+
+
+class PdfPages:
+    """The PDF's pages made ready one at a time, as soon as each page's notebook is final (:meth:`prepare`,
+    while the other pages execute), in a folder of their own made in ``scratch``; :func:`render_pdf` given
+    them typesets there, and uses each page as prepared while the page, its title, the labels of the pages
+    it links to and the turn of the pages where it starts are as they were. :meth:`close` removes the folder.
+    """
+
+    def __init__(self, scratch: Path | str | None = None) -> None:
+        if scratch is not None:
+            Path(scratch).mkdir(parents=True, exist_ok=True)
+        self._folder = tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=scratch)
+        self.workdir = Path(self._folder.name)
+        self.converter = _MarkdownConverter()
+        self.prepared: dict[Path, _Prepared] = {}  # a page's notebook (resolved) -> its blocks
+
+    def prepare(self, build_dir: Path | str, relative: str, pages: Iterable[str] = ()) -> None:
+        """Make the page whose notebook is ``relative`` (to ``build_dir``) ready; ``pages``: every page's notebook
+        expected in the pack (for the labels of links between pages)."""
+        build_dir = Path(build_dir)
+        structure = load_structure(find_quarto_file(build_dir))
+        source = build_dir / relative
+        nb = read_notebook(source)
+        key = page_slug(relative)
+        page = _PageSource(key, page_title(nb, sidebar_text(structure, relative), key), source, nb)
+        labels = {(build_dir / other).resolve(): slugify(page_slug(other)) or "page" for other in pages}
+        (self.prepared[source.resolve()],) = _prepare([page], self.workdir, build_dir, labels, self.converter)
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+
 def assemble_pack(
-    build_dir: Path, workdir: Path, *, catalogue_domains: Iterable[str] | None = None, quarto_config=None
-) -> tuple[dict, str]:
+    build_dir: Path, workdir: Path, *, catalogue_domains: Iterable[str] | None = None, quarto_config=None,
+    ready: PdfPages | None = None,
+) -> tuple[dict, str]:  # fmt: skip
     """The whole pack as one pandoc document (JSON), cover first, then the pages of ``_quarto.yml`` in order,
     with tables shaped, charts and images written into ``workdir`` and laid out by ``pack.typ``'s functions;
-    returns it with the pack's title. Both engines' PDFs are typeset from it."""
+    returns it with the pack's title. Both engines' PDFs are typeset from it. Pages ``ready`` made
+    beforehand (in ``workdir``: :class:`PdfPages`) are used as they are while they are current."""
     structure = load_structure(quarto_config or find_quarto_file(build_dir))
     pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
-    assembler = _Assembler(workdir)
-    assembler.labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}
-    converter = _MarkdownConverter()
-    sources = []  # per page: its Markdown and the outputs its placeholders stand for
-    for page in pages:
-        converter.blocks = {}
-        sources.append((page, converter.markdown(visible_notebook(page.notebook, medium="pdf")), converter.blocks))
-    html = {
-        token: assembler.sparkline_images(assembler.html_text(output))
-        for _, _, placeholders in sources
-        for token, (what, output) in placeholders.items()
-        if what == "text/html"
-    }
-    with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs: each mostly start-up time
-        tables = pool.submit(_html_blocks, html)
-        documents = list(pool.map(lambda source: _pandoc_json(source[1], MARKDOWN_FORMAT), sources))
-        assembler.html = tables.result()
+    labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}
+    digests = {page.key: _digest(page.source) for page in pages}
+    converter = ready.converter if ready is not None else _MarkdownConverter()
+    found = {page.key: ready.prepared.get(page.source.resolve()) for page in pages} if ready is not None else {}
+    stale = [
+        page
+        for page in pages
+        if found.get(page.key) is None
+        or not found[page.key].made_from(page, digests[page.key], labels, found[page.key].landscape)
+    ]
+    found |= {item.key: item for item in _prepare(stale, workdir, build_dir, labels, converter)} if stale else {}
     blocks: list = []
-    for (page, _, placeholders), document in zip(sources, documents):
-        blocks.extend(assembler.page_blocks(page, document, placeholders, build_dir))
-    cover = [{"t": "RawBlock", "c": ["typst", "#cpb-cover["]}, *assembler._layout(assembler.front)]
+    front: list = []
+    landscape = False
+    for page in pages:  # each page as it starts: turned as the one before it left the pages
+        item = found[page.key]
+        if not item.made_from(page, digests[page.key], labels, landscape):
+            (item,) = _prepare([page], workdir, build_dir, labels, converter, landscape)
+        blocks += item.blocks
+        front += item.front
+        landscape = item.turned
+    cover = [{"t": "RawBlock", "c": ["typst", "#cpb-cover["]}, *_Assembler(workdir, "cover")._layout(front)]
     cover.append({"t": "RawBlock", "c": ["typst", "]"]})
-    return pack_document(cover + blocks, assembler.api_version), structure.title
+    return pack_document(cover + blocks, found[pages[0].key].api_version), structure.title
 
 
 def render_pdf(
@@ -815,6 +975,7 @@ def render_pdf(
     quarto_config: Path | str | None = None,
     keep_source: Path | str | None = None,
     scratch: Path | str | None = None,
+    ready: PdfPages | None = None,
 ) -> Path:
     """Render one month's executed notebooks as the A4 board pack PDF ``out_pdf``; return its path.
 
@@ -824,7 +985,7 @@ def render_pdf(
     ``keep_source`` (a folder) keeps the generated Typst files and chart SVGs
     for inspection. The PDF is written to a temporary file and moved into place. Temporary files go
     in a folder made in ``scratch`` (default: the system's temporary folder), removed when done, also
-    when the render fails or is interrupted.
+    when the render fails or is interrupted; with pages made ``ready`` beforehand, in their folder.
 
     >>> import tempfile, nbformat
     >>> from cpblib.config import ProjectConfig
@@ -845,10 +1006,13 @@ def render_pdf(
     build_dir = Path(build_dir)
     out_pdf = Path(out_pdf)
 
-    with tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=scratch) as tmp:
+    room = (
+        nullcontext(ready.workdir) if ready is not None else tempfile.TemporaryDirectory(prefix="cpb-pdf-", dir=scratch)
+    )
+    with room as tmp:
         workdir = Path(tmp)
         document, title = assemble_pack(
-            build_dir, workdir, catalogue_domains=catalogue_domains, quarto_config=quarto_config
+            build_dir, workdir, catalogue_domains=catalogue_domains, quarto_config=quarto_config, ready=ready
         )
         body = '#import "pack.typ": *\n\n' + _typst_body(document)
         (workdir / "body.typ").write_text(body, encoding="utf-8")

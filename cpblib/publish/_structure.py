@@ -274,6 +274,17 @@ def notebook_title(nb) -> str | None:
     return None
 
 
+def page_title(nb, text: str | None, key: str) -> str:
+    """A page's title: its notebook's (:func:`notebook_title`), else the sidebar's ``text`` for it, else
+    made from its ``key``."""
+    return notebook_title(nb) or text or _humanise(key)
+
+
+def sidebar_text(structure: SiteStructure, relative: str) -> str | None:
+    """The text of the sidebar entry that names the notebook ``relative`` itself (pages a pattern finds have none)."""
+    return next((entry.text for entry in structure.entries if not entry.glob and entry.path == relative), None)
+
+
 def notebook_domain(nb) -> str | None:
     """The catalogue domain a notebook reports on, if it says so."""
     domain = front_matter(nb).get("domain") or (nb.metadata.get("cpb") or {}).get("domain")
@@ -330,7 +341,7 @@ def resolve_pages(
             if key in seen:
                 raise RenderError(f"{structure.source}: page {rel!r} is listed twice")
             seen.add(key)
-            title = notebook_title(nb) or text or _humanise(key)
+            title = page_title(nb, text, key)
             pages.append(
                 Page(
                     key=key,

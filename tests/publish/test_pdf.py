@@ -157,7 +157,9 @@ def test_markdown_images_inside_the_build_are_printed_others_become_alt_text(tmp
     pdf = render_pdf(
         build, tmp_path / "p.pdf", "2023-03", config=fx.pack_config(), quarto_config=fx.QUARTO_YML, keep_source=source
     )
-    assert [p.name for p in (source / "images").iterdir()] == ["image-001.png"]
+    (copied,) = (source / "images").iterdir()  # only the logo, named for its page
+    assert copied.name.startswith("image-appendix-") and copied.suffix == ".png"
+    assert copied.read_bytes() == (build / "logo.png").read_bytes()
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=False).stdout
     assert len(listing.strip().splitlines()) - 2 >= 1  # the logo is embedded as a raster
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=False).stdout

@@ -61,6 +61,26 @@ def test_closing_a_busy_pdf_process_stops_its_group_and_removes_its_temporary_fo
     assert not (tmp_path / "pack.pdf").exists()
 
 
+def test_the_pdf_process_makes_the_pages_it_is_told_of_ready_and_typesets_at_the_pages_priority(tmp_path):
+    from cpblib.sideprocess import PAGE_WORK_NICENESS
+
+    build = tmp_path / "_build" / "2023-03"
+    build.mkdir(parents=True)
+    pages = [f"{name}.ipynb" for name in ("summary", "appendix", "data-quality")]
+    for page in pages:
+        cells = [nbformat.v4.new_markdown_cell(f"# {page.title()}\n\nText of {page}.")]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), str(build / page))
+    scratch = tmp_path / "scratch"
+    with PdfProcess() as side:
+        for page in [*pages, "not-a-page.ipynb"]:  # a page that cannot be made ready is left to the typesetting
+            side.prepare(build, page, pages, scratch)
+        side.typeset(build, tmp_path / "pack.pdf", "2023-03", config=CONFIG, scratch=scratch)
+        assert side.wait().read_bytes()[:5] == b"%PDF-"
+        niceness = os.getpriority(os.PRIO_PROCESS, side._process.pid)
+    assert niceness == min(os.nice(0) + PAGE_WORK_NICENESS, 19)
+    assert list(scratch.iterdir()) == []  # the pages' folder went with the PDF
+
+
 def test_the_pdf_process_leaves_the_terminal_process_group():
     """Ctrl-C reaches cpb alone; cpb then stops the PDF's process as above."""
     side = PdfProcess()
