@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 from . import build as _build
 from .build import BuildFolder
 from .errors import ConfigError, CpbError, InputError, OutsideProject, StoreError, cannot_write, os_error_text
-from .inputs.month_data import Loaded, MonthData, load_new_extracts, read_month, typed_inputs
 from .month import Month
 from .project import Project
 
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from .checks import CheckResult
     from .checks.runner import Validator
     from .execute import Executed, NotebookJob
+    from .inputs.month_data import MonthData
     from .present.pack import Pack
     from .publish import Outcome, Published
 
@@ -106,8 +106,6 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
     (:class:`~cpblib.checks.ChecksFailed`, :class:`~cpblib.execute.NotebookFailed`, a render error),
     and nothing after that step is changed.
     """
-    from .present.pack import save_pack, saved_pack
-
     project, month, progress = run.project, run.month, progress or Progress()
     folder = BuildFolder(project, month)
     project.inside(folder.root, "build")  # the month's folder may not be a link to somewhere else
@@ -115,7 +113,8 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
     engine = _engine(run)
     with ExitStack() as later:
         # Second processes load their libraries while this one reads: Great Expectations when the checks
-        # are sure to run (no clean result to keep), the PDF's typesetting, the pages' kernels.
+        # are sure to run (no clean result to keep), the PDF's typesetting, the pages' kernels. The first two
+        # start before this process imports pandas and the rest.
         first_check = run.force or not folder.checks_key.is_file()
         validation = later.enter_context(_validation_process()) if first_check and GX_IN_SIDE_PROCESS else None
         first_render = run.force or not folder.render_stamp.is_file()
@@ -124,6 +123,9 @@ def build_month(run: Run, progress: Progress | None = None) -> Built:
             if engine == "builtin" and first_render and PDF_IN_SIDE_PROCESS
             else None
         )
+        from .inputs.month_data import load_new_extracts, read_month
+        from .present.pack import save_pack, saved_pack
+
         kernels = later.enter_context(_kernels(run)) if run.until >= Stage.EXECUTE else None
         drawing = later.enter_context(_chart_drawing()) if kernels is not None and CHARTS_IN_SIDE_PROCESS else None
 
@@ -212,6 +214,7 @@ def score(project: Project, data: MonthData, current: str) -> Pack:
     """Score the checked month: one scored frame that every page is built from (pure but for reading
     the official DfE figures that fill benchmark gaps); in a public pack, small numbers are suppressed
     in it (:func:`cpblib.present.public.for_publication`)."""
+    from .inputs.month_data import typed_inputs
     from .present.pack import Pack
     from .present.public import for_publication
     from .scoring import score_month
@@ -379,4 +382,4 @@ def _start(kernels, drawing) -> None:
         drawing.start()
 
 
-__all__ = ["Built", "Loaded", "Progress", "Run", "Stage", "build_month", "check", "publish_month", "score"]
+__all__ = ["Built", "Progress", "Run", "Stage", "build_month", "check", "publish_month", "score"]

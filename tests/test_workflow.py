@@ -227,3 +227,40 @@ def test_each_page_done_is_told_to_the_pdf_process_which_makes_it_ready_meanwhil
     assert told == [(folder.root, out, ["a", "b"], scratch_root(run.project)) for out in ("b", "a")]
     assert reported == [("b", True), ("a", False)]
     assert workflow._page_done(None, None, folder, jobs) is None  # no PDF process, nothing to report: nothing to do
+
+
+FIRST_PROCESS = """
+import sys
+import cpblib.cli  # the command line, as `cpb render` loads it
+from cpblib import workflow
+from cpblib.month import Month
+from cpblib.project import Project
+
+seen = []
+
+class Started(Exception):
+    pass
+
+def validation_process():
+    seen.append("pandas" in sys.modules)
+    raise Started
+
+workflow._validation_process = validation_process
+try:
+    workflow.build_month(workflow.Run(Project.open(sys.argv[1]), Month(2023, 1), force=True))
+except Started:
+    pass
+print(seen)
+"""
+
+
+def test_the_checks_process_starts_before_the_command_imports_pandas(mini_project):
+    """Great Expectations, the longest thing before the pages, starts loading as soon as the command has read
+    its settings: the command line and the build import pandas and the rest only after."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PROCESS, str(mini_project)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[False]", done.stderr[-2000:]

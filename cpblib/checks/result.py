@@ -18,10 +18,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
-
-import pandas as pd
 
 from ..errors import CpbError
 from ..present.escape import safe_cell
@@ -170,7 +169,8 @@ def _safe(value: Any) -> Any:
         return {str(k): _safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_safe(v) for v in value]
-    if value is pd.NA or value is pd.NaT:
+    pandas = sys.modules.get("pandas")  # its missing values exist only once it is imported
+    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
         return None
     if hasattr(value, "item") and not isinstance(value, str):  # numpy / pandas scalars
         try:

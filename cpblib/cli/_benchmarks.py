@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -15,6 +14,9 @@ from ..present.escape import console_text as escape
 from ..project import Project
 from . import app
 from ._common import ProjectOption, console, err_console, open_project, reports_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 benchmarks_app = typer.Typer(
     help="Benchmarks from official DfE open data: import the files, then show an indicator's comparators.",
@@ -132,6 +134,8 @@ def show_command(
         raise InputError(
             mapping_file.name, f"{indicator!r} has no official measure in the mapping; indicators mapped: {known}"
         )
+    import pandas as pd
+
     catalogue = _catalogue(opened)
     selected = catalogue.loc[catalogue["indicator"] == indicator] if catalogue is not None else [indicator]
     if catalogue is not None and selected.empty:
@@ -189,6 +193,8 @@ def _table(frame: pd.DataFrame, ranks: pd.DataFrame, project: Project, name: str
         table.add_column(escape(labels[comparator]), justify="right")
     table.add_column("Band", justify="center")
     table.add_column("Rank", justify="right")
+    import pandas as pd
+
     rank_of = {row.year_end: row for row in ranks.itertuples(index=False)}
     for (year_end, year), values in wide.iterrows():
         cells = [_number(values.get(c, float("nan")), decimals) for c in comparators]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from ..inputs.load import commit_loads, ensure_store, prepare_load
-from ..inputs.store import LoadReceipt
 from ..present.escape import console_text as escape
 from . import app
 from ._common import MonthOption, ProjectOption, console, open_project, report_period, reports_errors
+
+if TYPE_CHECKING:
+    from ..inputs.store import LoadReceipt
 
 
 def _receipt_table(receipt: LoadReceipt) -> Table:
@@ -72,6 +73,8 @@ def load(
     """
     proj = open_project(project)
     month = None if month is None else report_period(proj, month)
+    from ..inputs.load import commit_loads, ensure_store, prepare_load  # pandas: only when a file is loaded
+
     prepared = prepare_load(proj, file, month, extracted_on.date() if extracted_on else None, sheet=sheet)
     seeded = ensure_store(proj)  # a new store is built from data/extracts first, so load ids follow the months
     receipt = (

@@ -6,19 +6,19 @@ import json
 import sys
 from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from ..config import BUILT_IN_COMPARATORS
 from ..present.escape import console_text as escape
 from ..present.escape import safe_cell
-from ..present.format import formatted
-from ..scoring import scored_columns
 from . import app
 from ._common import MonthOption, ProjectOption, console, err_console, open_project, report_period, reports_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _RAG_STYLE = {"Green": "green", "Amber": "yellow", "Red": "red"}
 
@@ -35,6 +35,10 @@ _FLAGS = ("rag_override", "exception_override")
 def _machine_frame(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARATORS) -> pd.DataFrame:
     """The scored month's columns in their stable order (every declared comparator, whatever ``show`` says),
     every piece of text made safe to open in a spreadsheet (:func:`safe_cell`)."""
+    import pandas as pd
+
+    from ..scoring import scored_columns
+
     frame = scored.loc[:, list(scored_columns(comparators))]
     text = {
         column: frame[column].map(lambda cell: safe_cell(cell) if isinstance(cell, str) else cell)
@@ -56,6 +60,8 @@ def to_json(scored: pd.DataFrame, comparators: Sequence[str] = BUILT_IN_COMPARAT
 
 
 def rich_table(scored: pd.DataFrame, title: str, period_label=None) -> Table:
+    from ..present.format import formatted
+
     shown = formatted(scored, period_label)
     table = Table(title=escape(title), header_style="bold", title_justify="left")
     table.add_column("Indicator", ratio=1, min_width=30, overflow="fold")
