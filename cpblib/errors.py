@@ -93,3 +93,7 @@ def cannot_write(exc: OSError) -> bool:
     import errno
 
     return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+class NotebookFailed(CpbError):
+    """A page's notebook raised an error while executing."""

@@ -29,7 +29,16 @@ from typing import TYPE_CHECKING
 
 from . import build as _build
 from .build import BuildFolder
-from .errors import ConfigError, CpbError, InputError, OutsideProject, StoreError, cannot_write, os_error_text
+from .errors import (
+    ConfigError,
+    CpbError,
+    InputError,
+    NotebookFailed,
+    OutsideProject,
+    StoreError,
+    cannot_write,
+    os_error_text,
+)
 from .month import Month
 from .project import Project
 
@@ -252,7 +261,6 @@ def publish_month(run: Run, progress: Progress | None = None) -> tuple[Outcome, 
     """``cpb render``: the whole build under the project's render lock, ending in one line appended to
     ``_build/render.log`` and an :class:`~cpblib.publish.Outcome` (the exit code) with that line."""
     from .checks import ChecksFailed
-    from .execute import NotebookFailed
     from .publish import EngineUnavailable, Outcome, RenderLocked, log_line, render_lock
 
     project, month = run.project, run.month

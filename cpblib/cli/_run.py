@@ -22,7 +22,6 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Do every step again,
 @contextmanager
 def page_progress(month):
     """A :class:`cpblib.workflow.Progress` drawing the check report and a progress bar naming each page."""
-    from ..checks.report import print_report
     from ..workflow import Progress as BuildProgress
 
     with Progress(
@@ -50,11 +49,13 @@ def page_progress(month):
                 f"in {time.perf_counter() - min(began, default=time.perf_counter()):.1f} s: {console_text(outcome.build_dir)}"
             )
 
+        def checked(result) -> None:
+            from ..checks.report import print_report  # with pandas, loaded by then
+
+            print_report(result, err_console)
+
         began: list[float] = []
-        yield BuildProgress(
-            checks=lambda result: print_report(result, err_console), page_started=started, page_done=done,
-            executed=executed,
-        )  # fmt: skip
+        yield BuildProgress(checks=checked, page_started=started, page_done=done, executed=executed)
 
 
 @app.command()

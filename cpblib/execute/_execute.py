@@ -31,7 +31,7 @@ from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 
 from ..build import PAGE_FILES, BuildFolder, fallback_notebook, read_json, write_json, write_text
-from ..errors import CpbError
+from ..errors import NotebookFailed
 from ..month import Month
 from ..present.commentary import commentary_path
 from ..present.pack import Pack
@@ -46,10 +46,6 @@ if TYPE_CHECKING:
 
 NOTEBOOKS_DIR = "notebooks"
 KERNEL = "python3"
-
-
-class NotebookFailed(CpbError):
-    """A page's notebook raised an error while executing."""
 
 
 @dataclass(frozen=True)
