@@ -936,7 +936,10 @@ def assemble_pack(
     """The whole pack as one pandoc document (JSON), cover first, then the pages of ``_quarto.yml`` in order,
     with tables shaped, charts and images written into ``workdir`` and laid out by ``pack.typ``'s functions;
     returns it with the pack's title. Both engines' PDFs are typeset from it. Pages ``ready`` made
-    beforehand (in ``workdir``: :class:`PdfPages`) are used as they are while they are current."""
+    beforehand (:class:`PdfPages`, whose folder must be ``workdir``) are used as they are while they are current.
+    """
+    if ready is not None and Path(workdir) != ready.workdir:
+        ready = None  # their charts are in another folder
     structure = load_structure(quarto_config or find_quarto_file(build_dir))
     pages = resolve_pages(structure, build_dir, catalogue_domains=catalogue_domains)
     labels = {page.source.resolve(): slugify(page.key) or "page" for page in pages}

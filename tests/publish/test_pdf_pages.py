@@ -98,3 +98,15 @@ def test_a_page_whose_links_lead_elsewhere_once_every_page_is_known_is_made_agai
     ready.close()
     assert made == [["summary"]]
     assert "#link(<domains-profile>)" in body
+
+
+def test_pages_made_ready_in_another_folder_are_not_used(tmp_path, fx, made):
+    build = fx.write_build(tmp_path, "2023-03")
+    ready = _ready(build, tmp_path / "scratch")
+    made.clear()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _pdf.assemble_pack(build, elsewhere, catalogue_domains=fx.CATALOGUE, quarto_config=fx.QUARTO_YML, ready=ready)
+    ready.close()
+    assert len(made) == 1 and len(made[0]) == 6  # every page made again, its charts written where asked
+    assert any((elsewhere / "charts").iterdir())
