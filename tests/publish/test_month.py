@@ -301,7 +301,7 @@ def test_checks_are_reused_on_the_same_inputs_without_reading_them(small, monkey
         lambda project, data, validator=None: calls.append(1) or real_run(project, data, validator),
     )
     reads = []
-    monkeypatch.setattr(workflow, "read_month", lambda *args: reads.append(1) or real_read(*args))
+    monkeypatch.setattr(cpblib.inputs.month_data, "read_month", lambda *args: reads.append(1) or real_read(*args))
     run = Run(small, MARCH, until=Stage.CHECK)
     assert build_month(run).checks_ran is True
     assert build_month(run).checks_ran is False and reads == [1]
