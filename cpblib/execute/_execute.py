@@ -327,10 +327,19 @@ def execute_pages(
 
 
 def _expected_cost(job: NotebookJob, domain_sizes) -> tuple[int, int]:
-    """Rough order of how long a page takes: domain pages by their number of charts, then the rest."""
+    """Rough order of how long a page takes: the appendix (a table of every indicator, the longest page
+    to execute and to typeset), domain pages by their number of indicators, then the rest.
+
+    >>> jobs = [NotebookJob(page, page, Path(page), page, {}, 0) for page in ("summary", "appendix", "data-quality")]
+    >>> jobs.append(NotebookJob("domain", "Placement", Path("domain"), "domains/01-placement.ipynb", {}, 1))
+    >>> [j.page for j in sorted(jobs, key=lambda j: _expected_cost(j, {"Placement": 8}), reverse=True)]
+    ['appendix', 'domain', 'summary', 'data-quality']
+    """
+    if job.page == "appendix":
+        return 2, 0
     if job.page == "domain":
         return 1, int(domain_sizes.get(job.title, 0))
-    return 0, {"appendix": 2, "summary": 1}.get(job.page, 0)
+    return 0, {"summary": 1}.get(job.page, 0)
 
 
 def _remove_stale(build: BuildFolder, outputs: set[str]) -> None:
