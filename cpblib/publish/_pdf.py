@@ -849,10 +849,12 @@ def _digest(path: Path) -> str:
 
 
 def _prepare(
-    pages: list, workdir: Path, root: Path, labels: dict, converter: _MarkdownConverter, landscape: bool = False
-) -> list[_Prepared]:
+    pages: list, digests: dict[str, str], workdir: Path, root: Path, labels: dict, converter: _MarkdownConverter,
+    landscape: bool = False,
+) -> list[_Prepared]:  # fmt: skip
     """Pages as pandoc blocks, each as if it started ``landscape``: their Markdown, and the HTML tables of
-    all of them at once, read by pandoc in runs side by side; charts and images written into ``workdir``."""
+    all of them at once, read by pandoc in runs side by side; charts and images written into ``workdir``.
+    ``digests``: each page's notebook's (:func:`_digest`), by page key."""
     made = []
     for page in pages:
         assembler = _Assembler(workdir, _file_tag(page.key), landscape)
@@ -875,7 +877,7 @@ def _prepare(
         blocks = assembler.page_blocks(page, document, placeholders, root, links)
         turned = assembler.available == LANDSCAPE_TEXT_WIDTH_PT
         item = _Prepared(
-            page.key, page.title, page.source.resolve(), _digest(page.source), landscape, links.seen, blocks,
+            page.key, page.title, page.source.resolve(), digests[page.key], landscape, links.seen, blocks,
             assembler.front, turned, document["pandoc-api-version"],
         )  # fmt: skip
         prepared.append(item)
@@ -923,7 +925,9 @@ class PdfPages:
         key = page_slug(relative)
         page = _PageSource(key, page_title(nb, sidebar_text(structure, relative), key), source, nb)
         labels = {(build_dir / other).resolve(): slugify(page_slug(other)) or "page" for other in pages}
-        (self.prepared[source.resolve()],) = _prepare([page], self.workdir, build_dir, labels, self.converter)
+        (self.prepared[source.resolve()],) = _prepare(
+            [page], {key: _digest(source)}, self.workdir, build_dir, labels, self.converter
+        )
 
     def close(self) -> None:
         self._folder.cleanup()
@@ -952,14 +956,15 @@ def assemble_pack(
         if found.get(page.key) is None
         or not found[page.key].made_from(page, digests[page.key], labels, found[page.key].landscape)
     ]
-    found |= {item.key: item for item in _prepare(stale, workdir, build_dir, labels, converter)} if stale else {}
+    if stale:
+        found |= {item.key: item for item in _prepare(stale, digests, workdir, build_dir, labels, converter)}
     blocks: list = []
     front: list = []
     landscape = False
     for page in pages:  # each page as it starts: turned as the one before it left the pages
         item = found[page.key]
         if not item.made_from(page, digests[page.key], labels, landscape):
-            (item,) = _prepare([page], workdir, build_dir, labels, converter, landscape)
+            (item,) = _prepare([page], digests, workdir, build_dir, labels, converter, landscape)
         blocks += item.blocks
         front += item.front
         landscape = item.turned
