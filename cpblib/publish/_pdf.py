@@ -552,6 +552,7 @@ class _Assembler:
         self.html: dict[str, list] = {}  # placeholder token -> pandoc blocks of its HTML output
         self.sparkline_files: set[str] = set()  # sparklines written for this PDF (charts/spark-*.svg)
         self.front: list = []  # blocks placed on the first page, under the contents (the key)
+        # The text width tables are shaped for: landscape after a page turns so (``#set page(flipped: true)``).
         self.available = LANDSCAPE_TEXT_WIDTH_PT if landscape else TABLE_TEXT_WIDTH_PT
 
     # -- placeholders --------------------------------------------------------------------------------
@@ -698,8 +699,6 @@ class _Assembler:
         return blocks
 
     # -- layout ------------------------------------------------------------------------------------------
-    # ``available``: the text width tables are shaped for, landscape after a page turns so (``#set page(flipped: true)``).
-
     def _layout(self, blocks: list) -> list:
         """Tables shaped for the page they are on, charts side by side, keys, definitions and lists laid out
         by their ``pack.typ`` functions, sparklines drawn as images with their text alternative."""
