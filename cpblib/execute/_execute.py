@@ -339,7 +339,7 @@ def _expected_cost(job: NotebookJob, domain_sizes) -> tuple[int, int]:
         return 2, 0
     if job.page == "domain":
         return 1, int(domain_sizes.get(job.title, 0))
-    return 0, {"summary": 1}.get(job.page, 0)
+    return 0, int(job.page == "summary")
 
 
 def _remove_stale(build: BuildFolder, outputs: set[str]) -> None:
