@@ -239,3 +239,15 @@ def _checks_in_this_process(monkeypatch):
     from cpblib import workflow
 
     monkeypatch.setattr(workflow, "GX_IN_SIDE_PROCESS", False)
+
+
+@pytest.fixture
+def wide_console(monkeypatch):
+    """A console wide enough that table cells are not folded in the captured output. rich reads COLUMNS
+    at print time, unless the console took a width from it as it was made (pytest-xdist's workers set
+    COLUMNS=80 before cpb is imported): that width is set aside for the test."""
+    from cpblib.cli._common import console, err_console
+
+    monkeypatch.setenv("COLUMNS", "400")
+    for shared in (console, err_console):
+        monkeypatch.setattr(shared, "_width", None)

@@ -19,9 +19,7 @@ runner = CliRunner()
 MONTH = "2023-03"
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "300")  # read by rich at print time; never pin the shared console
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 def test_the_demo_month_is_clean(demo, tmp_path, monkeypatch):

@@ -68,10 +68,7 @@ def invoke(*args: str):
     return result, text
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    """A wide console so that table cells are not folded in the captured output."""
-    monkeypatch.setenv("COLUMNS", "400")  # read by rich at print time; never pin the shared console
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 def prepare_check(row: dict[str, str], project: Path, source: Path) -> None:
