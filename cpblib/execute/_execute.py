@@ -221,6 +221,13 @@ def _finish(
     partial.replace(build.page(job.output))
 
 
+def _finishing_code() -> None:
+    """Import what :func:`_finish` uses (the charts' module brings Altair, about half a second)."""
+    import nbformat  # noqa: F401
+
+    from ..present.charts import add_static_charts  # noqa: F401
+
+
 def kernel_pool(project: Project, workers: int | None = None) -> KernelPool:
     """The kernels pages execute in (one per worker, none started yet).
 
@@ -313,8 +320,10 @@ def execute_pages(
     own = kernels is None
     kernels = kernels or kernel_pool(pack.project, workers)
     try:
-        # One thread finishes executed pages (charts drawn, file written) while the kernels go on.
+        # One thread finishes executed pages (charts drawn, file written) while the kernels go on. It first
+        # imports what finishing needs, while the first pages execute, so their charts wait for nothing else.
         with ThreadPoolExecutor(max_workers=1) as finisher:
+            finisher.submit(_finishing_code)
             for future in kernels.run(len(todo), worker) if todo else []:
                 future.result()
     finally:
