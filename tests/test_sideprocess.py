@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cpblib.present import _svg
@@ -76,3 +78,31 @@ def test_a_service_does_what_it_is_told_in_turn_and_answers_only_what_asks(tmp_p
         assert service.ask(("d",)) == ["a", "b", "c", "d"]
         with pytest.raises(ValueError, match="bad"):
             service.ask(("bad",))
+
+
+@pytest.mark.parametrize("ending", ["asked to stop", "its requests ended"])
+def test_a_service_that_ends_removes_the_temporary_folders_it_still_holds(tmp_path, monkeypatch, ending):
+    (tmp_path / "holding_service.py").write_text(
+        "import tempfile\n"
+        "from cpblib.sideprocess import serve_each\n"
+        "held = []\n"
+        "def work(room):\n"
+        "    held.append(tempfile.TemporaryDirectory(dir=room))  # never closed by the work itself\n"
+        "    return held[-1].name\n"
+        "serve_each(work)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    room = tmp_path / "room"
+    room.mkdir()
+    service = SideService("holding_service", "the test's process")
+    folder = service.ask((str(room),))
+    assert Path(folder).is_dir()
+    if ending == "asked to stop":
+        service.close()
+    else:
+        service._process.stdin.close()
+        service._process.wait(timeout=10)
+        service.close()
+    assert service._process.returncode == (0 if ending != "asked to stop" else 128 + 15)
+    assert list(room.iterdir()) == []
