@@ -12,12 +12,18 @@ Prints
   and the PDF and the website each timed on its own (the recipe runs them
   side by side);
 * the warm ``cpb render`` with nothing changed: nothing read, executed or
-  rendered (target: under 1.5 s).
+  rendered (target: under 1.5 s);
+* with ``--baseline REF``: the cold renders of the code at commit ``REF``, each run
+  just before one of this code's (so both meet the machine in the same state), the
+  ratio of the medians, and what that ratio makes of the reference time the cold
+  target was set against (:data:`BASELINE_SECONDS`, the code before the month's
+  build became one recipe, on a quiet 2-core machine). A busy or slower machine
+  stretches both renders alike, so the ratio carries over where absolute times do not.
 
 Everything happens in a temporary copy; nothing is written in the repository but
 Python's bytecode cache (``__pycache__``, which an installed cpb has): the commands run
 with it, whatever ``PYTHONDONTWRITEBYTECODE`` says here (:func:`installed_python`).
-Run: ``python benchmarks/bench_render.py [--month 2023-03] [--repeat 1]``.
+Run: ``python benchmarks/bench_render.py [--month 2023-03] [--repeat 1] [--baseline 59cafb7]``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ REPO = Path(__file__).resolve().parents[1]
 COLD_TARGET_SECONDS = 12.0
 RENDER_TARGET_SECONDS = 5.0
 WARM_TARGET_SECONDS = 1.5
+BASELINE_SECONDS = 16.0
+"""The cold render of the code the cold target was set against (commit 59cafb7), on a quiet 2-core machine."""
 
 # Publishing an executed month again, timed step by step (run in a new process, as the command would).
 RENDER_AGAIN = """
@@ -71,15 +79,35 @@ print(json.dumps(steps))
 """
 
 
-def copy_demo(target: Path) -> Path:
+def copy_demo(target: Path, source: Path = REPO) -> Path:
+    """A fresh copy of the demo project of the code in ``source`` (this repository, or a baseline's files)."""
     target.mkdir(parents=True)
     for name in ("cpb.toml", "_quarto.yml", "index.qmd"):
-        if (REPO / name).is_file():
-            shutil.copy2(REPO / name, target / name)
+        if (source / name).is_file():
+            shutil.copy2(source / name, target / name)
     for folder in ("data", "notebooks", "expectations"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, target / folder, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
     return target
+
+
+def baseline_files(ref: str, target: Path) -> Path:
+    """The repository's files at commit ``ref`` in ``target``, its cpb's bytecode compiled."""
+    import compileall
+
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref], capture_output=True, check=False)
+    if archive.returncode != 0:
+        sys.exit(f"--baseline {ref}: not a commit of {REPO}: {archive.stderr.decode(errors='replace').strip()}")
+    target.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    compileall.compile_dir(target / "cpblib", quiet=1)
+    return target
+
+
+def cold_render(args: list[str], code: Path = REPO) -> float:
+    """One cold render in a fresh copy of the demo project of the code in ``code`` (run with that code)."""
+    with tempfile.TemporaryDirectory(prefix="cpb-bench-render-") as folder:
+        return timed_command(copy_demo(Path(folder) / "demo", code), *args, code=code)[0]
 
 
 def installed_python() -> dict[str, str]:
@@ -92,10 +120,13 @@ def installed_python() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed_command(root: Path, *args: str) -> tuple[float, str]:
+def timed_command(root: Path, *args: str, code: Path = REPO) -> tuple[float, str]:
+    environment = installed_python()
+    if code != REPO:  # a baseline's cpb, in the command and in the kernels it starts
+        environment["PYTHONPATH"] = str(code)
     started = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, *args], cwd=root, capture_output=True, text=True, check=False, env=installed_python()
+        [sys.executable, *args], cwd=root, capture_output=True, text=True, check=False, env=environment
     )
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
@@ -112,13 +143,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--month", default="2023-03")
     parser.add_argument("--repeat", type=int, default=1, help="cold renders, each in a fresh copy (median shown)")
+    parser.add_argument("--baseline", metavar="REF", help="a commit whose cold renders alternate with this code's")
     args = parser.parse_args()
     render = ["-m", "cpblib", "render", "--month", args.month, "--engine", "builtin"]
 
-    colds = []
-    for _ in range(max(1, args.repeat) - 1):
-        with tempfile.TemporaryDirectory(prefix="cpb-bench-render-") as folder:
-            colds.append(timed_command(copy_demo(Path(folder) / "demo"), *render)[0])
+    colds: list[float] = []
+    bases: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="cpb-bench-baseline-") as folder:
+        baseline = baseline_files(args.baseline, Path(folder) / "code") if args.baseline else None
+        for turn in range(max(1, args.repeat)):
+            if baseline is not None:
+                bases.append(cold_render(render, baseline))
+            if turn < max(1, args.repeat) - 1:  # the last one is timed below, with the steps after it
+                colds.append(cold_render(render))
     with tempfile.TemporaryDirectory(prefix="cpb-bench-render-") as folder:
         root = copy_demo(Path(folder) / "demo")
         cold, output = timed_command(root, *render)
@@ -159,6 +196,14 @@ def main() -> int:
             f"{warm_found.group(1) if warm_found else '?'} notebook(s) executed, "
             f"{'nothing rendered' if unchanged else 'RENDERED AGAIN'}"
         )
+        if bases:
+            base, ratio = statistics.median(bases), median / statistics.median(bases)
+            scaled = ratio * BASELINE_SECONDS
+            print(
+                f"baseline {args.baseline}, cold, alternating: {base:.1f} s (median of {len(bases)}: "
+                f"{', '.join(f'{b:.1f}' for b in bases)}); this code takes {ratio:.2f} of it, which is "
+                f"{scaled:.1f} s where the baseline takes {BASELINE_SECONDS:g} s {verdict(scaled, COLD_TARGET_SECONDS)}"
+            )
     return 0
 
 
