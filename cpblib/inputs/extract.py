@@ -287,28 +287,21 @@ def indicator_lookup(catalogue: pd.DataFrame) -> dict[str, str | tuple[str, ...]
     >>> lookup["cic-rate"], lookup["children in care"], lookup["looked after children"]
     ('cic-rate', 'cic-number', 'cic-number')
     """
-    slugs = catalogue["indicator"].astype(str)
-    aliases = catalogue["aliases"] if "aliases" in catalogue else pd.Series(None, index=catalogue.index)
-    alias_pairs = (
-        pd.DataFrame({"indicator": slugs, "text": aliases.fillna("").astype(str).str.split("|")})
-        .explode("text")
-        .assign(text=lambda f: f["text"].str.strip())
-        .query("text != ''")
-    )
-    levels = [
-        alias_pairs,
-        pd.DataFrame({"indicator": slugs, "text": catalogue["name"].astype(str)}),
-        pd.DataFrame({"indicator": slugs, "text": slugs}),
+    slugs = catalogue["indicator"].astype(str).tolist()
+    aliases = catalogue["aliases"].fillna("").astype(str).tolist() if "aliases" in catalogue else [""] * len(slugs)
+    levels = [  # lowest priority first: later levels overwrite
+        [(slug, text.strip()) for slug, cell in zip(slugs, aliases) for text in cell.split("|") if text.strip()],
+        list(zip(slugs, catalogue["name"].astype(str).tolist())),
+        list(zip(slugs, slugs)),
     ]
     lookup: dict[str, str | tuple[str, ...]] = {}
-    for level in levels:  # lowest priority first: later levels overwrite
-        grouped = (
-            level.assign(key=level["text"].map(normalise_name))
-            .drop_duplicates(["key", "indicator"])
-            .groupby("key", sort=False)["indicator"]
-            .agg(tuple)
-        )
-        lookup.update({key: ids[0] if len(ids) == 1 else ids for key, ids in grouped.items()})
+    for level in levels:
+        found: dict[str, list[str]] = {}  # normalised text -> its indicators, in catalogue order
+        for slug, text in level:
+            ids = found.setdefault(normalise_name(text), [])
+            if slug not in ids:
+                ids.append(slug)
+        lookup.update({key: ids[0] if len(ids) == 1 else tuple(ids) for key, ids in found.items()})
     return lookup
 
 
