@@ -264,3 +264,30 @@ def test_the_checks_process_starts_before_the_command_imports_pandas(mini_projec
         [sys.executable, "-c", FIRST_PROCESS, str(mini_project)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[False]", done.stderr[-2000:]
+
+
+WARM_PROCESS = """
+import sys
+from cpblib import workflow
+from cpblib.month import Month
+from cpblib.project import Project
+
+built = workflow.build_month(workflow.Run(Project.open(sys.argv[1]), Month(2023, 1)))
+print(len(built.executed.executed), built.published.rendered, "altair" in sys.modules)
+"""
+
+
+def test_a_build_with_every_page_current_does_not_load_the_charts_code(mini_project):
+    """Nothing to execute, nothing to publish: the pages' charts code (Altair, half a second) stays unloaded."""
+    import subprocess
+    import sys
+
+    def build() -> list[str]:
+        command = [sys.executable, "-c", WARM_PROCESS, str(mini_project)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.split()
+
+    first = build()
+    assert first[1:] == ["True", "True"] and int(first[0]) > 0
+    assert build() == ["0", "False", "False"]

@@ -323,7 +323,8 @@ def execute_pages(
         # One thread finishes executed pages (charts drawn, file written) while the kernels go on. It first
         # imports what finishing needs, while the first pages execute, so their charts wait for nothing else.
         with ThreadPoolExecutor(max_workers=1) as finisher:
-            finisher.submit(_finishing_code)
+            if todo:
+                finisher.submit(_finishing_code)
             for future in kernels.run(len(todo), worker) if todo else []:
                 future.result()
     finally:
