@@ -272,7 +272,7 @@ from cpblib import workflow
 from cpblib.month import Month
 from cpblib.project import Project
 
-built = workflow.build_month(workflow.Run(Project.open(sys.argv[1]), Month(2023, 1)))
+built = workflow.build_month(workflow.Run(Project.open(sys.argv[1]), Month(2023, 1), engine="builtin"))
 print(len(built.executed.executed), built.published.rendered, "altair" in sys.modules)
 """
 
