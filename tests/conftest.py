@@ -47,6 +47,7 @@ SLOW = (
     "tests/test_workflow.py::test_checks_due_run_great_expectations_in_the_second_process_started_with_the_build",
     "tests/test_workflow.py::test_the_month_is_scored_while_the_suites_run",
     "tests/test_workflow.py::test_a_month_scored_while_its_checks_fail",
+    "tests/test_workflow.py::test_a_build_with_every_page_current_does_not_load_the_charts_code",
     "tests/dfe/test_sources.py::test_every_mapping_row_finds_england_figures_in_the_shipped_files",
 )
 """Tests that run the data checks, execute notebooks, render packs, start second processes, drive a browser
