@@ -352,6 +352,23 @@ PROFILE = "cpb"
 """The Quarto profile cpb renders with (``_quarto-cpb.yml``: Quarto writes the pages' content only)."""
 
 
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def quarto_error(completed: subprocess.CompletedProcess) -> str:
+    r"""What Quarto said went wrong: its ``ERROR`` lines (without their colours, before the stack trace it adds),
+    else its last lines.
+
+    >>> said = "\x1b[1m[1/2] pack/a.ipynb\x1b[22m\n\x1b[91mERROR: NotFound: no such file\n\nStack trace:\n    at x (q.js:1:2)\n"
+    >>> quarto_error(subprocess.CompletedProcess([], 1, stdout="", stderr=said))
+    'ERROR: NotFound: no such file'
+    """
+    text = _COLOUR.sub("", completed.stderr or completed.stdout or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR")]
+    return " / ".join(errors or lines[-3:])[-600:] or "no message"
+
+
 def run_quarto(project_dir: Path, out_dir: Path) -> Path:
     """``quarto render --to html --profile cpb`` of the project (its staged ``pack/``) into ``out_dir``; returns
     ``out_dir``. Quarto clears the folder it renders a whole website into, so it is never the published ``_site``.
@@ -364,9 +381,7 @@ def run_quarto(project_dir: Path, out_dir: Path) -> Path:
     command = ["quarto", "render", "--to", "html", "--profile", PROFILE, "--output-dir", str(out_dir)]
     completed = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, check=False, env=env)
     if completed.returncode != 0:
-        lines = [line for line in (completed.stderr or completed.stdout).splitlines() if line.strip()]
-        reason = " / ".join(lines[-3:])[-600:] or "no message"
-        raise RenderError(f"quarto render failed (exit {completed.returncode}): {reason}")
+        raise RenderError(f"quarto render failed (exit {completed.returncode}): {quarto_error(completed)}")
     return out_dir
 
 
