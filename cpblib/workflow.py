@@ -316,7 +316,7 @@ def _engine(run: Run) -> str | None:
         return None
     from .publish import choose_engine
 
-    return choose_engine(run.engine)
+    return choose_engine(run.engine, run.project.root)
 
 
 def _pdf_process():

@@ -42,7 +42,11 @@ class RenderCommand(TyperCommand):
 def render(
     month: MonthOption,
     engine: Annotated[
-        Engine, typer.Option("--engine", help="auto: Quarto when installed, else the built-in renderer.")
+        Engine,
+        typer.Option(
+            "--engine",
+            help="auto: Quarto when installed and the project has a _quarto.yml, else the built-in renderer.",
+        ),
     ] = Engine.auto,
     project_dir: ProjectOption = None,
     workers: WorkersOption = None,

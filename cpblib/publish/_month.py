@@ -111,14 +111,24 @@ def log_line(project: Project, month: Month | str, outcome: Outcome, message: st
 
 
 # -- engines -----------------------------------------------------------------------------------------
-def choose_engine(engine: str) -> str:
-    """``auto`` is Quarto when a ``quarto`` executable is on PATH, else the built-in renderer."""
+def choose_engine(engine: str, project_root: Path | None = None) -> str:
+    """``auto`` is Quarto when a ``quarto`` executable is on PATH and the project (``project_root``, when given)
+    has a ``_quarto.yml`` for it to render, else the built-in renderer, which uses the one shipped with cpb
+    when the project has none."""
+    from ._structure import QUARTO_FILE
+
+    configured = project_root is None or (Path(project_root) / QUARTO_FILE).is_file()
     if engine == "auto":
-        return "quarto" if shutil.which("quarto") else "builtin"
+        return "quarto" if configured and shutil.which("quarto") else "builtin"
     if engine == "quarto" and not shutil.which("quarto"):
         raise EngineUnavailable(
             "the quarto engine was asked for but no 'quarto' executable is on PATH: install Quarto "
             "(quarto.org, 'Get Started') or render with --engine builtin, which needs nothing else"
+        )
+    if engine == "quarto" and not configured:
+        raise EngineUnavailable(
+            f"the quarto engine was asked for but {project_root} has no {QUARTO_FILE} for Quarto to render: "
+            f"copy the one 'cpb init' writes into the project, or render with --engine builtin"
         )
     return engine
 

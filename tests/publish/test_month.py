@@ -138,13 +138,33 @@ def test_asking_for_quarto_without_it_says_how_to_get_it(no_quarto):
     assert "install Quarto" in message and "quarto.org" in message and "--engine builtin" in message
 
 
-def test_auto_picks_quarto_when_it_is_on_path(no_quarto, tmp_path, monkeypatch):
+@pytest.fixture
+def fake_quarto(no_quarto, tmp_path, monkeypatch):
+    """A ``quarto`` executable (that does nothing) first on PATH."""
     fake = tmp_path / "bin" / "quarto"
     fake.parent.mkdir()
     fake.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_auto_picks_quarto_when_it_is_on_path(fake_quarto):
     assert choose_engine("auto") == "quarto" == choose_engine("quarto")
+
+
+def test_auto_picks_builtin_for_a_project_without_a_quarto_file(fake_quarto, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    assert choose_engine("auto", project) == "builtin"  # Quarto would have no website to render
+    (project / "_quarto.yml").write_text("project:\n  type: website\n", encoding="utf-8")
+    assert choose_engine("auto", project) == "quarto"
+
+
+def test_asking_for_quarto_in_a_project_without_a_quarto_file_says_what_to_do(fake_quarto, tmp_path):
+    with pytest.raises(EngineUnavailable) as raised:
+        choose_engine("quarto", tmp_path)
+    message = str(raised.value)
+    assert f"{tmp_path} has no _quarto.yml" in message and "cpb init" in message and "--engine builtin" in message
 
 
 # -- publishing ---------------------------------------------------------------------------------------------
