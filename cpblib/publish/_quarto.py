@@ -68,7 +68,9 @@ from ._structure import (
     Page,
     RenderError,
     default_quarto_file,
+    failure_reason,
     load_structure,
+    printed_lines,
     resolve_pages,
     slugify,
 )
@@ -352,21 +354,17 @@ PROFILE = "cpb"
 """The Quarto profile cpb renders with (``_quarto-cpb.yml``: Quarto writes the pages' content only)."""
 
 
-_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-
-
 def quarto_error(completed: subprocess.CompletedProcess) -> str:
     r"""What Quarto said went wrong: its ``ERROR`` lines (without their colours, before the stack trace it adds),
-    else its last lines.
+    else its last lines (:func:`~cpblib.publish._structure.failure_reason`).
 
     >>> said = "\x1b[1m[1/2] pack/a.ipynb\x1b[22m\n\x1b[91mERROR: NotFound: no such file\n\nStack trace:\n    at x (q.js:1:2)\n"
     >>> quarto_error(subprocess.CompletedProcess([], 1, stdout="", stderr=said))
     'ERROR: NotFound: no such file'
     """
-    text = _COLOUR.sub("", completed.stderr or completed.stdout or "")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("ERROR")]
-    return " / ".join(errors or lines[-3:])[-600:] or "no message"
+    printed = completed.stderr or completed.stdout or ""
+    errors = [line for line in printed_lines(printed) if line.startswith("ERROR")]
+    return " / ".join(errors)[-600:] if errors else failure_reason(printed)
 
 
 def run_quarto(project_dir: Path, out_dir: Path) -> Path:

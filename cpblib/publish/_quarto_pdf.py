@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -43,7 +42,7 @@ from ..config import ProjectConfig
 from ..month import Month
 from ._html import SITE_DATA
 from ._pdf import assemble_pack, font_paths, pack_values
-from ._structure import RenderError
+from ._structure import RenderError, failure_reason
 
 QUARTO_PDF_DATA = SITE_DATA / "quarto-pdf"
 """The Quarto document's fixed files: the Lua filter and the two Typst template partials."""
@@ -144,19 +143,6 @@ def quarto_environment(workdir: Path) -> dict[str, str]:
     script.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTO_PROJECT") and k != "QUARTO_PROFILE"}
     return {**env, "QUARTO_TYPST": str(script), "NO_COLOR": "1"}  # messages without colour codes
-
-
-_COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def failure_reason(printed: str) -> str:
-    """What Quarto printed when it failed, on one line: its last three lines, without colour codes.
-
-    >>> failure_reason("[typst]: Compiling...\\n\\x1b[31mERROR\\x1b[39m: compile failed\\n  at line 3\\n\\n")
-    '[typst]: Compiling... / ERROR: compile failed / at line 3'
-    """
-    lines = [line.strip() for line in _COLOUR.sub("", printed).splitlines() if line.strip()]
-    return " / ".join(lines[-3:])[-600:] or "no message"
 
 
 def render_quarto_pdf(

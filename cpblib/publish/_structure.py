@@ -53,6 +53,23 @@ class RenderError(CpbError):
     """The pack cannot be rendered as asked (a missing page, a bad notebook)."""
 
 
+_COLOUR = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def printed_lines(printed: str) -> list[str]:
+    """The non-blank lines a command printed, stripped, without colour codes."""
+    return [line.strip() for line in _COLOUR.sub("", printed).splitlines() if line.strip()]
+
+
+def failure_reason(printed: str) -> str:
+    """What Quarto printed when it failed, on one line: its last three lines, without colour codes.
+
+    >>> failure_reason("[typst]: Compiling...\\n\\x1b[31mERROR\\x1b[39m: compile failed\\n  at line 3\\n\\n")
+    '[typst]: Compiling... / ERROR: compile failed / at line 3'
+    """
+    return " / ".join(printed_lines(printed)[-3:])[-600:] or "no message"
+
+
 @dataclass(frozen=True)
 class SidebarEntry:
     """One entry of the ``_quarto.yml`` sidebar that names pack pages.
